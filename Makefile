@@ -1,0 +1,62 @@
+# Citizen portal. `make help` lists the targets; `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test test-fast lint format check messages lock bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv if missing and install the pinned dependencies
+
+run: install ## Set up, load the demo municipality, serve the site and the worker (Ctrl-C stops both)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) compiletranslations
+	$(MANAGE) load_demo
+	@echo "Serving http://$(HOST):$(PORT)/ with the task worker. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
+
+test: install ## Install what is missing and run the whole suite
+	$(MANAGE) compiletranslations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install ## Django checks, missing migrations, untranslated strings
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(MAKE) messages
+	$(MANAGE) checktranslations
+
+messages: install ## Refresh locale/ from the code (needs GNU gettext); English is filled from msgids
+	$(MANAGE) makemessages -l th -l en --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(MANAGE) checktranslations --fill-english || true
+
+lock: | $(PY) ## Re-pin requirements*.txt from requirements*.in
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+clean: ## Remove the virtualenv, the SQLite database and collected files
+	rm -rf $(VENV) db.sqlite3* staticfiles

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormsBuilderConfig(AppConfig):
+    """The form engine: multi-step form pages, field types, the wizard, stored submissions.
+
+    It knows nothing of cases: a finished submission is handed to the intake named in
+    settings, which the case queue implements.
+    """
+
+    name = "forms_builder"
+    verbose_name = _("E-forms")

@@ -1,0 +1,36 @@
+"""Build the demo municipality. Idempotent: run it twice and the site is the same.
+
+Each room contributes its own `demo.py` with a `load(site, out)` function; the order below is
+the order of dependencies (forms exist before the guides that link to them, guides before the
+home page tiles that point at them).
+"""
+
+import random
+from importlib import import_module
+
+import factory.random
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Site
+
+DEMO_MODULES = ["portal.demo", "forms_builder.demo", "services.demo", "home.demo"]
+SEED = 2569
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipality (Thai and English content, demo users). Safe to run again."
+
+    def handle(self, *args, **options):
+        random.seed(SEED)
+        factory.random.reseed_random(SEED)
+        site = Site.objects.get(is_default_site=True)
+        with transaction.atomic():
+            for name in DEMO_MODULES:
+                try:
+                    module = import_module(name)
+                except ModuleNotFoundError as error:
+                    if error.name != name:
+                        raise
+                    continue  # a room with no demo content yet
+                module.load(site, self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo municipality ready."))

@@ -1,0 +1,29 @@
+"""Test settings: synchronous tasks, fast hashing, no manifest, no outside world.
+
+DATABASE_URL and REDIS_URL still apply, so CI runs the same suite on SQLite and on
+PostgreSQL with Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so the browser tests' live-server thread gets its own connection
+    # instead of sharing (and racing on) the test thread's.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+
+# Serve static files from the app folders without collectstatic (the browser tests' server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

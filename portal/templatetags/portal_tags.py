@@ -1,0 +1,78 @@
+"""Template tags every room uses: Buddhist-Era dates and the language switcher."""
+
+import datetime
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from pythainlp.util import thai_strftime
+
+from portal.i18n import is_thai
+
+register = template.Library()
+
+_FORMATS = {
+    # name: (Thai pattern for thai_strftime, Django date format for English)
+    "short": ("%-d %b %Y", "j M Y"),
+    "long": ("%-d %B %Y", "j F Y"),
+    "datetime": ("%-d %b %Y %H:%M น.", "j M Y, H:i"),
+}
+
+
+@register.filter
+def thaidate(value, style="short"):
+    """The one date filter: `21 พ.ย. 2569` in Thai (Buddhist Era), `21 Nov 2026` in English.
+
+    Accepts dates and aware or naive datetimes; datetimes are shown in the site's time zone.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+    elif not isinstance(value, datetime.date):
+        return value
+    thai_pattern, english_format = _FORMATS.get(style, _FORMATS["short"])
+    if style != "datetime" and isinstance(value, datetime.datetime):
+        value = value.date()
+    if is_thai():
+        if not isinstance(value, datetime.datetime):
+            value = datetime.datetime.combine(value, datetime.time())
+        return thai_strftime(value, thai_pattern)
+    return formats.date_format(value, english_format)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """Links to this same page in every language, for the switcher.
+
+    A Wagtail page links to its translation (slugs differ between languages); any other view
+    swaps the language prefix of its own URL. A page without a translation links to that
+    language's home page rather than to a 404.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language()
+    urls = {}
+    if page is not None and hasattr(page, "get_translations"):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            urls[translation.locale.language_code] = translation.get_url(request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = urls.get(code)
+        if url is None and request is not None:
+            url = translate_url(request.get_full_path(), code)
+            if page is not None and url == request.get_full_path() and code != current:
+                url = f"/{code}/"
+        links.append({"code": code, "name": name, "url": url or f"/{code}/", "current": code == current})
+    return links
+
+
+@register.filter
+def tr(obj, name):
+    """`{{ office|tr:"name" }}`: the English variant of a bilingual field on English pages."""
+    if obj is None:
+        return ""
+    return obj.tr(name)

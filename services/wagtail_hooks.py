@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from services.models import Department
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    add_to_admin_menu = True
+    menu_order = 300
+    list_display = ["name", "name_en", "code", "email"]
+    search_fields = ["name", "name_en", "code"]
+
+
+register_snippet(DepartmentViewSet)

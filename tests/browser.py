@@ -1,0 +1,181 @@
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against a
+real server process, with axe checks.
+
+The site under test is what `make run` gives: its own database (a SQLite file, or a fresh
+PostgreSQL database when DATABASE_URL points at PostgreSQL), migrated, with the demo loaded,
+served by gunicorn. Browser tests therefore never share the test process's database state, and
+assert what a person sees. Without Chromium they skip with a loud reason; with
+REQUIRE_BROWSER=1 (CI) a missing browser fails them instead, so CI cannot pass by skipping.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+
+
+def chromium_path():
+    for candidate in CHROMIUM_CANDIDATES:
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SiteDatabase:
+    """A throwaway database for the server under test, on the same engine as the suite."""
+
+    def __init__(self, tmp_dir):
+        base = os.environ.get("DATABASE_URL", "")
+        self.name = f"portal_browser_{uuid.uuid4().hex[:8]}"
+        if base.startswith(("postgres://", "postgresql://")):
+            self.config = dj_database_url.parse(base)
+            self.url = base.rsplit("/", 1)[0] + "/" + self.name
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        else:
+            self.config = None
+            self.url = f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+
+    def _admin(self, sql):
+        import psycopg
+
+        params = {
+            "host": self.config["HOST"] or "127.0.0.1",
+            "port": self.config["PORT"] or 5432,
+            "user": self.config["USER"],
+            "password": self.config["PASSWORD"],
+            "dbname": "postgres",
+        }
+        with psycopg.connect(**params, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def drop(self):
+        if self.config is not None:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """Base URL of a gunicorn serving a migrated database with the demo municipality."""
+    tmp_dir = tmp_path_factory.mktemp("live_site")
+    database = SiteDatabase(tmp_dir)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database.url,
+        "MEDIA_ROOT": str(tmp_dir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_dir / "private"),
+    }
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)  # noqa: S603
+    port = _free_port()
+    log = open(tmp_dir / "server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((tmp_dir / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = "BROWSER TESTS NOT RUN: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def make_page(browser):
+    """`make_page(viewport, javascript=True)` opens a fresh context; closed after the test."""
+    contexts = []
+
+    def _make(viewport=None, javascript=True, locale="th-TH"):
+        context = browser.new_context(
+            viewport=viewport or VIEWPORTS["phone"], java_script_enabled=javascript, locale=locale
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield _make
+    for context in contexts:
+        context.close()
+
+
+def assert_accessible(page):
+    """No serious or critical axe violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"axe found serious/critical violations on {page.url}:\n" + "\n".join(bad)
