@@ -203,3 +203,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Residents' uploads never live under MEDIA_ROOT (which is public): they are streamed by a
+# view that checks who is asking.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
+# The callable that receives a completed form submission and opens a case for it. The form
+# engine imports it by this dotted path, so it never imports the case queue itself.
+FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.intake.open_case")

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-DEMO_MODULES = ["portal.demo", "forms_builder.demo", "services.demo", "home.demo"]
+DEMO_MODULES = ["portal.demo", "forms_builder.demo", "services.demo", "services.demo_cases", "home.demo"]
 SEED = 2569
 
 

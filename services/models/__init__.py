@@ -1,0 +1,5 @@
+"""Models of the services room, one module per concern (departments, guides, cases)."""
+
+from services.models.departments import Department
+
+__all__ = ["Department"]
