@@ -1,0 +1,380 @@
+"""Service guides (the citizen's manual of every service), their categories and the forms library.
+
+Residents came back to the office several times because nobody told them which documents a
+service needs. A `ServicePage` answers that on one page, in the exact structure the Licensing
+Facilitation Act B.E. 2558 prescribes for the citizen's manual, so officials recognise it.
+Blank forms are Wagtail documents of our own model (`FormDocument`) so they carry a form code,
+category and language, and can be counted when downloaded without recording who downloaded.
+"""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import F, Q
+from django.dispatch import receiver
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument, Document, document_served
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from home.blocks import ICON_CHOICES
+from services.blocks import ChannelBlock, FormFileBlock, RequiredDocumentBlock, StepBlock
+
+
+class ServiceCategory(TranslatableMixin, models.Model):
+    """A group of services as residents think of them ("ภาษีและค่าธรรมเนียม"), with an icon.
+
+    Translatable (wagtail-localize) so the English site shows English names; the Thai and English
+    rows share a `translation_key`, which is what pages and documents are filtered by. The
+    department is the fallback route for requests about a service that names none.
+    """
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("Short, in residents' words, e.g. ภาษีและค่าธรรมเนียม"))
+    slug = models.SlugField(
+        _("slug"), max_length=80, allow_unicode=False, help_text=_("Latin letters for the address, e.g. taxes-fees")
+    )
+    icon = models.CharField(
+        _("icon"), max_length=20, choices=ICON_CHOICES, default="document", help_text=_("Shown on the category tile.")
+    )
+    description = models.CharField(
+        _("description"), max_length=250, blank=True, help_text=_("One sentence under the name.")
+    )
+    department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_categories",
+        help_text=_("Handles requests in this category when the service names no department."),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=100, help_text=_("Smaller numbers come first in lists.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("icon"),
+        FieldPanel("description"),
+        FieldPanel("department"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["locale", "slug"], name="service_category_slug_per_locale")]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceIndexPage(RoutablePageMixin, Page):
+    """The catalogue: every category with its services, and one page per category."""
+
+    intro = models.CharField(
+        _("introduction"), max_length=300, blank=True, help_text=_("One or two sentences above the categories.")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["services.ServicePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("service catalogue")
+
+    def categories(self):
+        return list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+
+    def services(self):
+        return (
+            ServicePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("category")
+            .only("id", "title", "slug", "url_path", "locale_id", "summary", "category", "path", "depth")
+            .order_by("title")
+        )
+
+    @path("")
+    def index_route(self, request):
+        services = list(self.services())
+        categories = self.categories()
+        by_key = {}
+        for service in services:
+            key = service.category.translation_key if service.category else None
+            by_key.setdefault(key, []).append(service)
+        groups = [(category, by_key.get(category.translation_key, [])) for category in categories]
+        others = by_key.get(None, [])
+        return self.render(request, context_overrides={"groups": groups, "others": others})
+
+    @path("category/<slug:slug>/", name="category")
+    def category_route(self, request, slug):
+        category = get_object_or_404(ServiceCategory, locale_id=self.locale_id, slug=slug)
+        services = self.services().filter(category__translation_key=category.translation_key)
+        forms = FormDocument.objects.filter(category__translation_key=category.translation_key).order_by("title")
+        return self.render(
+            request,
+            template="services/service_category.html",
+            context_overrides={"category": category, "services": list(services), "forms": list(forms[:50])},
+        )
+
+
+class ServicePage(Page):
+    """The citizen's manual of one service: everything a resident needs before coming to the office."""
+
+    department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_pages",
+        help_text=_("The department that gives this service; requests land in its queue."),
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+        help_text=_("Where residents find the service in the catalogue."),
+    )
+    summary = models.TextField(
+        _("summary"), max_length=500, help_text=_("Who the service is for and what they get, in one or two sentences.")
+    )
+    legal_basis = models.TextField(
+        _("legal basis"), blank=True, help_text=_("The laws and regulations behind the service, one per line.")
+    )
+    channels = StreamField(
+        [("channel", ChannelBlock())],
+        blank=True,
+        verbose_name=_("service channels"),
+        help_text=_("Where, on which days and at what hours residents can use the service."),
+    )
+    conditions = RichTextField(
+        _("criteria and conditions"),
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text=_("Who may apply and what must be true before applying."),
+    )
+    steps = StreamField(
+        [("step", StepBlock())],
+        blank=True,
+        verbose_name=_("steps"),
+        help_text=_("In order, each with its duration and the unit responsible."),
+    )
+    processing_days = models.PositiveSmallIntegerField(
+        _("processing time (working days)"),
+        default=15,
+        help_text=_("Total time promised, in working days (0 = done the same day). Case deadlines use it."),
+    )
+    documents = StreamField(
+        [("document", RequiredDocumentBlock())],
+        blank=True,
+        verbose_name=_("required documents"),
+        help_text=_("Everything to bring, with the number of originals and copies."),
+    )
+    fee_amount = models.DecimalField(
+        _("fee"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In baht. Leave empty when the service is free."),
+    )
+    fee_unit = models.CharField(
+        _("fee unit"), max_length=80, blank=True, help_text=_("e.g. ต่อฉบับ, ต่อเดือน, ต่อตารางเมตร")
+    )
+    fee_note = models.TextField(
+        _("fee details"), blank=True, help_text=_("Rates that depend on size or use, exemptions, how to pay.")
+    )
+    complaint_channels = models.TextField(
+        _("where to complain"),
+        blank=True,
+        help_text=_("Where residents can complain if the service is late or wrong: office, phone, web, one per line."),
+    )
+    sample_forms = StreamField(
+        [("form", FormFileBlock())],
+        blank=True,
+        verbose_name=_("filled-in examples"),
+        help_text=_("Examples of completed forms, so residents see how to fill them in."),
+    )
+    blank_forms = StreamField(
+        [("form", FormFileBlock())],
+        blank=True,
+        verbose_name=_("blank forms"),
+        help_text=_("Forms from the library to download and print."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("category"), FieldPanel("department")], heading=_("Where it belongs")),
+        FieldPanel("legal_basis"),
+        FieldPanel("channels"),
+        FieldPanel("conditions"),
+        FieldPanel("steps"),
+        FieldPanel("processing_days"),
+        FieldPanel("documents"),
+        MultiFieldPanel([FieldPanel("fee_amount"), FieldPanel("fee_unit"), FieldPanel("fee_note")], heading=_("Fees")),
+        FieldPanel("complaint_channels"),
+        FieldPanel("blank_forms"),
+        FieldPanel("sample_forms"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("conditions"),
+    ]
+
+    parent_page_types = ["services.ServiceIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("service guide")
+        verbose_name_plural = _("service guides")
+
+    @property
+    def is_free(self):
+        return not self.fee_amount
+
+    def legal_basis_lines(self):
+        return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
+
+    def complaint_lines(self):
+        return [line.strip() for line in self.complaint_channels.splitlines() if line.strip()]
+
+    @cached_property
+    def localized_category(self):
+        """The category in the page's own language (the English page may still point at the Thai row)."""
+        if self.category_id is None:
+            return None
+        category = self.category
+        if category.locale_id == self.locale_id:
+            return category
+        return (
+            ServiceCategory.objects.filter(translation_key=category.translation_key, locale_id=self.locale_id).first()
+            or category
+        )
+
+    def search_text(self):
+        """Everything a resident might type to find this guide (fed to the Thai-aware search index)."""
+        parts = [self.summary, self.legal_basis, self.fee_unit, self.fee_note, self.complaint_channels]
+        if self.conditions:
+            from django.utils.html import strip_tags
+
+            parts.append(strip_tags(self.conditions))
+        parts += [step.value["description"] for step in self.steps]
+        parts += [doc.value["name"] for doc in self.documents]
+        if self.department_id:
+            parts.append(str(self.department))
+        return "\n".join(p for p in parts if p)
+
+
+class FormDocument(AbstractDocument):
+    """A blank form in the library: a Wagtail document with what residents filter and look for.
+
+    It is the project's document model (WAGTAILDOCS_DOCUMENT_MODEL), so every upload can carry a
+    form code and category. `download_count` is a bare counter: we count downloads to know which
+    forms matter, never who downloaded them (no IP, no user, no time).
+    """
+
+    class Language(models.TextChoices):
+        THAI = "th", _("Thai")
+        ENGLISH = "en", _("English")
+        BOTH = "both", _("Thai and English")
+
+    form_code = models.CharField(
+        _("form code"), max_length=30, blank=True, help_text=_("The office's code printed on the form, e.g. ข.1 or อ.1")
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forms",
+        help_text=_("Library section the form is listed under."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=4,
+        choices=Language.choices,
+        default=Language.THAI,
+        help_text=_("Language of the form itself."),
+    )
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, help_text=_("What the form is for, in one sentence.")
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
+
+    admin_form_fields = (*Document.admin_form_fields, "form_code", "category", "language", "description")
+
+    search_fields = [*AbstractDocument.search_fields, index.SearchField("form_code"), index.SearchField("description")]
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("form document")
+        verbose_name_plural = _("form documents")
+        constraints = [
+            models.UniqueConstraint(fields=["form_code"], condition=~Q(form_code=""), name="form_document_code_unique")
+        ]
+
+    @property
+    def file_type(self):
+        return self.file_extension.upper()
+
+
+@receiver(document_served)
+def count_download(sender, instance, **kwargs):
+    """Count a download with one UPDATE (safe under concurrent downloads); nothing about the visitor."""
+    if isinstance(instance, FormDocument):
+        FormDocument.objects.filter(pk=instance.pk).update(download_count=F("download_count") + 1)
+
+
+class FormLibraryPage(Page):
+    """All blank forms in one place, filtered by category and searched by title or code."""
+
+    intro = models.CharField(
+        _("introduction"), max_length=300, blank=True, help_text=_("One or two sentences above the list.")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("forms library")
+
+    PER_PAGE = 20
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+        slug = request.GET.get("category", "")[:80]
+        query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
+        forms = FormDocument.objects.select_related("category").order_by("title")
+        selected = next((c for c in categories if c.slug == slug), None)
+        if selected is not None:
+            forms = forms.filter(category__translation_key=selected.translation_key)
+        if query:
+            forms = forms.filter(
+                Q(title__icontains=query) | Q(form_code__icontains=query) | Q(description__icontains=query)
+            )
+        page_obj = Paginator(forms, self.PER_PAGE).get_page(request.GET.get("page"))
+        names = {c.translation_key: c.name for c in categories}
+        for form in page_obj:
+            form.category_name = names.get(form.category.translation_key, form.category.name) if form.category else ""
+        context.update({"categories": categories, "selected": selected, "query": query, "page_obj": page_obj})
+        return context
