@@ -1,0 +1,278 @@
+"""Form pages editors build, and what residents send through them.
+
+A Submission never depends on the page staying as it was: it keeps a snapshot of the form
+definition (labels, options, types) taken at submit time, and the page link is SET_NULL. Editors
+can reword, reorder or delete a form without breaking a single old submission.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from forms_builder.blocks import StepBlock
+from forms_builder.storage import get_private_storage
+
+# No 0/O, 1/I/L: codes are read aloud over the phone and typed by elderly residents.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def random_code(length=8):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+class FormIndexPage(Page):
+    """The list of every online form; the parent that keeps form pages together."""
+
+    intro = models.TextField(_("intro"), blank=True, help_text=_("A sentence above the list of forms."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["forms_builder.FormPage"]
+    max_count_per_parent = 1
+    template = "forms_builder/form_index_page.html"
+
+    class Meta:
+        verbose_name = _("form index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["forms"] = self.get_children().live().public().specific().order_by("title")
+        return context
+
+
+class FormPage(RoutablePageMixin, Page):
+    """A multi-step form built in the admin; the wizard (forms_builder.wizard) runs it."""
+
+    intro = models.TextField(
+        _("intro"), blank=True, help_text=_("What the form is for and what to have ready, in one or two sentences.")
+    )
+    short_code = models.SlugField(
+        _("short link code"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The /f/<code> link printed on QR stickers. Set once (the slug is used if left empty) and "
+            "never changed, so printed codes keep working when the page is renamed or moved."
+        ),
+    )
+    steps = StreamField(
+        [("step", StepBlock())],
+        verbose_name=_("steps"),
+        help_text=_("One screen per step, in order. A check-your-answers screen is added at the end."),
+    )
+    next_steps = RichTextField(
+        _("what happens next"),
+        blank=True,
+        features=["bold", "link", "ul", "ol"],
+        help_text=_("Shown on the confirmation page and the receipt."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("steps"),
+        FieldPanel("next_steps"),
+    ]
+    promote_panels = [*Page.promote_panels, MultiFieldPanel([FieldPanel("short_code")], heading=_("QR sticker"))]
+
+    parent_page_types = ["forms_builder.FormIndexPage"]
+    subpage_types = []
+    template = "forms_builder/form_page.html"
+
+    class Meta:
+        verbose_name = _("form page")
+
+    def clean(self):
+        super().clean()
+        if not self.short_code:
+            self.short_code = self.slug
+        if self.pk:
+            old = FormPage.objects.filter(pk=self.pk).values_list("short_code", flat=True).first()
+            if old and old != self.short_code:
+                raise ValidationError(
+                    {"short_code": _("Printed QR codes use %(code)s: it cannot be changed.") % {"code": old}}
+                )
+        clash = FormPage.objects.filter(short_code=self.short_code).exclude(translation_key=self.translation_key)
+        if self.short_code and clash.exists():
+            raise ValidationError({"short_code": _("Another form already uses this short link code.")})
+
+    def save(self, *args, **kwargs):
+        if not self.short_code:
+            self.short_code = self.slug
+        return super().save(*args, **kwargs)
+
+    @property
+    def short_url(self):
+        return f"/f/{self.short_code}"
+
+    # The wizard owns every request to the page; the routes only name the screens.
+    @path("", name="wizard")
+    def wizard_route(self, request):
+        from forms_builder.wizard import FormWizardView
+
+        return FormWizardView.as_view(page=self)(request)
+
+    @path("resume/", name="resume_code")
+    def resume_by_code(self, request):
+        from forms_builder.views import resume_by_code
+
+        return resume_by_code(request, self)
+
+    @path("resume/<str:token>/", name="resume")
+    def resume_by_token(self, request, token):
+        from forms_builder.views import resume_by_token
+
+        return resume_by_token(request, self, token)
+
+    @path("saved/", name="saved")
+    def saved_route(self, request):
+        from forms_builder.views import saved
+
+        return saved(request, self)
+
+    @path("sent/<str:reference>/", name="confirmation")
+    def confirmation_route(self, request, reference):
+        from forms_builder.views import confirmation
+
+        return confirmation(request, self, reference)
+
+    def subpage_url(self, name, **kwargs):
+        return self.url + self.reverse_subpage(name, kwargs=kwargs)
+
+
+class Submission(models.Model):
+    """One completed form, as the resident sent it. The case queue opens a case from it.
+
+    `answers` maps field keys to JSON values; `form_snapshot` is the definition they answered,
+    so both can be displayed forever, whatever happens to the page.
+    """
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Online, by the resident")
+        COUNTER = "counter", _("At the counter")
+        VOLUNTEER = "volunteer", _("Through a volunteer")
+        PHONE = "phone", _("By phone")
+
+    form_page = models.ForeignKey(
+        FormPage, verbose_name=_("form"), null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    form_title = models.CharField(_("form title"), max_length=255)
+    form_snapshot = models.JSONField(_("form definition at submit time"), default=dict)
+    answers = models.JSONField(_("answers"), default=dict)
+    language = models.CharField(_("language"), max_length=8, default="th")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="filed_submissions",
+        help_text=_("The staff member or volunteer who filled the form for a resident."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_text = models.CharField(_("location as typed"), max_length=500, blank=True)
+    consent_version = models.CharField(_("privacy notice version"), max_length=40, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True, db_index=True)
+    expected_date = models.DateField(_("expected completion"), null=True, blank=True)
+    tracking_url = models.CharField(_("tracking link"), max_length=300, blank=True)
+    wizard_token = models.CharField(
+        max_length=40, unique=True, editable=False, help_text=_("One per filling: a replayed submit is refused.")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["web", "counter", "volunteer", "phone"]), name="fb_submission_channel"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel="web") | models.Q(filed_by__isnull=False),
+                name="fb_submission_filed_by_for_assisted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or self.pk} · {self.form_title}"
+
+    def display_answers(self):
+        """[(step title, [(label, display value), ...]), ...] from the snapshot, for people."""
+        from forms_builder.fields import display_answers
+
+        return display_answers(self.form_snapshot, self.answers, files=list(self.files.all()))
+
+
+class SubmissionFile(models.Model):
+    """An uploaded file, checked by content and stripped of metadata, in private storage."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
+    field_key = models.CharField(_("field"), max_length=64)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    file = models.FileField(_("file"), storage=get_private_storage, upload_to="submissions/%Y/%m/", max_length=255)
+
+    class Meta:
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class PendingUpload(models.Model):
+    """A file accepted on a step before the form is sent: kept across errors, Back and resume.
+
+    `owner` is the wizard's random token: the step form only offers a filling its own uploads,
+    so a tampered id can never attach someone else's file.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.CharField(max_length=40, db_index=True)
+    field_key = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    file = models.FileField(storage=get_private_storage, upload_to="pending/%Y/%m/", max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("upload in progress")
+        verbose_name_plural = _("uploads in progress")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Draft(models.Model):
+    """A form saved half-way. Residents come back with the link or the short code."""
+
+    form_page = models.ForeignKey(FormPage, on_delete=models.CASCADE, related_name="drafts")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("saved draft")
+        verbose_name_plural = _("saved drafts")
+
+    def __str__(self):
+        return self.code
