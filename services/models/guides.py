@@ -91,7 +91,11 @@ class ServiceIndexPage(RoutablePageMixin, Page):
         verbose_name = _("service catalogue")
 
     def categories(self):
-        return list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+        base = self.url
+        for category in categories:
+            category.url = base + self.reverse_subpage("category", kwargs={"slug": category.slug})
+        return categories
 
     def services(self):
         return (
@@ -118,6 +122,7 @@ class ServiceIndexPage(RoutablePageMixin, Page):
     @path("category/<slug:slug>/", name="category")
     def category_route(self, request, slug):
         category = get_object_or_404(ServiceCategory, locale_id=self.locale_id, slug=slug)
+        category.url = self.url + self.reverse_subpage("category", kwargs={"slug": category.slug})
         services = self.services().filter(category__translation_key=category.translation_key)
         forms = FormDocument.objects.filter(category__translation_key=category.translation_key).order_by("title")
         return self.render(
@@ -147,6 +152,15 @@ class ServicePage(Page):
         on_delete=models.SET_NULL,
         related_name="services",
         help_text=_("Where residents find the service in the catalogue."),
+    )
+    online_form = models.ForeignKey(
+        "forms_builder.FormPage",
+        verbose_name=_("online form"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_pages",
+        help_text=_('The e-form residents fill in to apply; the guide shows an "apply online" button when it is set.'),
     )
     summary = models.TextField(
         _("summary"), max_length=500, help_text=_("Who the service is for and what they get, in one or two sentences.")
@@ -218,7 +232,9 @@ class ServicePage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("category"), FieldPanel("department")], heading=_("Where it belongs")),
+        MultiFieldPanel(
+            [FieldPanel("category"), FieldPanel("department"), FieldPanel("online_form")], heading=_("Where it belongs")
+        ),
         FieldPanel("legal_basis"),
         FieldPanel("channels"),
         FieldPanel("conditions"),
@@ -243,6 +259,13 @@ class ServicePage(Page):
     class Meta:
         verbose_name = _("service guide")
         verbose_name_plural = _("service guides")
+
+    def apply_online_page(self):
+        """The live e-form for this service, if there is one: the guide shows an "apply online" button."""
+        form_page = getattr(self, "online_form", None)
+        if form_page is None or not form_page.live:
+            return None
+        return form_page.localized
 
     @property
     def is_free(self):
