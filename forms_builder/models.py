@@ -119,7 +119,7 @@ class FormPage(RoutablePageMixin, Page):
     def wizard_route(self, request):
         from forms_builder.wizard import FormWizardView
 
-        return FormWizardView.as_view(page=self)(request)
+        return FormWizardView.for_page(self)(request)
 
     @path("resume/", name="resume_code")
     def resume_by_code(self, request):

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from forms_builder.views import LoginView, LogoutView, short_link
 from home.views import search
 from portal.views import healthz
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
 ]
 
 if settings.DEBUG:
@@ -25,6 +27,8 @@ if settings.DEBUG:
 # Everything a visitor reads is under /th/ or /en/; Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

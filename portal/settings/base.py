@@ -213,3 +213,15 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # The callable that receives a completed form submission and opens a case for it. The form
 # engine imports it by this dotted path, so it never imports the case queue itself.
 FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.intake.open_case")
+# E-forms: saved drafts are deleted this many days after their last save; submits per IP per
+# hour for residents (staff and volunteers are not limited); the most one upload may stream.
+FORMS_BUILDER_DRAFT_DAYS = int(os.environ.get("FORMS_BUILDER_DRAFT_DAYS", "30"))
+FORMS_BUILDER_SUBMITS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_HOUR", "20"))
+FORMS_BUILDER_MAX_UPLOAD_MB = 10
+# The form engine's uploads are cut off while streaming once past the cap; others pass through.
+FILE_UPLOAD_HANDLERS = [
+    "forms_builder.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+LOGIN_URL = "login"

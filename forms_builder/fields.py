@@ -1,0 +1,637 @@
+"""Field types: how each question becomes Django form fields, a stored value, and display text.
+
+The wizard works on a *definition*: plain dicts built from the page's StreamField (and stored
+as the submission's snapshot), so a submission can be displayed with the words the resident
+saw, whatever editors change later.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.th import pin
+
+from portal.templatetags.portal_tags import thaidate
+
+THAI_MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+BE_OFFSET = 543
+PHONE_RE = re.compile(r"^0[689]\d{8}$")
+POSTCODE_RE = re.compile(r"^\d{5}$")
+ADDRESS_PARTS = [
+    ("house", _("House number"), True, 30),
+    ("moo", _("Moo (village no.)"), False, 10),
+    ("soi", _("Soi"), False, 100),
+    ("road", _("Road"), False, 100),
+    ("subdistrict", _("Sub-district (tambon)"), True, 100),
+    ("district", _("District (amphoe)"), True, 100),
+    ("province", _("Province"), True, 100),
+    ("postcode", _("Postcode"), True, 5),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The definition: plain data from the StreamField
+
+
+def build_definition(page):
+    """Steps and fields of a FormPage as JSON-safe dicts (also the submission's snapshot)."""
+    steps = []
+    for step in page.steps:
+        if step.block_type != "step":
+            continue
+        value = step.value
+        fields = []
+        for field in value["fields"]:
+            spec = {"type": field.block_type, "id": field.id}
+            for name, item in field.value.items():
+                if name == "condition":
+                    spec["condition"] = _condition(item)
+                elif name == "options":
+                    spec["options"] = [[str(o["value"]), str(o["label"])] for o in item]
+                elif name in ("notice", "body"):
+                    spec[name] = str(item.__html__()) if item else ""
+                elif name == "allowed_types":
+                    spec[name] = list(item or [])
+                elif isinstance(item, Decimal):
+                    spec[name] = str(item)
+                else:
+                    spec[name] = item
+            spec["key"] = spec.get("key") or f"f_{field.id.replace('-', '')[:12]}"
+            fields.append(spec)
+        steps.append(
+            {
+                "name": step.id,
+                "title": value["title"],
+                "intro": value["intro"] or "",
+                "condition": _condition(value["condition"]),
+                "ends_form": bool(value["ends_form"]),
+                "fields": fields,
+            }
+        )
+    return {"title": page.title, "steps": steps}
+
+
+def _condition(value):
+    if not value or not value.get("field"):
+        return None
+    return {"field": value["field"], "operator": value.get("operator") or "eq", "value": value.get("value") or ""}
+
+
+def condition_met(condition, answers):
+    """True when the condition holds for the answers so far (no condition: always)."""
+    if not condition:
+        return True
+    answer = answers.get(condition["field"])
+    expected = condition["value"]
+    operator = condition["operator"]
+    if operator in ("gt", "lte"):
+        try:
+            number, limit = Decimal(str(answer)), Decimal(expected)
+        except (InvalidOperation, TypeError, ValueError):
+            return False
+        return number > limit if operator == "gt" else number <= limit
+    if isinstance(answer, bool):
+        matches = ("yes" if answer else "no") == expected
+    elif isinstance(answer, list):
+        matches = expected in answer
+    elif isinstance(answer, dict):
+        matches = bool(answer.get("agreed")) == (expected == "yes")
+    else:
+        matches = answer is not None and str(answer) == expected
+    return matches if operator == "eq" else not matches
+
+
+# ---------------------------------------------------------------------------------------------
+# Field types
+
+
+class FieldType:
+    """One kind of question: its form fields (names derived from the key), value and display."""
+
+    #: Sub-field suffixes; "" is the key itself.
+    error_message = _("Answer this question.")
+
+    def form_fields(self, spec):
+        return {spec["key"]: self.make_field(spec)}
+
+    def make_field(self, spec):
+        raise NotImplementedError
+
+    def names(self, spec):
+        return list(self.form_fields(spec))
+
+    def value(self, spec, cleaned):
+        """The JSON-safe stored value, or None when unanswered."""
+        value = cleaned.get(spec["key"])
+        return value if value not in ("", None, []) else None
+
+    def display(self, spec, value, files=None):
+        return "" if value is None else str(value)
+
+
+def _text_input(**attrs):
+    return forms.TextInput(attrs=attrs)
+
+
+class ShortText(FieldType):
+    def make_field(self, spec):
+        return forms.CharField(required=False, max_length=spec.get("max_length") or 200, strip=True)
+
+
+class LongText(FieldType):
+    def make_field(self, spec):
+        max_length = spec.get("max_length") or 3000
+        return forms.CharField(
+            required=False, max_length=max_length, widget=forms.Textarea(attrs={"rows": 5, "maxlength": max_length})
+        )
+
+
+class Number(FieldType):
+    def make_field(self, spec):
+        def limit(name):
+            return Decimal(spec[name]) if spec.get(name) not in (None, "") else None
+
+        return forms.DecimalField(
+            required=False,
+            max_digits=14,
+            decimal_places=2,
+            min_value=limit("min_value"),
+            max_value=limit("max_value"),
+            localize=False,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20}),
+        )
+
+    def value(self, spec, cleaned):
+        value = cleaned.get(spec["key"])
+        return None if value is None else format(value.normalize(), "f")
+
+    def display(self, spec, value, files=None):
+        if value is None:
+            return ""
+        return f"{value} {spec.get('unit') or ''}".strip()
+
+
+class Email(FieldType):
+    def make_field(self, spec):
+        return forms.EmailField(
+            required=False,
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+            validators=[EmailValidator(message=_("Enter an email address like name@example.com."))],
+        )
+
+
+class Phone(FieldType):
+    def make_field(self, spec):
+        return ThaiMobileField(required=False)
+
+
+class ThaiMobileField(forms.CharField):
+    """10 digits starting 06, 08 or 09; spaces and dashes typed by people are ignored."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        digits = re.sub(r"[\s\-]", "", value)
+        if digits.startswith("+66"):
+            digits = "0" + digits[3:]
+        if not PHONE_RE.match(digits):
+            raise ValidationError(_("Enter a 10-digit mobile number starting 06, 08 or 09, like 0812345678."))
+        return digits
+
+
+class NationalId(FieldType):
+    def make_field(self, spec):
+        return ThaiNationalIdField(required=False)
+
+    def display(self, spec, value, files=None):
+        return pin.format(value) if value else ""
+
+
+class ThaiNationalIdField(forms.CharField):
+    """13 digits with the check digit, checked by python-stdnum's stdnum.th.pin."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return pin.validate(value)
+        except StdnumError:
+            raise ValidationError(
+                _("Enter the 13-digit number on the ID card; the last digit did not check out.")
+            ) from None
+
+
+class Date(FieldType):
+    """Day, month and a Buddhist Era year: the way Thai residents write dates on paper."""
+
+    def form_fields(self, spec):
+        key = spec["key"]
+        return {
+            f"{key}__day": forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=31,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "fb-w2"}),
+            ),
+            f"{key}__month": forms.TypedChoiceField(
+                required=False, coerce=int, choices=[("", "—"), *THAI_MONTHS], empty_value=None
+            ),
+            f"{key}__year": forms.IntegerField(
+                required=False,
+                min_value=2400,
+                max_value=2800,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "class": "fb-w4"}),
+                error_messages={
+                    "min_value": _("Enter the year in the Buddhist Era, e.g. 2510."),
+                    "max_value": _("Enter the year in the Buddhist Era, e.g. 2510."),
+                },
+            ),
+        }
+
+    def value(self, spec, cleaned):
+        key = spec["key"]
+        parts = [cleaned.get(f"{key}__{p}") for p in ("day", "month", "year")]
+        if all(p is None for p in parts):
+            return None
+        if any(p is None for p in parts):
+            raise ValidationError(_("Enter the day, the month and the year."))
+        day, month, year = parts
+        try:
+            date = datetime.date(year - BE_OFFSET, month, day)
+        except ValueError:
+            raise ValidationError(_("This date does not exist; check the day and month.")) from None
+        if spec.get("past_only") and date > datetime.date.today():
+            raise ValidationError(_("The date must be today or earlier."))
+        return date.isoformat()
+
+    def display(self, spec, value, files=None):
+        if not value:
+            return ""
+        try:
+            return thaidate(datetime.date.fromisoformat(value), "long")
+        except ValueError:
+            return value
+
+
+class SingleChoice(FieldType):
+    error_message = _("Choose one option.")
+
+    def make_field(self, spec):
+        return forms.ChoiceField(required=False, choices=spec.get("options") or [], widget=forms.RadioSelect)
+
+    def display(self, spec, value, files=None):
+        return dict(spec.get("options") or []).get(value, value or "")
+
+
+class MultipleChoice(FieldType):
+    error_message = _("Choose at least one option.")
+
+    def make_field(self, spec):
+        return forms.MultipleChoiceField(
+            required=False, choices=spec.get("options") or [], widget=forms.CheckboxSelectMultiple
+        )
+
+    def value(self, spec, cleaned):
+        return list(cleaned.get(spec["key"]) or []) or None
+
+    def display(self, spec, value, files=None):
+        labels = dict(spec.get("options") or [])
+        return ", ".join(labels.get(v, v) for v in value or [])
+
+
+class Checkbox(FieldType):
+    error_message = _("Tick the box to continue.")
+
+    def make_field(self, spec):
+        return forms.BooleanField(required=False)
+
+    def value(self, spec, cleaned):
+        return True if cleaned.get(spec["key"]) else None
+
+    def display(self, spec, value, files=None):
+        return gettext("Yes") if value else gettext("No")
+
+
+class Address(FieldType):
+    error_message = _("Enter the address.")
+
+    def form_fields(self, spec):
+        key = spec["key"]
+        fields = {}
+        for part, _label, _required, max_length in ADDRESS_PARTS:
+            attrs = {"maxlength": max_length}
+            if part == "postcode":
+                attrs.update(inputmode="numeric", autocomplete="postal-code")
+            fields[f"{key}__{part}"] = forms.CharField(
+                required=False, max_length=max_length, widget=_text_input(**attrs)
+            )
+        return fields
+
+    def value(self, spec, cleaned):
+        key = spec["key"]
+        value = {part: cleaned.get(f"{key}__{part}") or "" for part, *_rest in ADDRESS_PARTS}
+        if not any(value.values()):
+            return None
+        missing = [str(label) for part, label, required, _m in ADDRESS_PARTS if required and not value[part]]
+        if missing:
+            raise ValidationError(_("Also enter: %(parts)s.") % {"parts": ", ".join(missing)})
+        if not POSTCODE_RE.match(value["postcode"]):
+            raise ValidationError(_("The postcode has 5 digits, e.g. 50000."))
+        return value
+
+    def display(self, spec, value, files=None):
+        if not value:
+            return ""
+        is_thai = gettext("Moo") == "หมู่"
+        pieces = [value.get("house", "")]
+        labels = (
+            [
+                ("moo", "หมู่ "),
+                ("soi", "ซอย"),
+                ("road", "ถนน"),
+                ("subdistrict", "ตำบล"),
+                ("district", "อำเภอ"),
+                ("province", "จังหวัด"),
+            ]
+            if is_thai
+            else [
+                ("moo", "Moo "),
+                ("soi", "Soi "),
+                ("road", ""),
+                ("subdistrict", ""),
+                ("district", ""),
+                ("province", ""),
+            ]
+        )
+        for part, prefix in labels:
+            if value.get(part):
+                pieces.append(f"{prefix}{value[part]}")
+        pieces.append(value.get("postcode", ""))
+        return " ".join(p for p in pieces if p)
+
+
+class KeepUploadsField(forms.MultipleChoiceField):
+    """Ids of this filling's already-uploaded files the resident keeps (choices are only theirs)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+
+class FileUpload(FieldType):
+    """The `<key>__upload` input takes new files (handled by the wizard before validation);
+    `<key>` holds the ids of accepted files, offered only from this filling's own uploads."""
+
+    error_message = _("Upload at least one file.")
+
+    def form_fields(self, spec):
+        key = spec["key"]
+        return {
+            f"{key}__upload": forms.FileField(
+                required=False, widget=MultipleFileInput(attrs={"accept": accept_for(spec)})
+            ),
+            key: KeepUploadsField(required=False, choices=[]),
+        }
+
+    def value(self, spec, cleaned):
+        ids = list(cleaned.get(spec["key"]) or [])
+        if len(ids) > int(spec.get("max_files") or 1):
+            raise ValidationError(
+                _("Upload at most %(count)s files here; untick the ones you do not need.")
+                % {"count": spec.get("max_files")}
+            )
+        return ids or None
+
+    def display(self, spec, value, files=None):
+        names = [f.original_name for f in files or [] if f.field_key == spec["key"]]
+        return ", ".join(names)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+def accept_for(spec):
+    from forms_builder.uploads import ACCEPT
+
+    return ",".join(ACCEPT[t] for t in spec.get("allowed_types") or [] if t in ACCEPT)
+
+
+class MapLocation(FieldType):
+    """A pin (latitude/longitude, set by the Leaflet map when JavaScript runs) or typed words.
+
+    The typed description alone is enough: the map is an enhancement for phones that can.
+    """
+
+    error_message = _("Describe the place, or put a pin on the map.")
+
+    def form_fields(self, spec):
+        key = spec["key"]
+        coord = {"inputmode": "decimal", "maxlength": 20, "class": "fb-coord"}
+        return {
+            f"{key}__text": forms.CharField(
+                required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+            ),
+            f"{key}__lat": forms.DecimalField(
+                required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6, widget=_text_input(**coord)
+            ),
+            f"{key}__lng": forms.DecimalField(
+                required=False,
+                min_value=-180,
+                max_value=180,
+                max_digits=10,
+                decimal_places=6,
+                widget=_text_input(**coord),
+            ),
+        }
+
+    def value(self, spec, cleaned):
+        key = spec["key"]
+        text = cleaned.get(f"{key}__text") or ""
+        lat, lng = cleaned.get(f"{key}__lat"), cleaned.get(f"{key}__lng")
+        if (lat is None) != (lng is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if not text and lat is None:
+            return None
+        return {"text": text, "lat": None if lat is None else str(lat), "lng": None if lng is None else str(lng)}
+
+    def display(self, spec, value, files=None):
+        if not value:
+            return ""
+        parts = [value.get("text") or ""]
+        if value.get("lat"):
+            parts.append(f"({value['lat']}, {value['lng']})")
+        return " ".join(p for p in parts if p)
+
+
+class Consent(FieldType):
+    error_message = _("Tick the box to agree to the privacy notice; we cannot take the request without it.")
+
+    def make_field(self, spec):
+        return forms.BooleanField(required=False)
+
+    def value(self, spec, cleaned):
+        if not cleaned.get(spec["key"]):
+            return None
+        return {"agreed": True, "version": spec.get("version") or ""}
+
+    def display(self, spec, value, files=None):
+        if not value:
+            return gettext("No")
+        return gettext("Agreed (notice version %(version)s)") % {"version": value.get("version", "")}
+
+
+class Info(FieldType):
+    def form_fields(self, spec):
+        return {}
+
+    def value(self, spec, cleaned):
+        return None
+
+
+FIELD_TYPES = {
+    "short_text": ShortText(),
+    "long_text": LongText(),
+    "number": Number(),
+    "email": Email(),
+    "phone": Phone(),
+    "national_id": NationalId(),
+    "date": Date(),
+    "single_choice": SingleChoice(),
+    "multiple_choice": MultipleChoice(),
+    "checkbox": Checkbox(),
+    "address": Address(),
+    "file_upload": FileUpload(),
+    "map_location": MapLocation(),
+    "consent": Consent(),
+    "info": Info(),
+}
+
+
+def field_type(spec):
+    return FIELD_TYPES[spec["type"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# One step as a Django form
+
+
+class StepForm(forms.Form):
+    """The questions of one step. Built per request from the definition.
+
+    Every Django field is optional; whether an answer is needed is decided in clean(), after
+    conditions: a hidden question is neither required, validated nor stored.
+    """
+
+    spec = None  # set on the subclass the wizard builds
+
+    def __init__(self, *args, prior=None, pending=None, upload_errors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prior = prior or {}
+        self.upload_errors = upload_errors or {}
+        self.answers = {}
+        self.visible_keys = set()
+        pending = pending or {}
+        for spec in self.spec["fields"]:
+            if spec["type"] == "file_upload":
+                self.fields[spec["key"]].choices = [
+                    (str(p.pk), p.original_name) for p in pending.values() if p.field_key == spec["key"]
+                ]
+            for name in field_type(spec).form_fields(spec):
+                field = self.fields[name]
+                field.label = spec.get("label", "")
+                field.widget.attrs.setdefault("class", "")
+
+    @classmethod
+    def for_step(cls, step):
+        """A subclass with the step's fields declared, as Django forms expect."""
+        attrs = {"spec": step}
+        for spec in step["fields"]:
+            attrs.update(field_type(spec).form_fields(spec))
+        return type("StepForm", (cls,), attrs)
+
+    def clean(self):
+        cleaned = super().clean()
+        answers = dict(self.prior)
+        for spec in self.spec["fields"]:
+            kind = field_type(spec)
+            names = list(kind.form_fields(spec))
+            if not names:
+                continue
+            if not condition_met(spec.get("condition"), answers):
+                # Hidden: drop whatever was typed and whatever was wrong with it.
+                for name in names:
+                    self._errors.pop(name, None)
+                    cleaned.pop(name, None)
+                continue
+            self.visible_keys.add(spec["key"])
+            first = names[0] if spec["type"] != "file_upload" else f"{spec['key']}__upload"
+            for message in self.upload_errors.get(spec["key"], []):
+                self.add_error(f"{spec['key']}__upload", message)
+            if any(name in self._errors for name in names):
+                continue
+            try:
+                value = kind.value(spec, cleaned)
+            except ValidationError as error:
+                self.add_error(first, error)
+                continue
+            if value is None and spec.get("required"):
+                if f"{spec['key']}__upload" not in self._errors:
+                    self.add_error(first, kind.error_message)
+                continue
+            if value is not None:
+                answers[spec["key"]] = value
+                self.answers[spec["key"]] = value
+        return cleaned
+
+    def field_errors(self, spec):
+        """All messages for one question, whichever of its inputs they belong to."""
+        errors = []
+        for name in field_type(spec).form_fields(spec):
+            errors.extend(self.errors.get(name, []))
+        return errors
+
+
+def display_answers(definition, answers, files=None):
+    """[(step title, [(label, display value), ...]), ...] for the steps that have answers."""
+    result = []
+    for step in definition.get("steps", []):
+        rows = []
+        for spec in step["fields"]:
+            if spec["type"] == "info" or spec["key"] not in answers:
+                continue
+            value = answers[spec["key"]]
+            rows.append((spec.get("label", spec["key"]), field_type(spec).display(spec, value, files)))
+        if rows:
+            result.append((step["title"], rows))
+    return result
