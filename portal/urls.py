@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from forms_builder.views import LoginView, LogoutView, short_link
 from home.views import search
 from portal.views import healthz
+from services import urls_cases
+from services.views_tracking import track_form
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
+    path("", include(urls_cases)),  # /t/<REFERENCE>: short enough for a receipt and its QR code
 ]
 
 if settings.DEBUG:
@@ -29,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("track/", track_form, name="track"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+import services.case_hooks  # noqa: F401  (the case queue's menu, URLs and snippets)
 from services.models import Department
 
 

@@ -1,5 +1,6 @@
 """Models of the services room, one module per concern (departments, guides, cases)."""
 
+from services.models.cases import Case, CaseEvent, CaseSettings, OfficeClosure, ReplyTemplate  # noqa: F401
 from services.models.departments import Department
 from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage  # noqa: F401
 

@@ -1,0 +1,422 @@
+"""The staff side of the case queue, inside the Wagtail admin.
+
+Every view starts from ``Case.objects.visible_to(user)``: an officer reaches only their
+departments' cases (404 for anything else, so the admin does not even confirm a case exists).
+Changes go through ``services.workflow`` (state machine, timeline, optimistic lock).
+"""
+
+import csv
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.i18n import is_thai
+from services import references, workflow
+from services.case_forms import AssignForm, NoteForm, QueueFilterForm, ReplyForm, StatusForm
+from services.models.cases import OPEN_STATUSES, Case, CaseSettings, CaseStatus, ReplyTemplate
+from services.models.departments import Department
+from services.sla import WorkingCalendar
+from services.views_tracking import stream_private
+
+PER_PAGE_CHOICES = (20, 50, 100)
+
+
+def can_use_queue(user):
+    return user.is_active and (
+        user.is_superuser or user.has_perm("services.view_all_cases") or user.departments.exists()
+    )
+
+
+def visible_departments(user):
+    if user.is_superuser or user.has_perm("services.view_all_cases"):
+        return Department.objects.all()
+    return Department.objects.filter(members=user)
+
+
+def staff_choices(user):
+    """People cases can be assigned to: members of the departments this user can see."""
+    User = get_user_model()
+    return (
+        User.objects.filter(departments__in=visible_departments(user), is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def service_choices():
+    from services.models.guides import ServicePage
+
+    return list(ServicePage.objects.filter(locale__language_code="th").order_by("title").values_list("id", "title"))
+
+
+def filter_cases(request, site):
+    """The queue's queryset for the filters in request.GET, plus the bound filter form."""
+    user = request.user
+    departments = visible_departments(user)
+    assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_choices(user)]
+    services = service_choices()
+    form = QueueFilterForm(request.GET or None, departments=departments, assignees=assignees)
+    form.fields["service"].widget.choices = [("", _("Any")), *[(str(pk), title) for pk, title in services]]
+    cases = Case.objects.visible_to(user).select_related("department", "assignee")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        today = timezone.localdate()
+        if data["q"]:
+            query = data["q"].strip()
+            reference = references.normalize(query)
+            digits = "".join(ch for ch in query if ch.isdigit())
+            if reference:
+                cases = cases.filter(reference=reference)
+            elif len(digits) >= 4 and len(digits) == len(query.replace("-", "").replace(" ", "")):
+                cases = cases.filter(submission__contact_phone__contains=digits)
+            else:
+                cases = cases.filter(
+                    Q(reference__icontains=query.upper()) | Q(submission__contact_name__icontains=query)
+                )
+        if data["status"] == "open":
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["department"]:
+            cases = cases.filter(department=data["department"])
+        if data["service"]:
+            cases = cases.filter(service_id=int(data["service"]) if data["service"].isdigit() else None)
+        if data["assignee"] == "none":
+            cases = cases.filter(assignee__isnull=True)
+        elif data["assignee"] == "me":
+            cases = cases.filter(assignee=user)
+        elif data["assignee"]:
+            cases = cases.filter(assignee_id=int(data["assignee"]))
+        if data["channel"]:
+            cases = cases.filter(channel=data["channel"])
+        if data["overdue"] == "overdue":
+            cases = cases.overdue(today)
+        elif data["overdue"] == "soon":
+            horizon = WorkingCalendar(site).add_working_days(today, CaseSettings.for_site(site).due_soon_days)
+            cases = cases.filter(
+                status__in=[CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS],
+                due_date__gte=today,
+                due_date__lte=horizon,
+            )
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            cases = cases.filter(submitted_at__gte=datetime.datetime.combine(data["date_from"], datetime.time(), tz))
+        if data["date_to"]:
+            end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time(), tz)
+            cases = cases.filter(submitted_at__lt=end)
+        sort = data.get("sort") or "due"
+    else:
+        sort = "due"
+    order = {
+        "due": ["due_date", "id"],
+        "-due": ["-due_date", "-id"],
+        "submitted": ["submitted_at", "id"],
+        "-submitted": ["-submitted_at", "-id"],
+    }[sort]
+    return cases.order_by(*order), form
+
+
+def queue(request):
+    """The queue: filters, search, sorting, bulk actions, export."""
+    if not can_use_queue(request.user):
+        raise PermissionDenied
+    site = _site(request)
+    cases, form = filter_cases(request, site)
+    export = request.GET.get("export")
+    if export == "csv":
+        return export_csv(cases)
+    if export == "xlsx":
+        return export_xlsx(cases)
+    try:
+        per_page = int(request.GET.get("per_page", 50))
+    except ValueError:
+        per_page = 50
+    per_page = per_page if per_page in PER_PAGE_CHOICES else 50
+    page = Paginator(cases, per_page).get_page(request.GET.get("p"))
+    settings = CaseSettings.for_site(site)
+    calendar = WorkingCalendar(site)
+    today = timezone.localdate()
+    rows = [
+        {
+            "case": case,
+            "overdue": case.is_overdue(today),
+            "due_soon": case.is_due_soon(calendar, settings.due_soon_days, today),
+        }
+        for case in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("p", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "services/cases/admin/queue.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "form": form,
+            "querystring": query.urlencode(),
+            "bulk_statuses": CaseStatus.choices,
+            "assignees": form.fields["assignee"].choices[3:],
+            "per_page": per_page,
+        },
+    )
+
+
+def _site(request):
+    from wagtail.models import Site
+
+    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+
+
+EXPORT_COLUMNS = [
+    ("reference", "Reference"),
+    ("status", "Status"),
+    ("service_title", "Service"),
+    ("department__name", "Department"),
+    ("assignee__username", "Assignee"),
+    ("priority", "Priority"),
+    ("channel", "Channel"),
+    ("submitted_at", "Submitted"),
+    ("due_date", "Due date"),
+    ("resolved_at", "Resolved"),
+    ("closed_at", "Closed"),
+    ("rating", "Rating"),
+]
+
+
+def _export_rows(cases):
+    """Rows for export: no personal data beyond what the queue itself lists (no names, phones)."""
+    fields = [name for name, _label in EXPORT_COLUMNS]
+    for values in cases.values_list(*fields).iterator(chunk_size=2000):
+        yield [
+            timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime.datetime) else v for v in values
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(cases):
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so Excel opens Thai text as UTF-8
+        yield writer.writerow([label for _name, label in EXPORT_COLUMNS])
+        for row in _export_rows(cases):
+            yield writer.writerow(["" if v is None else v for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+def export_xlsx(cases):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Cases")
+    sheet.append([label for _name, label in EXPORT_COLUMNS])
+    for row in _export_rows(cases):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@require_POST
+def bulk(request):
+    """Assign or move many cases at once; each case goes through the same rules as one."""
+    if not can_use_queue(request.user):
+        raise PermissionDenied
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    cases = list(Case.objects.visible_to(request.user).filter(pk__in=ids).select_related("site"))
+    action = request.POST.get("action")
+    done, refused = 0, []
+    if not cases:
+        messages.error(request, _("Select at least one case."))
+    elif action == "assign":
+        assignee_id = request.POST.get("assignee", "")
+        assignee = staff_choices(request.user).filter(pk=assignee_id).first() if assignee_id.isdigit() else None
+        if assignee_id and assignee is None:
+            messages.error(request, _("Choose someone from your departments."))
+        else:
+            for case in cases:
+                workflow.assign(case, assignee, request.user)
+                done += 1
+    elif action == "status":
+        target = request.POST.get("status", "")
+        for case in cases:
+            try:
+                workflow.change_status(
+                    case,
+                    target,
+                    request.user,
+                    message=request.POST.get("message", ""),
+                    reject_reason=request.POST.get("reject_reason", "cannot_act"),
+                )
+                done += 1
+            except (ValueError, workflow.WorkflowError) as error:
+                refused.append(f"{case.reference}: {error}")
+    if done:
+        messages.success(request, _("%(count)s cases updated.") % {"count": done})
+    for line in refused[:20]:
+        messages.error(request, line)
+    back = request.POST.get("next", "")
+    return redirect(reverse("case_queue") + (f"?{back}" if back and "//" not in back else ""))
+
+
+def _case_for(request, pk):
+    if not can_use_queue(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("submission", "department", "assignee", "site"), pk=pk
+    )
+
+
+def detail(request, pk):
+    """One case: answers, files, timeline, notes, replies, and the officer's actions."""
+    case = _case_for(request, pk)
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        handler = {"status": _post_status, "assign": _post_assign, "note": _post_note, "reply": _post_reply}.get(action)
+        if handler is None:
+            raise Http404
+        form = handler(request, case)
+        if form is None:
+            return redirect("case_detail", pk=case.pk)
+        forms[action] = form
+        case.refresh_from_db()
+    targets = workflow.allowed_targets(case.status)
+    assignees = staff_choices(request.user)
+    if case.department_id:
+        assignees = assignees.filter(departments=case.department_id)
+    context = {
+        "case": case,
+        "answers": case.submission.display_answers(),
+        "files": list(case.submission.files.all()),
+        "events": list(case.events.select_related("actor")),
+        "status_form": forms.get("status") or StatusForm(initial={"version": case.version}, targets=targets),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"version": case.version, "assignee": case.assignee_id, "priority": case.priority},
+            assignees=assignees,
+        ),
+        "note_form": forms.get("note") or NoteForm(),
+        "reply_form": forms.get("reply") or ReplyForm(),
+        "reply_templates": ReplyTemplate.objects.all(),
+        "overdue": case.is_overdue(),
+        "submission": case.submission,
+    }
+    return render(request, "services/cases/admin/detail.html", context, status=400 if forms else 200)
+
+
+def _post_status(request, case):
+    form = StatusForm(request.POST, request.FILES, targets=workflow.allowed_targets(case.status))
+    if not form.is_valid():
+        if "status" in form.errors:
+            messages.error(request, _("That status change is not allowed from the case's current status."))
+        return form
+    data = form.cleaned_data
+    try:
+        workflow.change_status(
+            case,
+            data["status"],
+            request.user,
+            message=data["message"],
+            reject_reason=data["reject_reason"],
+            after_photo=data["after_photo"],
+            expected_version=data["version"],
+        )
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return form
+    messages.success(request, _("Status changed to “%(status)s”.") % {"status": CaseStatus(data["status"]).label})
+    return None
+
+
+def _post_assign(request, case):
+    assignees = staff_choices(request.user)
+    form = AssignForm(request.POST, assignees=assignees)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    try:
+        version = data["version"]
+        if data["assignee"] != case.assignee:
+            workflow.assign(case, data["assignee"], request.user, expected_version=version)
+            version = case.version
+        if data["priority"] != case.priority:
+            workflow.set_priority(case, data["priority"], request.user, expected_version=version)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return form
+    messages.success(request, _("Saved."))
+    return None
+
+
+def _post_note(request, case):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return form
+    workflow.add_note(case, form.cleaned_data["note"], request.user)
+    messages.success(request, _("Note added. Residents never see notes."))
+    return None
+
+
+def _post_reply(request, case):
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return form
+    text = (form.cleaned_data["reply"] or "").strip()
+    template = form.cleaned_data["template"]
+    if not text and template is not None:
+        text = template.body_en if case.submission.language == "en" and template.body_en else template.body
+    workflow.reply(case, text, request.user)
+    messages.success(request, _("Reply published on the resident's tracking page."))
+    return None
+
+
+def download_file(request, pk, file_id):
+    """A resident's upload, for staff of the case's department only."""
+    case = _case_for(request, pk)
+    upload = get_object_or_404(case.submission.files.all(), pk=file_id)
+    return stream_private(upload.file, upload.original_name, upload.content_type)
+
+
+def download_photo(request, pk):
+    case = _case_for(request, pk)
+    if not case.after_photo:
+        raise Http404
+    return stream_private(case.after_photo, case.after_photo.name.rsplit("/", 1)[-1])
+
+
+def receipt(request, pk):
+    """A printable receipt for a resident at the counter: reference, dates and a QR code that
+    opens the tracking page."""
+    case = _case_for(request, pk)
+    tracking_url = request.build_absolute_uri(reverse("case_track", args=[case.reference]))
+    return render(
+        request,
+        "services/cases/admin/receipt.html",
+        {"case": case, "tracking_url": tracking_url, "thai": is_thai()},
+    )
