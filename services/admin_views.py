@@ -11,6 +11,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -32,16 +33,28 @@ from services.views_tracking import stream_private
 PER_PAGE_CHOICES = (20, 50, 100)
 
 
-def can_use_queue(user):
-    return user.is_active and (
-        user.is_superuser or user.has_perm("services.view_all_cases") or user.departments.exists()
-    )
+def sees_all(user):
+    return user.is_superuser or user.has_perm("services.view_all_cases")
 
 
 def visible_departments(user):
-    if user.is_superuser or user.has_perm("services.view_all_cases"):
+    if sees_all(user):
         return Department.objects.all()
     return Department.objects.filter(members=user)
+
+
+def departments_for(request):
+    """The departments whose queues this user works, evaluated once per request (the menu item
+    and the view both ask)."""
+    if not hasattr(request, "_case_departments"):
+        user = request.user
+        request._case_departments = list(visible_departments(user)) if user.is_authenticated else []
+    return request._case_departments
+
+
+def can_use_queue(request):
+    user = request.user
+    return user.is_authenticated and user.is_active and (sees_all(user) or bool(departments_for(request)))
 
 
 def staff_choices(user):
@@ -63,7 +76,7 @@ def service_choices():
 def filter_cases(request, site):
     """The queue's queryset for the filters in request.GET, plus the bound filter form."""
     user = request.user
-    departments = visible_departments(user)
+    departments = departments_for(request)
     assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_choices(user)]
     services = service_choices()
     form = QueueFilterForm(request.GET or None, departments=departments, assignees=assignees)
@@ -89,7 +102,7 @@ def filter_cases(request, site):
         elif data["status"]:
             cases = cases.filter(status=data["status"])
         if data["department"]:
-            cases = cases.filter(department=data["department"])
+            cases = cases.filter(department_id=int(data["department"]))
         if data["service"]:
             cases = cases.filter(service_id=int(data["service"]) if data["service"].isdigit() else None)
         if data["assignee"] == "none":
@@ -103,7 +116,7 @@ def filter_cases(request, site):
         if data["overdue"] == "overdue":
             cases = cases.overdue(today)
         elif data["overdue"] == "soon":
-            horizon = WorkingCalendar(site).add_working_days(today, CaseSettings.for_site(site).due_soon_days)
+            horizon = WorkingCalendar(site).add_working_days(today, _settings(request, site).due_soon_days)
             cases = cases.filter(
                 status__in=[CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS],
                 due_date__gte=today,
@@ -129,7 +142,7 @@ def filter_cases(request, site):
 
 def queue(request):
     """The queue: filters, search, sorting, bulk actions, export."""
-    if not can_use_queue(request.user):
+    if not can_use_queue(request):
         raise PermissionDenied
     site = _site(request)
     cases, form = filter_cases(request, site)
@@ -144,7 +157,7 @@ def queue(request):
         per_page = 50
     per_page = per_page if per_page in PER_PAGE_CHOICES else 50
     page = Paginator(cases, per_page).get_page(request.GET.get("p"))
-    settings = CaseSettings.for_site(site)
+    settings = _settings(request, site)
     calendar = WorkingCalendar(site)
     today = timezone.localdate()
     rows = [
@@ -177,6 +190,13 @@ def _site(request):
     from wagtail.models import Site
 
     return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+
+
+def _settings(request, site):
+    """Site settings, cached on the request like Wagtail's own `settings` context processor."""
+    if not hasattr(request, "_case_settings"):
+        request._case_settings = CaseSettings.cached_for_site(site)
+    return request._case_settings
 
 
 EXPORT_COLUMNS = [
@@ -243,7 +263,7 @@ def export_xlsx(cases):
 @require_POST
 def bulk(request):
     """Assign or move many cases at once; each case goes through the same rules as one."""
-    if not can_use_queue(request.user):
+    if not can_use_queue(request):
         raise PermissionDenied
     ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
     cases = list(Case.objects.visible_to(request.user).filter(pk__in=ids).select_related("site"))
@@ -283,7 +303,7 @@ def bulk(request):
 
 
 def _case_for(request, pk):
-    if not can_use_queue(request.user):
+    if not can_use_queue(request):
         raise PermissionDenied
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related("submission", "department", "assignee", "site"), pk=pk

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from services.models.cases import CaseStatus, Channel, Priority, RejectReason, ReplyTemplate
-from services.models.departments import Department
 
 
 class TrackForm(forms.Form):
@@ -121,7 +120,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), ("open", _("All open")), *CaseStatus.choices]
     )
-    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=Department.objects.none())
+    department = forms.ChoiceField(label=_("Department"), required=False)
     service = forms.CharField(label=_("Service"), required=False, max_length=255)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices])
@@ -147,8 +146,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, departments=None, services=(), assignees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if departments is not None:
-            self.fields["department"].queryset = departments
+        self.fields["department"].choices = [("", _("Any")), *[(str(d.pk), str(d)) for d in departments or ()]]
         self.fields["service"].widget = forms.Select(choices=[("", _("Any")), *[(s, s) for s in services]])
         self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")), *assignees]
 

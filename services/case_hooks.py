@@ -15,7 +15,7 @@ from services.models.cases import OfficeClosure, ReplyTemplate
 
 class CasesMenuItem(MenuItem):
     def is_shown(self, request):
-        return admin_views.can_use_queue(request.user)
+        return admin_views.can_use_queue(request)
 
 
 @hooks.register("register_admin_menu_item")

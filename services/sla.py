@@ -10,6 +10,7 @@ pushed by the working days it waited (see ``services.workflow``).
 import datetime
 
 import holidays
+from django.core.cache import cache
 from django.utils import timezone
 
 DEFAULT_PROCESSING_DAYS = 15
@@ -21,11 +22,7 @@ class WorkingCalendar:
 
     def __init__(self, site=None, closures=None):
         if closures is None:
-            closures = set()
-            if site is not None:
-                from services.models.cases import OfficeClosure
-
-                closures = set(OfficeClosure.objects.filter(site=site).values_list("date", flat=True))
+            closures = closures_for(site) if site is not None else set()
         self.closures = set(closures)
         self._holidays = holidays.Thailand(years=[])
 
@@ -57,6 +54,27 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+
+def _closures_key(site_id):
+    return f"case-closures:{site_id}"
+
+
+def closures_for(site):
+    """The office's declared closures, cached (they change a few times a year; saving or deleting
+    an OfficeClosure clears the cache), so the queue does not query them on every page."""
+    key = _closures_key(site.pk)
+    closures = cache.get(key)
+    if closures is None:
+        from services.models.cases import OfficeClosure
+
+        closures = set(OfficeClosure.objects.filter(site=site).values_list("date", flat=True))
+        cache.set(key, closures, 3600)
+    return closures
+
+
+def forget_closures(site_id):
+    cache.delete(_closures_key(site_id))
 
 
 def local_date(value=None):

@@ -66,6 +66,25 @@ class CaseSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("case queue settings")
 
+    @classmethod
+    def cached_for_site(cls, site):
+        """The settings through the cache: the staff queue reads them on every page load and
+        they change once in a blue moon (saving clears the cache)."""
+        from django.core.cache import cache
+
+        key = f"case-settings:{site.pk}"
+        settings = cache.get(key)
+        if settings is None:
+            settings = cls.for_site(site)
+            cache.set(key, settings, 3600)
+        return settings
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"case-settings:{self.site_id}")
+
     def clean(self):
         super().clean()
         prefix = (self.reference_prefix or "").upper()
@@ -91,6 +110,20 @@ class OfficeClosure(BilingualMixin, models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.tr('reason')}"
+
+    def save(self, *args, **kwargs):
+        from services.sla import forget_closures
+
+        super().save(*args, **kwargs)
+        forget_closures(self.site_id)
+
+    def delete(self, *args, **kwargs):
+        from services.sla import forget_closures
+
+        site_id = self.site_id
+        result = super().delete(*args, **kwargs)
+        forget_closures(site_id)
+        return result
 
 
 class ReplyTemplate(BilingualMixin, models.Model):
