@@ -1,22 +1,32 @@
-"""The site search page."""
+"""The site search page and the news feeds."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
 
-MAX_QUERY_LENGTH = 200
+from home import search as site_search
+from home.models import SearchEntry
 
 
 def search(request):
-    """Search live pages in the visitor's language. Odd or over-long input is trimmed, never an error."""
-    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        locale = Locale.objects.filter(language_code=get_language()).first()
-        pages = Page.objects.live().public().specific()
-        if locale:
-            pages = pages.filter(locale=locale)
-        results = pages.search(query)
+    """One search over services, forms and news in the visitor's language (Thai-aware, see
+    home/search.py). Odd or over-long input is cleaned and trimmed, never an error."""
+    query = site_search.clean_query(request.GET.get("q", ""))
+    kind = request.GET.get("kind", "")
+    if kind not in SearchEntry.Kind.values:
+        kind = ""
+    results = site_search.search(query, (get_language() or "th").split("-")[0]) if query else []
+    counts = {}
+    for entry in results:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    if kind:
+        results = [entry for entry in results if entry.kind == kind]
     page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "home/search.html", {"query": query, "page_obj": page_obj})
+    for entry in page_obj:
+        entry.link = entry.page.get_url(request) if entry.page_id else entry.url
+    kinds = [(value, label, counts.get(value, 0)) for value, label in SearchEntry.Kind.choices]
+    return render(
+        request,
+        "home/search.html",
+        {"query": query, "page_obj": page_obj, "kind": kind, "kinds": kinds, "total": sum(counts.values())},
+    )

@@ -7,6 +7,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from forms_builder.views import LoginView, LogoutView, short_link
+from home.feeds import NewsAtomFeed, NewsFeed
+from home.sitemap import PortalSitemap
 from home.views import search
 from portal.views import healthz
 from services import urls_cases
@@ -16,7 +18,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
     path("", include(urls_cases)),  # /t/<REFERENCE>: short enough for a receipt and its QR code
@@ -32,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("feeds/news/", NewsFeed(), name="news_feed_rss"),
+    path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("track/", track_form, name="track"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,0 +1,249 @@
+"""Thai-aware site search over services, forms (documents) and news.
+
+Why our own index: Thai is written without spaces, and Wagtail's database backend (SQLite FTS,
+PostgreSQL tsvector) treats a whole Thai sentence as one word, so "ขยะ" never matches a page
+that says "ค่าธรรมเนียมเก็บขยะมูลฝอย". PyThaiNLP's newmm segmenter splits text into words both
+when we index and when we query. Segmenting alone is not enough either: newmm keeps compounds
+like "ขยะมูลฝอย" as one token. So each query word is matched as a *substring* of the segmented,
+lower-cased `SearchEntry.search_text` (plain LIKE, identical on SQLite and PostgreSQL), every
+word must match (AND), and ranking prefers title hits and whole-word hits over substrings.
+An office has hundreds of items, not millions: a LIKE scan over one small table is fast enough
+(see the report in the README) and needs no extension.
+"""
+
+import re
+import unicodedata
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from pythainlp.corpus import thai_stopwords
+from pythainlp.tokenize import word_tokenize
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
+MAX_CANDIDATES = 300
+SNIPPET_CHARS = 160
+
+_WORD = re.compile(r"\w", re.UNICODE)
+_STOPWORDS = frozenset(thai_stopwords())
+
+
+def clean_query(raw):
+    """What the visitor typed, made safe to show and search: no control characters, one space, capped."""
+    text = "".join(ch for ch in (raw or "") if unicodedata.category(ch)[0] != "C" or ch in " \t")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def segment(text):
+    """Lower-cased words of `text`, Thai segmented by PyThaiNLP (newmm), punctuation dropped."""
+    words = word_tokenize((text or "").lower(), engine="newmm", keep_whitespace=False)
+    return [w.strip() for w in words if w.strip() and _WORD.search(w)]
+
+
+def segmented_text(text):
+    """The form stored in `SearchEntry.search_text`: words separated by single spaces, padded so
+    a whole-word test is `" word " in text`."""
+    return " " + " ".join(segment(text)) + " "
+
+
+def query_words(query):
+    """The words to look for: segmented like the index, stop words dropped unless nothing else is
+    left, a plural "s" dropped from English words so "permits" finds "permit"."""
+    words = []
+    for word in segment(query):
+        if word.isascii() and len(word) > 3 and word.endswith("s"):
+            word = word[:-1]
+        if word not in words:
+            words.append(word)
+    meaningful = [w for w in words if w not in _STOPWORDS]
+    return (meaningful or words)[:MAX_QUERY_WORDS]
+
+
+def search(query, language):
+    """Entries matching every word of `query`, best first. Two queries at most, whatever the size."""
+    from django.db.models import Q
+
+    from home.models import SearchEntry
+
+    words = query_words(query)
+    if not words:
+        return []
+    entries = SearchEntry.objects.filter(Q(language=language) | Q(language=""))
+    for word in words:
+        entries = entries.filter(search_text__contains=word)
+    entries = list(entries.select_related("page").order_by("-date", "title")[:MAX_CANDIDATES])
+    for entry in entries:
+        entry.score = _score(entry, words)
+        entry.snippet = make_snippet(entry.body, words)
+    entries.sort(key=lambda e: -e.score)
+    return entries
+
+
+# Residents mostly look for a service; a guide outranks a news item that mentions the same word.
+_KIND_BONUS = {"service": 3, "form": 1}
+
+
+def _score(entry, words):
+    title = segmented_text(entry.title)
+    score = _KIND_BONUS.get(entry.kind, 0)
+    for word in words:
+        if word in title:
+            # A word inside a compound ("ขยะ" in "ขยะมูลฝอย") is as much a title hit as a whole word.
+            score += 8
+        score += 2 if f" {word} " in entry.search_text else 1
+    return score
+
+
+def make_snippet(body, words):
+    """A piece of the text around the first hit, escaped, with the hits marked (`<mark>`)."""
+    if not body:
+        return ""
+    lower = body.lower()
+    positions = [lower.find(w) for w in words if lower.find(w) >= 0]
+    start = max(0, min(positions) - SNIPPET_CHARS // 3) if positions else 0
+    piece = body[start : start + SNIPPET_CHARS]
+    html = escape(piece)
+    for word in sorted(words, key=len, reverse=True):
+        escaped = escape(word)
+        if not escaped:
+            continue
+        html = re.sub(re.escape(escaped), lambda m: f"<mark>{m.group(0)}</mark>", html, flags=re.IGNORECASE)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_CHARS < len(body) else ""
+    return mark_safe(prefix + html + suffix)  # noqa: S308 - built from escaped text and fixed tags only
+
+
+# Indexing -------------------------------------------------------------------------------------
+
+
+def _kind_for_page(page):
+    from home.models import NewsPage, SearchEntry
+
+    if page.specific_class is None:
+        return None
+    name = page.specific_class.__name__
+    if name == "ServicePage":
+        return SearchEntry.Kind.SERVICE
+    if issubclass(page.specific_class, NewsPage):
+        return SearchEntry.Kind.NEWS
+    if name in ("HomePage",):
+        return None
+    return SearchEntry.Kind.PAGE
+
+
+def index_page(page):
+    """Add or refresh one page's entry; remove it if the page is not live and public."""
+    from home.models import SearchEntry
+
+    page = page.specific
+    kind = _kind_for_page(page)
+    if kind is None or not page.live or page.get_view_restrictions().exists():
+        SearchEntry.objects.filter(page_id=page.pk).delete()
+        return
+    body_parts = [page.search_description]
+    if hasattr(page, "search_text"):
+        body_parts.append(page.search_text())
+    else:
+        body_parts.append(getattr(page, "intro", "") or "")
+    body = _unique_lines(body_parts)
+    SearchEntry.objects.update_or_create(
+        page_id=page.pk,
+        defaults={
+            "kind": kind,
+            "language": page.locale.language_code,
+            "title": page.title[:255],
+            "body": body,
+            "search_text": segmented_text(f"{page.title}\n{body}"),
+            "date": getattr(page, "date", None) or (page.last_published_at.date() if page.last_published_at else None),
+            "url": "",
+        },
+    )
+
+
+def _unique_lines(parts):
+    """The text once: summaries are often repeated as the description and the first paragraph."""
+    seen, lines = set(), []
+    for part in parts:
+        for line in (part or "").splitlines():
+            line = " ".join(line.split())
+            if line and line not in seen:
+                seen.add(line)
+                lines.append(line)
+    return "\n".join(lines)
+
+
+def remove_page(page):
+    from home.models import SearchEntry
+
+    SearchEntry.objects.filter(page_id=page.pk).delete()
+
+
+def index_document(document):
+    """Forms in the library are found in both languages (a Thai form is still what an English
+    reader must file), so their entry has no language."""
+    from home.models import SearchEntry
+
+    parts = [getattr(document, "form_code", ""), getattr(document, "description", "")]
+    category = getattr(document, "category", None)
+    if category is not None:
+        parts.append(category.name)
+    body = "\n".join(p for p in parts if p)
+    SearchEntry.objects.update_or_create(
+        document_id=document.pk,
+        defaults={
+            "kind": SearchEntry.Kind.FORM,
+            "language": "",
+            "title": document.title[:255],
+            "body": body,
+            "search_text": segmented_text(f"{document.title}\n{body}"),
+            "date": document.created_at.date() if document.created_at else None,
+            "url": document.url,
+        },
+    )
+
+
+def remove_document(document_id):
+    from home.models import SearchEntry
+
+    SearchEntry.objects.filter(document_id=document_id).delete()
+
+
+def rebuild():
+    """Index everything again (after a deploy that changed what is indexed, or by hand)."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page
+
+    from home.models import SearchEntry
+
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        count = 0
+        for page in Page.objects.live().public().filter(depth__gt=2).specific():
+            index_page(page)
+            count += 1
+        for document in get_document_model().objects.all():
+            index_document(document)
+            count += 1
+    return count
+
+
+# Signal receivers, connected in HomeConfig.ready(). Indexing one item is a few milliseconds of
+# segmenting and one write, so it runs in the publishing request's own transaction: the entry
+# commits or rolls back together with the page, and no worker is needed to keep search true.
+
+
+def on_page_published(sender, instance, **kwargs):
+    index_page(instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    remove_page(instance)
+
+
+def on_document_saved(sender, instance, **kwargs):
+    index_document(instance)
+
+
+def on_document_deleted(sender, instance, **kwargs):
+    remove_document(instance.pk)
