@@ -3,7 +3,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 import services.case_hooks  # noqa: F401  (the case queue's menu, URLs and snippets)
-from services.models import Department
+from services.models import Department, ServiceCategory
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -17,3 +17,18 @@ class DepartmentViewSet(SnippetViewSet):
 
 
 register_snippet(DepartmentViewSet)
+
+
+class ServiceCategoryViewSet(SnippetViewSet):
+    """Categories of the service catalogue; translatable, so the admin offers "Translate" (wagtail-localize)."""
+
+    model = ServiceCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Service categories")
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["name", "slug", "icon", "department", "sort_order"]
+    search_fields = ["name", "slug"]
+
+
+register_snippet(ServiceCategoryViewSet)
