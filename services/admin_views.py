@@ -68,9 +68,17 @@ def staff_choices(user):
 
 
 def service_choices():
+    """Services to filter by (Thai titles). Cached for five minutes: the list changes rarely and
+    the queue should not pay for the page tree on every load."""
     from services.models.guides import ServicePage
 
-    return list(ServicePage.objects.filter(locale__language_code="th").order_by("title").values_list("id", "title"))
+    choices = cache.get("case-service-choices")
+    if choices is None:
+        choices = list(
+            ServicePage.objects.filter(locale__language_code="th").order_by("title").values_list("id", "title")
+        )
+        cache.set("case-service-choices", choices, 300)
+    return choices
 
 
 def filter_cases(request, site):
