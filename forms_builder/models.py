@@ -43,6 +43,14 @@ class FormIndexPage(Page):
     class Meta:
         verbose_name = _("form index page")
 
+    def route(self, request, path_components):
+        """One query to the form page (Page.route would fetch the base row, then the specific one)."""
+        if path_components:
+            child = FormPage.objects.child_of(self).filter(slug=path_components[0]).select_related("locale").first()
+            if child is not None and child.live:
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["forms"] = self.get_children().live().public().specific().order_by("title")
@@ -110,6 +118,17 @@ class FormPage(RoutablePageMixin, Page):
             self.short_code = self.slug
         return super().save(*args, **kwargs)
 
+    def get_view_restrictions(self):
+        """Same answer as Wagtail's (restrictions on this page, its ancestors, or the pages
+        they alias), in one query instead of two: every form step pays for this check."""
+        from wagtail.models import PageViewRestriction
+
+        steplen = self.steplen
+        paths = [self.path[:i] for i in range(steplen, len(self.path) + 1, steplen)]
+        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of_id")
+        direct = models.Q(page__path__in=paths) & models.Q(page__alias_of__isnull=True)
+        return PageViewRestriction.objects.filter(direct | models.Q(page_id__in=aliased))
+
     @property
     def short_url(self):
         return f"/f/{self.short_code}"
@@ -144,6 +163,15 @@ class FormPage(RoutablePageMixin, Page):
         from forms_builder.views import confirmation
 
         return confirmation(request, self, reference)
+
+    @property
+    def post_url(self):
+        """The lean URL the wizard's steps post to (see forms_builder.views.wizard_post)."""
+        from django.urls import reverse
+        from django.utils import translation
+
+        with translation.override(self.locale.language_code):
+            return reverse("form_wizard", kwargs={"page_id": self.pk})
 
     def subpage_url(self, name, **kwargs):
         return self.url + self.reverse_subpage(name, kwargs=kwargs)

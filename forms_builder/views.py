@@ -15,6 +15,26 @@ from wagtail.models import Locale
 from forms_builder.models import Draft, FormPage, Submission
 
 
+def wizard_post(request, page_id):
+    """Where every wizard step posts: the page by primary key, not by walking the page tree.
+
+    Rendering a page URL costs Wagtail's routing (site, locale, each ancestor, restrictions);
+    a step post needs none of it, and a four-step form posts five times. GET (a refresh, an old
+    bookmark) goes back to the page's own URL. View restrictions are checked as Wagtail does.
+    """
+    page = FormPage.objects.live().filter(pk=page_id).select_related("locale").first()
+    if page is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseRedirect(page.url)
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            return HttpResponseRedirect(page.url)
+    from forms_builder.wizard import FormWizardView
+
+    return FormWizardView.for_page(page)(request)
+
+
 def draft_expiry_days():
     return int(getattr(settings, "FORMS_BUILDER_DRAFT_DAYS", 30))
 

@@ -8,18 +8,20 @@ stale or replayed posts, steps that must be done in order, uploads kept across e
 come back, and a submit that stores everything and hands it to the intake in one transaction.
 """
 
+import logging
 import secrets
 from collections import OrderedDict
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from formtools.wizard.forms import ManagementForm
+from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import SessionWizardView
 
 from forms_builder.fields import ADDRESS_PARTS, StepForm, build_definition, condition_met, display_answers, field_type
@@ -28,6 +30,7 @@ from forms_builder.models import Draft, PendingUpload, Submission, SubmissionFil
 from forms_builder.uploads import allowed_text, store_pending
 
 CHECK_STEP = "check"
+logger = logging.getLogger(__name__)
 
 
 def filing_role(user):
@@ -80,7 +83,18 @@ class CheckForm(forms.Form):
         return value
 
 
+class QuietSessionStorage(SessionStorage):
+    """formtools marks the session modified on every read, which costs a session UPDATE on
+    every page view; here only writes do (the view marks in-place edits itself)."""
+
+    def _get_data(self):
+        return self.request.session[self.prefix]
+
+    data = property(_get_data, SessionStorage._set_data)
+
+
 class FormWizardView(SessionWizardView):
+    storage_name = "forms_builder.wizard.QuietSessionStorage"
     page = None
     file_storage = None  # uploads are handled by the view itself (see handle_uploads)
     template_name = "forms_builder/form_page.html"
@@ -157,10 +171,17 @@ class FormWizardView(SessionWizardView):
                 return name
         return CHECK_STEP
 
+    def step_has_uploads(self, step):
+        spec = self.step_specs.get(step)
+        return step == CHECK_STEP or bool(spec and any(f["type"] == "file_upload" for f in spec["fields"]))
+
     def pending(self):
+        """This filling's uploads by id (one query, and none while nothing was uploaded)."""
         if not hasattr(self, "_pending"):
-            owner = self.extra.get("token", "-")
-            self._pending = {str(p.pk): p for p in PendingUpload.objects.filter(owner=owner)}
+            self._pending = {}
+            if self.extra.get("uploaded"):
+                owner = self.extra.get("token", "-")
+                self._pending = {str(p.pk): p for p in PendingUpload.objects.filter(owner=owner)}
         return self._pending
 
     def get_form_kwargs(self, step=None):
@@ -169,7 +190,7 @@ class FormWizardView(SessionWizardView):
             return {"role": filing_role(self.request.user)}
         return {
             "prior": self.answers_before(step),
-            "pending": self.pending(),
+            "pending": self.pending() if self.step_has_uploads(step) else {},
             "upload_errors": getattr(self, "upload_errors", {}) if step == self.steps.current else {},
         }
 
@@ -179,6 +200,7 @@ class FormWizardView(SessionWizardView):
         if "restart" in request.GET:
             self.storage.reset()
             return HttpResponseRedirect(self.page.url)
+        before = repr(self.storage.data)
         self.ensure_started()
         form_list = self.get_form_list()
         wanted = request.GET.get("step")
@@ -188,7 +210,10 @@ class FormWizardView(SessionWizardView):
             self.storage.current_step = wanted
         if self.storage.current_step not in form_list or not self._reachable(self.storage.current_step):
             self.storage.current_step = self.first_incomplete()
-        return self.render(self.form_for(self.storage.current_step))
+        response = self.render(self.form_for(self.storage.current_step))
+        if repr(self.storage.data) != before:
+            request.session.modified = True
+        return response
 
     def _reachable(self, step):
         done = set(self.extra.get("done", []))
@@ -211,6 +236,7 @@ class FormWizardView(SessionWizardView):
 
     def post(self, *args, **kwargs):
         request = self.request
+        request.session.modified = True
         token = self.extra.get("token")
         if not token or request.POST.get("wizard_token") != token:
             return self.refuse(request.POST.get("wizard_token"))
@@ -239,15 +265,16 @@ class FormWizardView(SessionWizardView):
             return self.save_draft()
         if goto and goto in form_list:
             self.storage.current_step = goto
-            return HttpResponseRedirect(self.page.url)
+            return self.render(self.form_for(goto))
         if not valid:
             return self.render(form)
         if step == CHECK_STEP:
             return self.submit(form)
         if self.step_specs[step].get("ends_form"):
             return self.render(form)
+        # The next step is rendered straight away (formtools' way): one request per step.
         self.storage.current_step = self.next_step_after(step)
-        return HttpResponseRedirect(self.page.url)
+        return self.render(self.form_for(self.storage.current_step))
 
     def refuse(self, posted_token):
         """Stale, replayed or tampered posts: nothing is stored; the resident is told why."""
@@ -312,6 +339,7 @@ class FormWizardView(SessionWizardView):
                     errors.extend(error.messages)
                     continue
                 self.pending()[str(pending.pk)] = pending
+                self.extra["uploaded"] = True
                 kept.append(str(pending.pk))
             self.post_data.setlist(f"{prefix}-{key}", kept)
             if errors:
@@ -377,20 +405,30 @@ class FormWizardView(SessionWizardView):
         channel = {"staff": check_form.cleaned_data.get("channel"), "volunteer": Submission.Channel.VOLUNTEER}.get(
             role, Submission.Channel.WEB
         )
-        if Submission.objects.filter(wizard_token=self.extra["token"]).exists():
-            return self.refuse(None)
-        with transaction.atomic():
-            submission = self.build_submission(accumulated, channel, role)
-            submission.save()
-            self.attach_files(submission, accumulated)
-            submission.save(update_fields=["answers"])
-            receipt = hand_over(submission)
-            submission.reference = receipt.reference
-            submission.expected_date = receipt.expected_date
-            submission.tracking_url = receipt.tracking_url
-            submission.save(update_fields=["reference", "expected_date", "tracking_url"])
-            if self.extra.get("draft"):
-                Draft.objects.filter(pk=self.extra["draft"]).delete()
+        try:
+            with transaction.atomic():
+                submission = self.build_submission(accumulated, channel, role)
+                submission.save()
+                self.attach_files(submission, accumulated)
+                receipt = hand_over(submission)
+                submission.reference = receipt.reference
+                submission.expected_date = receipt.expected_date
+                submission.tracking_url = receipt.tracking_url
+                submission.save(update_fields=["answers", "reference", "expected_date", "tracking_url"])
+                if self.extra.get("draft"):
+                    Draft.objects.filter(pk=self.extra["draft"]).delete()
+        except IntegrityError:
+            # The same filling sent twice at once (double tap): the first one won.
+            return self.refuse(self.extra["token"])
+        except Exception:
+            # Nothing was saved (one transaction); the answers stay in the session for a retry.
+            logger.exception("form submission failed for page %s", self.page.pk)
+            check_form.add_error(
+                None, _("Your form could not be sent just now. Your answers are kept: please press Send again.")
+            )
+            response = self.render(check_form)
+            response.status_code = 503
+            return response
         sent = self.request.session.get("fb_sent", [])[-9:]
         self.request.session["fb_sent"] = [*sent, submission.reference]
         self.request.session["fb_receipt_message"] = receipt.message
@@ -481,7 +519,6 @@ class FormWizardView(SessionWizardView):
             "wizard_token": self.extra.get("token"),
             "role": filing_role(self.request.user),
             "notice": self.extra.pop("notice", None),
-            "pending": self.pending(),
         }
         if spec:
             context["rows"] = self.render_rows(form, spec)

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from forms_builder.views import LoginView, LogoutView, short_link
+from forms_builder.views import LoginView, LogoutView, short_link, wizard_post
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("forms/<int:page_id>/step/", wizard_post, name="form_wizard"),
     path("feeds/news/", NewsFeed(), name="news_feed_rss"),
     path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("track/", track_form, name="track"),

@@ -59,8 +59,12 @@ class Filler:
                 return step["name"]
         raise KeyError(key)
 
+    _token = None
+
     def token(self):
-        return self.client.session[f"wizard_{self.prefix}"]["extra_data"]["token"]
+        if self._token is None:
+            self._token = self.client.session[f"wizard_{self.prefix}"]["extra_data"]["token"]
+        return self._token
 
     def current(self):
         return self.client.session[f"wizard_{self.prefix}"]["step"]
@@ -72,4 +76,4 @@ class Filler:
         for name, value in (files or {}).items():
             payload[f"{step}-{name}__upload"] = value
         payload.update(extra or {})
-        return self.client.post(self.url, payload)
+        return self.client.post(self.page.post_url, payload)
