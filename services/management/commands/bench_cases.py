@@ -1,0 +1,248 @@
+"""Seed many cases on PostgreSQL and time the staff queue and the resident's tracking lookup.
+
+    manage.py load_demo                      # the departments, services and forms to hang cases on
+    manage.py bench_cases --count 1000000    # seed, measure, report p50/p95 (and keep the rows)
+    manage.py bench_cases --measure-only     # measure again on what is there
+    manage.py bench_cases --cleanup          # remove the benchmark rows
+
+Rows go in with COPY (psycopg 3) rather than the ORM, because a million model instances would
+measure Python, not the queue. Measurements go through the real URL stack (Django's test client:
+middleware, session, Wagtail admin templates), so they include everything but the network.
+"""
+
+import datetime
+import json
+import random
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+from wagtail.models import Site
+
+from services import references, views_tracking
+from services.intake import find_service, route
+from services.models import Case, CaseSettings, Department
+from services.models.cases import CaseStatus, Channel
+from services.sla import WorkingCalendar
+
+TOKEN = "bench-"  # noqa: S105 - a submission token prefix, not a secret
+PREFIX = "BEN"
+STATUSES = [s for s in CaseStatus.values]
+STATUS_WEIGHTS = [5, 5, 10, 2, 8, 3, 67]
+
+
+class Command(BaseCommand):
+    help = "Seed N cases (PostgreSQL) and report staff-queue and tracking-lookup latency p50/p95."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=1_000_000)
+        parser.add_argument("--samples", type=int, default=100, help="Requests per measured scenario.")
+        parser.add_argument("--measure-only", action="store_true")
+        parser.add_argument("--cleanup", action="store_true")
+
+    def handle(self, *args, count, samples, measure_only, cleanup, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
+        if cleanup:
+            self.cleanup()
+            return
+        if not measure_only:
+            self.seed(count)
+        self.measure(samples)
+
+    # -- seeding ------------------------------------------------------------------------------
+
+    def seed(self, count):
+        from forms_builder.models import FormPage
+
+        site = Site.objects.get(is_default_site=True)
+        forms = list(FormPage.objects.filter(locale__language_code="th"))
+        if not forms:
+            raise CommandError("No forms: run `manage.py load_demo` first.")
+        settings = CaseSettings.for_site(site)
+        calendar = WorkingCalendar(site)
+        routes = []
+        for form in forms:
+            service = find_service(form)
+            department = route(service, settings)
+            routes.append((form, service, department, service.processing_days if service else 15))
+        members = {d.pk: list(d.members.values_list("pk", flat=True)) for d in Department.objects.all()}
+        rng = random.Random(2569)  # noqa: S311 - benchmark data
+        now = timezone.now()
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(id), 0) FROM forms_builder_submission")
+            first_submission = cursor.fetchone()[0] + 1
+            cursor.execute("SELECT coalesce(max(id), 0) FROM services_case")
+            first_case = cursor.fetchone()[0] + 1
+        raw = connection.connection  # psycopg 3 connection
+        snapshot = json.dumps({"title": "bench", "steps": []})
+        seen = set(Case.objects.values_list("reference", flat=True))
+        due_cache = {}
+        with raw.cursor() as cursor:
+            with cursor.copy(
+                "COPY forms_builder_submission (id, form_page_id, form_title, form_snapshot, answers, language, channel,"
+                " contact_name, contact_phone, contact_email, location_text, consent_version, reference, tracking_url,"
+                " wizard_token, submitted_at) FROM STDIN"
+            ) as copy:
+                cases = []
+                for index in range(count):
+                    form, service, department, days = routes[index % len(routes)]
+                    submitted = now - datetime.timedelta(minutes=rng.randint(5, 60 * 24 * 365 * 3))
+                    day = timezone.localtime(submitted).date()
+                    key = (day, days)
+                    if key not in due_cache:
+                        due_cache[key] = calendar.add_working_days(day, days)
+                    reference = references.generate(PREFIX, day.year, rng=rng)
+                    while reference in seen:
+                        reference = references.generate(PREFIX, day.year, rng=rng)
+                    seen.add(reference)
+                    phone = f"08{rng.randint(0, 99999999):08d}"
+                    channel = rng.choices(Channel.values, weights=[60, 20, 15, 5])[0]
+                    submission_id = first_submission + index
+                    copy.write_row(
+                        (
+                            submission_id,
+                            form.pk,
+                            form.title,
+                            snapshot,
+                            json.dumps({"details": "bench"}),
+                            "th",
+                            "web",
+                            f"ผู้ทดสอบ {index}",
+                            phone,
+                            "",
+                            "",
+                            "",
+                            reference,
+                            f"/t/{reference}",
+                            f"{TOKEN}{submission_id}",
+                            submitted,
+                        )
+                    )
+                    status = rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0]
+                    staff = members.get(department.pk if department else None) or [None]
+                    cases.append(
+                        (
+                            first_case + index,
+                            reference,
+                            service.title if service else form.title,
+                            "",
+                            status,
+                            rng.choice([1, 2, 2, 2, 3, 4]),
+                            channel,
+                            "",
+                            submitted,
+                            due_cache[key],
+                            "",
+                            "",
+                            "",
+                            rng.choice([None, 3, 4, 5]) if status == "closed" else None,
+                            "",
+                            1,
+                            submitted,
+                            rng.choice(staff) if status != "received" else None,
+                            department.pk if department else None,
+                            service.pk if service else None,
+                            site.pk,
+                            submission_id,
+                        )
+                    )
+            self.stdout.write(f"  submissions copied: {count} in {time.perf_counter() - start:.1f}s")
+            with cursor.copy(
+                "COPY services_case (id, reference, service_title, service_title_en, status, priority, channel,"
+                " location_text, submitted_at, due_date, reject_reason, public_reason, after_photo, rating,"
+                " rating_comment, version, updated_at, assignee_id, department_id, service_id, site_id, submission_id)"
+                " FROM STDIN"
+            ) as copy:
+                for row in cases:
+                    copy.write_row(row)
+        self.stdout.write(f"  cases copied: {count} in {time.perf_counter() - start:.1f}s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO services_caseevent (case_id, kind, public, from_status, to_status, message, created_at, actor_id)"
+                " SELECT id, 'created', true, '', '', '', submitted_at, NULL FROM services_case WHERE id >= %s",
+                [first_case],
+            )
+            for table in ("forms_builder_submission", "services_case", "services_caseevent"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - fixed table names
+                )
+                cursor.execute(f"ANALYZE {table}")
+        self.stdout.write(f"  seeded {count} cases with events in {time.perf_counter() - start:.1f}s")
+
+    def cleanup(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM services_caseevent WHERE case_id IN (SELECT id FROM services_case WHERE reference LIKE %s)",
+                [f"{PREFIX}-%"],
+            )
+            cursor.execute("DELETE FROM services_case WHERE reference LIKE %s", [f"{PREFIX}-%"])
+            cursor.execute("DELETE FROM forms_builder_submission WHERE wizard_token LIKE %s", [f"{TOKEN}%"])
+        self.stdout.write("benchmark rows removed")
+
+    # -- measuring ----------------------------------------------------------------------------
+
+    def timed(self, client, url, samples, params_list=None):
+        timings = []
+        for index in range(samples):
+            params = params_list[index % len(params_list)] if params_list else {}
+            begin = time.perf_counter()
+            response = client.get(url(index) if callable(url) else url, params)
+            timings.append((time.perf_counter() - begin) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        return statistics.median(timings), p95
+
+    def measure(self, samples):
+        total = Case.objects.count()
+        self.stdout.write(f"Measuring on {total} cases, {samples} requests per scenario (ms: p50 / p95)")
+        User = get_user_model()
+        officer = User.objects.filter(username="officer.works").first()
+        admin = User.objects.filter(is_superuser=True).first()
+        refs = list(Case.objects.order_by("?").values_list("reference", flat=True)[:samples])
+        phones = list(
+            Case.objects.order_by("?").values_list("submission__contact_phone", flat=True)[: max(samples // 10, 5)]
+        )
+        views_tracking.LOOKUP_LIMIT = (10**9, 60)  # the benchmark is one IP asking many times
+        results = []
+        with override_settings(ALLOWED_HOSTS=["*"]):
+            for label, user in (("officer (own department)", officer), ("superuser (all departments)", admin)):
+                if user is None:
+                    continue
+                client = Client()
+                client.force_login(user)
+                client.get("/admin/cases/")  # warm up
+                scenarios = [
+                    ("queue, default (due date)", [{}]),
+                    ("queue, open cases", [{"status": "open"}]),
+                    ("queue, overdue", [{"overdue": "overdue"}]),
+                    (
+                        "queue, channel + dates",
+                        [{"channel": "counter", "date_from": "2026-01-01", "date_to": "2026-06-30"}],
+                    ),
+                    ("queue, newest first, page 20", [{"sort": "-submitted", "p": "20"}]),
+                    ("queue, search reference", [{"q": ref} for ref in refs[:20]]),
+                    ("queue, search phone", [{"q": phone} for phone in phones]),
+                ]
+                for name, params in scenarios:
+                    p50, p95 = self.timed(client, "/admin/cases/", samples, params)
+                    results.append((f"{label}: {name}", p50, p95))
+            client = Client()
+            p50, p95 = self.timed(client, lambda i: f"/t/{refs[i % len(refs)]}", samples)
+            results.append(("tracking /t/<known reference>", p50, p95))
+            unknown = [references.generate(PREFIX, 2026) for _ in range(samples)]
+            p50, p95 = self.timed(client, lambda i: f"/t/{unknown[i]}", samples)
+            results.append(("tracking /t/<unknown reference>", p50, p95))
+            p50, p95 = self.timed(client, lambda i: f"/t/NOT-A-REF-{i}", samples)
+            results.append(("tracking /t/<malformed>", p50, p95))
+        width = max(len(name) for name, _, _ in results)
+        for name, p50, p95 in results:
+            self.stdout.write(f"  {name:<{width}}  {p50:7.1f} / {p95:7.1f}")
