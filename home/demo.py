@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from wagtail.models import GroupApprovalTask, Locale, Page, Workflow, WorkflowPage
+from wagtail.models import GroupApprovalTask, Locale, Page, Workflow, WorkflowPage, WorkflowTask
 
 from home import search
 from home.models import NewsCategory, NewsIndexPage, NewsPage, OfficeSettings, StandardPage
@@ -480,8 +480,7 @@ def ensure_moderation_workflow(site, out):
     workflow, _ = Workflow.objects.get_or_create(name="Editorial review", defaults={"active": True})
     workflow.active = True
     workflow.save()
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for page in home_pages(site).values():
         if page is not None:
             WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
