@@ -2,6 +2,7 @@
 
 from services.models.cases import Case, CaseEvent, CaseSettings, OfficeClosure, ReplyTemplate  # noqa: F401
 from services.models.departments import Department
+from services.models.reports import MonthlyReport, Open311Key, PageViewCount  # noqa: F401
 from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage  # noqa: F401
 from services.models.notifications import Notification, NotificationSettings, NotificationTemplate  # noqa: F401
 
