@@ -28,6 +28,7 @@ run: install ## Set up, load the demo municipality, serve the site and the worke
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compiletranslations
 	$(MANAGE) load_demo
+	$(MANAGE) setup_schedules
 	@echo "Serving http://$(HOST):$(PORT)/ with the task worker. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
 

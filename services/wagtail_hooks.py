@@ -3,6 +3,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 import services.case_hooks  # noqa: F401  (the case queue's menu, URLs and snippets)
+import services.notification_hooks  # noqa: F401  (failed deliveries page, notification templates)
 from services.models import Department, ServiceCategory
 
 

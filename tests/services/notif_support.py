@@ -11,9 +11,15 @@ import json
 import socket
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+
+from forms_builder.models import Submission
+from services.intake import open_case
+from services.models import Case
+from tests.services.case_support import SNAPSHOT
 
 
 def free_port():
@@ -132,3 +138,24 @@ def run_gateway(settings):
     settings.LINE_CHANNEL_TOKEN = "line-test-token"
     yield server
     server.close()
+
+
+def file_request(
+    world, capture, *, phone="0812345678", email="", language="th", contact_name="สมหญิง ใจดี", answers_extra=None
+):
+    """A submission through the real intake, committed with its on-commit tasks run (as the wizard does)."""
+    answers = {"details": "ไฟดับหน้าบ้านเลขที่ 12", "phone": phone, **(answers_extra or {})}
+    with capture(execute=True):
+        submission = Submission.objects.create(
+            form_page=world["form"],
+            form_title=world["form"].title,
+            form_snapshot=SNAPSHOT,
+            answers=answers,
+            language=language,
+            contact_name=contact_name,
+            contact_phone=phone,
+            contact_email=email,
+            wizard_token=uuid.uuid4().hex,
+        )
+        receipt = open_case(submission)
+    return Case.objects.get(reference=receipt.reference), receipt

@@ -1,21 +1,17 @@
 """Notifications reach a real SMTP server and a real HTTP gateway, in the resident's language,
 exactly once — across an SMTP outage, a gateway error and a worker killed mid-task."""
 
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from forms_builder.models import Submission
 from services import workflow
-from services.intake import open_case
-from services.models import Case, Notification, NotificationTemplate
+from services.models import Notification, NotificationTemplate
 from services.models.cases import PUBLIC_LABELS, CaseStatus
 from services.notify import outbox
 from services.tasks import retry_due_notifications, send_notification
-from tests.services.case_support import SNAPSHOT, make_world, submit
-from tests.services.notif_support import run_gateway, run_smtp
+from tests.services.case_support import make_world, submit
+from tests.services.notif_support import file_request, run_gateway, run_smtp
 
 S = Notification.Status
 with translation.override("th"):
@@ -39,27 +35,6 @@ def world(home_th):
     world["works"].email = "works@bansuan.go.th"
     world["works"].save()
     return world
-
-
-def file_request(
-    world, capture, *, phone="0812345678", email="", language="th", contact_name="สมหญิง ใจดี", answers_extra=None
-):
-    """A submission through the real intake, committed with its on-commit tasks run (as the wizard does)."""
-    answers = {"details": "ไฟดับหน้าบ้านเลขที่ 12", "phone": phone, **(answers_extra or {})}
-    with capture(execute=True):
-        submission = Submission.objects.create(
-            form_page=world["form"],
-            form_title=world["form"].title,
-            form_snapshot=SNAPSHOT,
-            answers=answers,
-            language=language,
-            contact_name=contact_name,
-            contact_phone=phone,
-            contact_email=email,
-            wizard_token=uuid.uuid4().hex,
-        )
-        receipt = open_case(submission)
-    return Case.objects.get(reference=receipt.reference), receipt
 
 
 def make_due():
