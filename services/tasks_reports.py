@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 SCHEDULES = {
     # name: (function, schedule type, minutes for MINUTES)
     "dashboard-refresh": ("services.tasks_reports.refresh_dashboard", "I", 15),
+    "usage-flush": ("services.tasks_reports.flush_usage", "I", 10),
+    "monthly-report": ("services.tasks_reports.build_last_month_reports", "D", None),
 }
 
 

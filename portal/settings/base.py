@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Page views per section and month, in the cache only: no cookie, IP or user (portal/usage.py).
+    "portal.usage.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
