@@ -13,7 +13,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
-DEMO_MODULES = ["portal.demo", "forms_builder.demo", "services.demo", "services.demo_cases", "home.demo"]
+DEMO_MODULES = [
+    "portal.demo",
+    "forms_builder.demo",
+    "services.demo",
+    "services.demo_cases",
+    "services.demo_notifications",
+    "home.demo",
+]
 SEED = 2569
 
 
