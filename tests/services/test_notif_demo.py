@@ -6,7 +6,6 @@ import io
 import pytest
 
 import services.demo_notifications
-
 from services.models import Notification, NotificationTemplate
 from services.models.notifications import NotifyEvent
 
