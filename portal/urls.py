@@ -11,7 +11,7 @@ from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
 from portal.views import healthz
-from services import urls_cases, urls_dashboard, urls_open311
+from services import urls_cases, urls_dashboard, urls_open311, urls_payments
 from services.views_tracking import track_form
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
     path("open311/v2/", include(urls_open311)),  # Open311 GeoReport v2 for partners' apps
     path("", include(urls_cases)),  # /t/<REFERENCE>: short enough for a receipt and its QR code
+    path("", include(urls_payments)),  # /t/<REFERENCE>/invoices/<NUMBER>/: fees of a case
 ]
 
 if settings.DEBUG:
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("feeds/news/", NewsFeed(), name="news_feed_rss"),
     path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("track/", track_form, name="track"),
+    path("", include(urls_payments.household_patterns)),  # /<lang>/pay/: garbage and wastewater fees
     path("", include(urls_dashboard)),  # /<lang>/dashboard/: public performance figures and open data
     path("", include(wagtail_urls)),
     prefix_default_language=True,

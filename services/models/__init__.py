@@ -5,5 +5,6 @@ from services.models.departments import Department
 from services.models.reports import MonthlyReport, Open311Key, PageViewCount  # noqa: F401
 from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage  # noqa: F401
 from services.models.notifications import Notification, NotificationSettings, NotificationTemplate  # noqa: F401
+from services.models.payments import Household, Invoice, MonthlyCharge, Payment, PaymentSettings, ReceiptCounter  # noqa: F401
 
 __all__ = ["Department"]

@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "forms_builder.demo",
     "services.demo",
     "services.demo_cases",
+    "services.demo_payments",
     "services.demo_notifications",
     "home.demo",
 ]
