@@ -2,17 +2,21 @@
 
 import qrcode
 import qrcode.image.svg
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from forms_builder.models import Draft, FormPage, Submission
+from forms_builder.signals import draft_link_requested
 
 
 def wizard_post(request, page_id):
@@ -47,12 +51,77 @@ def _wizard_prefix(page):
     return f"wizard_fb_{page.translation_key.hex[:16]}"
 
 
+class DraftLinkForm(forms.Form):
+    """Optional: send the resume link to the resident's email or mobile (the notifications room
+    delivers it through the `draft_link_requested` signal)."""
+
+    contact = forms.CharField(
+        label=_("Email or mobile number"),
+        help_text=_("We send the link to continue there. Optional."),
+        max_length=254,
+    )
+
+    def clean_contact(self):
+        import re
+
+        from django.core.validators import validate_email
+
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                value = ""
+            else:
+                return value
+        digits = re.sub(r"[\s\-().]", "", value)
+        if digits.startswith("+66"):
+            digits = "0" + digits[3:]
+        if re.fullmatch(r"0[689]\d{8}", digits):
+            return digits
+        raise forms.ValidationError(
+            _("Enter an email address or a Thai mobile number (10 digits starting 06, 08 or 09).")
+        )
+
+
+def _link_requests_exceeded(request, draft):
+    """An SMS costs the office money: a few links per draft and per address an hour."""
+    from django.core.cache import cache
+
+    for key, limit in (
+        (f"fb:link:draft:{draft.pk}", 3),
+        (f"fb:link:ip:{request.META.get('REMOTE_ADDR', 'unknown')}", 10),
+    ):
+        cache.add(key, 0, 3600)
+        if cache.incr(key) > limit:
+            return True
+    return False
+
+
 def saved(request, page):
     draft = live_drafts().filter(pk=request.session.get("fb_saved"), form_page__translation_key=page.translation_key)
     draft = draft.first()
     if draft is None:
         return HttpResponseRedirect(page.url)
     resume_url = request.build_absolute_uri(page.subpage_url("resume", token=draft.token))
+    link_form = DraftLinkForm()
+    status = 200
+    if request.method == "POST":
+        link_form = DraftLinkForm(request.POST)
+        if link_form.is_valid():
+            if _link_requests_exceeded(request, draft):
+                link_form.add_error("contact", _("Too many attempts. Please wait an hour and try again."))
+            else:
+                with transaction.atomic():
+                    draft_link_requested.send(
+                        sender=Draft,
+                        draft=draft,
+                        resume_url=resume_url,
+                        contact=link_form.cleaned_data["contact"],
+                        language=page.locale.language_code,
+                    )
+                return HttpResponseRedirect(page.subpage_url("saved") + "?sent=1")
+        status = 400
     return TemplateResponse(
         request,
         "forms_builder/saved.html",
@@ -61,7 +130,10 @@ def saved(request, page):
             "draft": draft,
             "resume_url": resume_url,
             "expires": draft.updated_at + timezone.timedelta(days=draft_expiry_days()),
+            "link_form": link_form,
+            "link_sent": request.method == "GET" and request.GET.get("sent") == "1",
         },
+        status=status,
     )
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from forms_builder.signals import draft_link_requested
+
 
 class NotifyEvent(models.TextChoices):
     """Everything the portal tells someone about. The first six go to residents, the rest to staff."""
@@ -246,3 +248,11 @@ def _notify_case_event(sender, instance, created, raw=False, **kwargs):
         from services.notify.events import on_case_event
 
         on_case_event(instance)
+
+
+@receiver(draft_link_requested, dispatch_uid="services-notify-draft-link")
+def _notify_draft_link(sender, draft, resume_url, contact, language, **kwargs):
+    """forms_builder knows nothing of notifications: it announces the request, we send the link."""
+    from services.notify.events import on_draft_link
+
+    on_draft_link(draft, resume_url, contact, language)

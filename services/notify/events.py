@@ -213,3 +213,30 @@ def sla_reminders(today=None):
                 addresses = staff_addresses(case.department, case.site)
             count += len(notify_staff(case, E.OVERDUE, f"overdue:{case.pk}:{case.due_date}", addresses, today=today))
     return count
+
+
+def on_draft_link(draft, resume_url, contact, language):
+    """The resident asked for the link to their saved form: email if they typed an address,
+    SMS otherwise. Keyed by draft, code and recipient: asking twice sends once."""
+    language = language if language in dict(settings.LANGUAGES) else "th"
+    channel = NotifyChannel.EMAIL if "@" in contact else NotifyChannel.SMS
+    site = draft.form_page.get_site()
+    with translation.override(language):
+        from forms_builder.views import draft_expiry_days
+
+        expires = draft.updated_at + datetime.timedelta(days=draft_expiry_days())
+        values = {
+            "form": draft.form_page.title,
+            "resume_url": resume_url,
+            "code": draft.code,
+            "expires": thaidate(expires, "long"),
+            "office": office_name(site),
+        }
+    return record(
+        event=E.DRAFT_SAVED,
+        channel=channel,
+        recipient=contact,
+        language=language,
+        values=values,
+        key=f"draft:{draft.pk}:{draft.code}:{channel}:{contact}",
+    )

@@ -81,9 +81,12 @@ def record(*, event, channel, recipient, language, values, key, case=None, case_
         department=department,
     )
     try:
+        if not get_channel(channel).is_configured():
+            raise Undeliverable(f"the {channel} channel is not configured on this site")
         get_channel(channel).normalize(recipient)
     except Undeliverable as error:
-        # Recorded anyway, so staff see that this resident was not told (and why).
+        # Recorded anyway, so staff see that this person was not told (and why); staff may
+        # resend once the address or the configuration is fixed.
         row.status, row.last_error = S.UNDELIVERABLE, str(error)
     try:
         with transaction.atomic():  # a savepoint: a duplicate key must not spoil the caller's transaction
