@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from services import workflow
-from services.models import Notification, NotificationTemplate
+from services.models import Case, Notification, NotificationTemplate
 from services.models.cases import PUBLIC_LABELS, CaseStatus
 from services.notify import outbox
 from services.tasks import retry_due_notifications, send_notification
@@ -301,3 +301,19 @@ def test_notifications_are_written_in_the_events_transaction(world):
         assert Notification.objects.count() == before + 1
         raise RuntimeError("rolled back")
     assert Notification.objects.count() == before
+
+
+def test_query_budget_of_a_reply_and_its_delivery(
+    world, smtp, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Notifying adds four queries to the officer's reply (template, savepoint, insert, release)
+    and sending costs three (claim, read, mark sent)."""
+    case, _ = file_request(world, django_capture_on_commit_callbacks, email="somying@example.com")
+    case = Case.objects.select_related("submission", "site", "department").get(pk=case.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(5):
+        workflow.reply(case, "ทีมช่างกำลังไป", world["officer_works"])
+    assert len(callbacks) == 1
+    row = Notification.objects.get(case=case, event="reply")
+    with django_assert_max_num_queries(3):
+        assert outbox.deliver(row.pk) == S.SENT
+    assert len(to(smtp, "somying@example.com")) == 2
