@@ -50,7 +50,7 @@ def build_receipt(invoice):
         ("ใบแจ้งหนี้", "Invoice", invoice.number),
         ("เลขอ้างอิง", "Reference", invoice.reference),
         ("จำนวนเงิน", "Amount", f"{invoice.amount:,.2f} บาท (baht)"),
-        ("", "", f"({bahttext(invoice.amount)})"),
+        ("", "", f"({bahttext(float(invoice.amount))})"),
     ]
     for thai, english, value in rows:
         y = pdf.get_y()
