@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.utils import timezone
 from django_q.models import Schedule
 from pypdf import PdfReader
 
@@ -90,7 +91,7 @@ def test_usage_counts_page_views_without_cookies_and_flushes_once(client, world)
     client.get("/th/dashboard/", HTTP_USER_AGENT="Googlebot/2.1")  # bots are not counted
     client.get("/admin/login/", **agent)  # the admin is not counted
     assert usage.flush() == 4
-    month = datetime.date.today().replace(day=1)
+    month = timezone.localdate().replace(day=1)
     counts = dict(PageViewCount.objects.filter(month=month).values_list("section", "views"))
     assert counts == {"dashboard": 3, "home": 1}
     assert usage.flush() == 0  # nothing counted twice
