@@ -317,3 +317,17 @@ def test_query_budget_of_a_reply_and_its_delivery(
     with django_assert_max_num_queries(3):
         assert outbox.deliver(row.pk) == S.SENT
     assert len(to(smtp, "somying@example.com")) == 2
+
+
+def test_staff_line_group_gets_new_requests(world, smtp, gateway, django_capture_on_commit_callbacks):
+    from services.models import NotificationSettings
+
+    group = "C" + "fedcba9876543210" * 2
+    config = NotificationSettings.for_site(world["site"])
+    config.staff_line_to = group
+    config.save()
+    case, _ = file_request(world, django_capture_on_commit_callbacks, email="somying@example.com")
+    [push] = gateway.line()
+    assert push["json"]["to"] == group
+    assert push["json"]["messages"][0]["text"].startswith(f"มีคำร้องใหม่เข้ากองช่าง: {case.reference}")
+    assert len(to(smtp, "works@bansuan.go.th")) == 1 and len(to(smtp, "somying@example.com")) == 1
