@@ -88,6 +88,7 @@ class NotificationTemplate(models.Model):
     )
 
     panels = [FieldPanel("event"), FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
+    CACHE_KEY = "notify-templates"
 
     class Meta:
         verbose_name = _("notification template")
@@ -97,6 +98,31 @@ class NotificationTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def cached_map(cls):
+        """{(event, language): (subject, body)} through the cache: every notification needs its
+        wording and templates change rarely (saving or deleting one clears the cache)."""
+        from django.core.cache import cache
+
+        found = cache.get(cls.CACHE_KEY)
+        if found is None:
+            found = {(t.event, t.language): (t.subject, t.body) for t in cls.objects.all()}
+            cache.set(cls.CACHE_KEY, found, 3600)
+        return found
 
     def clean(self):
         super().clean()
@@ -136,6 +162,24 @@ class NotificationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("notification settings")
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"notify-settings:{self.site_id}")
+
+    @classmethod
+    def cached_for_site(cls, site):
+        """Read on every new request's staff notice: cached, cleared on save."""
+        from django.core.cache import cache
+
+        key = f"notify-settings:{site.pk}"
+        found = cache.get(key)
+        if found is None:
+            found = cls.for_site(site)
+            cache.set(key, found, 3600)
+        return found
 
     def executive_list(self):
         return [line.strip() for line in (self.executive_emails or "").splitlines() if line.strip()]

@@ -116,7 +116,7 @@ def staff_addresses(department, site):
         else:
             emails = department.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
             addresses.extend((NotifyChannel.EMAIL, email) for email in sorted(set(emails)))
-    line_to = NotificationSettings.for_site(site).staff_line_to if site is not None else ""
+    line_to = NotificationSettings.cached_for_site(site).staff_line_to if site is not None else ""
     if line_to:
         addresses.append((NotifyChannel.LINE, line_to))
     return addresses

@@ -118,10 +118,10 @@ def to_html(text):
 
 def render(event, language, values):
     """(subject, text, html) for `event` in `language`."""
-    template = NotificationTemplate.objects.filter(event=event, language=language).first()
+    template = NotificationTemplate.cached_map().get((str(event), language))
     with translation.override(language):
         if template is not None:
-            subject, body = template.subject, template.body
+            subject, body = template
         else:
             subject, body = (str(part) for part in DEFAULTS[event])
         values = {key: ("" if value is None else str(value)) for key, value in values.items()}

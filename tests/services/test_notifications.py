@@ -306,11 +306,11 @@ def test_notifications_are_written_in_the_events_transaction(world):
 def test_query_budget_of_a_reply_and_its_delivery(
     world, smtp, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
-    """Notifying adds four queries to the officer's reply (template, savepoint, insert, release)
-    and sending costs three (claim, read, mark sent)."""
+    """Notifying adds three queries to the officer's reply (savepoint, insert, release; the
+    wording is cached) and sending costs three (claim, read, mark sent)."""
     case, _ = file_request(world, django_capture_on_commit_callbacks, email="somying@example.com")
     case = Case.objects.select_related("submission", "site", "department").get(pk=case.pk)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(5):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_max_num_queries(4):
         workflow.reply(case, "ทีมช่างกำลังไป", world["officer_works"])
     assert len(callbacks) == 1
     row = Notification.objects.get(case=case, event="reply")
