@@ -220,7 +220,7 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=[("pending", "To be checked"), ("confirmed", "Confirmed"), ("rejected", "Rejected")],
+                        choices=[("pending", "To be checked"), ("confirmed", "Confirmed"), ("rejected", "Not accepted")],
                         default="pending",
                         max_length=10,
                         verbose_name="status",

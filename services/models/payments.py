@@ -218,7 +218,7 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("To be checked")
         CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not accepted")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
