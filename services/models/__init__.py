@@ -6,5 +6,6 @@ from services.models.reports import MonthlyReport, Open311Key, PageViewCount  # 
 from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage  # noqa: F401
 from services.models.notifications import Notification, NotificationSettings, NotificationTemplate  # noqa: F401
 from services.models.payments import Household, Invoice, MonthlyCharge, Payment, PaymentSettings, ReceiptCounter  # noqa: F401
+from services.models.privacy import Anonymisation, DataSubjectRequest, PersonalDataAccess, PrivacySettings, RetentionRule  # noqa: F401
 
 __all__ = ["Department"]
