@@ -170,3 +170,18 @@ def test_resend_delivers_after_the_address_is_fixed(world, failures, client, smt
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("notification_resend", args=[row.pk]))
     assert len(to(smtp, "fixed@example.com")) == 1
+
+
+def test_editor_is_told_which_placeholders_exist(db, client, django_user_model):
+    from services.models import NotificationTemplate
+
+    client.force_login(django_user_model.objects.create_superuser("boss", password="x" * 12))
+    url = reverse("wagtailsnippets_services_notificationtemplate:add")
+    data = {"event": "reply", "language": "th", "subject": "ตอบ {reference}", "body": "{secret}"}
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "{secret}" in page and "{tracking_url}" in page
+    assert not NotificationTemplate.objects.exists()
+    data["body"] = "{message}\n{tracking_url}"
+    assert client.post(url, data).status_code == 302
+    assert NotificationTemplate.objects.get().body == "{message}\n{tracking_url}"
