@@ -40,7 +40,8 @@ class ConditionBlock(blocks.StructBlock):
         default="eq",
         label=_("condition"),
     )
-    value = blocks.RegexBlock(
+    # Not named "value": wagtail-localize reads a nested struct's "value" key as its wrapper.
+    target = blocks.RegexBlock(
         regex=VALUE_PATTERN,
         required=False,
         error_messages={"invalid": _("Letters, digits, . _ and - only.")},

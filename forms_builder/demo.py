@@ -401,7 +401,9 @@ def _pick(value, lang):
 
 
 def _condition(condition):
-    return condition or {"field": "", "operator": "eq", "value": ""}
+    if not condition:
+        return {"field": "", "operator": "eq", "target": ""}
+    return {"field": condition["field"], "operator": condition["operator"], "target": condition["value"]}
 
 
 def stream(form, lang):

@@ -93,7 +93,7 @@ def build_definition(page):
 def _condition(value):
     if not value or not value.get("field"):
         return None
-    return {"field": value["field"], "operator": value.get("operator") or "eq", "value": value.get("value") or ""}
+    return {"field": value["field"], "operator": value.get("operator") or "eq", "value": value.get("target") or ""}
 
 
 def condition_met(condition, answers):

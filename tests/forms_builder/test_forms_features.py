@@ -206,3 +206,15 @@ def test_the_demo_loads_every_form_in_both_languages(db, site):
         assert {p.slug for p in pages} == slugs
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert FormPage.objects.count() == 10
+
+
+def test_labels_are_offered_for_translation_but_stored_keys_are_not(make_form):
+    from wagtail_localize.segments.extract import extract_segments
+
+    page = make_form("complaint-form")
+    strings = {
+        getattr(s, "source", None) or getattr(getattr(s, "string", None), "data", "") for s in extract_segments(page)
+    }
+    text = " ".join(str(s) for s in strings)
+    assert "ประเภทเรื่อง" in text and "ถนน ทางเท้าชำรุด" in text and "เรื่องที่แจ้ง" in text
+    assert "full_name" not in text and "2569-1" not in text  # keys and notice versions never change
