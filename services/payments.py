@@ -204,7 +204,9 @@ def record_counter_payment(invoice, user):
 def _settle(payment, user):
     now = timezone.now()
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("site", "case").get(pk=payment.invoice_id)
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",)).select_related("site", "case").get(pk=payment.invoice_id)
+        )
         current = Payment.objects.select_for_update().get(pk=payment.pk)
         if current.status != Payment.Status.PENDING:
             raise PaymentError(_("This payment has already been checked."))
@@ -246,7 +248,7 @@ def reject(payment, user, reason):
     if not reason:
         raise PaymentError(_("Give the reason the resident will read."))
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("case").get(pk=payment.invoice_id)
+        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("case").get(pk=payment.invoice_id)
         updated = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
             status=Payment.Status.REJECTED, decided_at=timezone.now(), decided_by=user, reason=reason
         )
