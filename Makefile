@@ -29,6 +29,7 @@ run: install ## Set up, load the demo municipality, serve the site and the worke
 	$(MANAGE) compiletranslations
 	$(MANAGE) load_demo
 	$(MANAGE) setup_schedules
+	$(MANAGE) setup_privacy_schedule
 	@echo "Serving http://$(HOST):$(PORT)/ with the task worker. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
 

@@ -13,6 +13,7 @@ from home.views import search
 from portal.views import healthz
 from services import urls_cases, urls_dashboard, urls_open311, urls_payments
 from services.views_tracking import track_form
+from services.views_volunteer import my_cases
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/my-cases/", my_cases, name="my_cases"),  # issue 9: what a volunteer filed
     path("forms/<int:page_id>/step/", wizard_post, name="form_wizard"),
     path("feeds/news/", NewsFeed(), name="news_feed_rss"),
     path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),

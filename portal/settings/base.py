@@ -237,3 +237,49 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 LOGIN_URL = "login"
+
+# --- Security and personal-data protection (issue 9) -----------------------------------------
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (status 429, a page that says so).
+# Applies to the Wagtail admin login and the public staff/volunteer login alike (both call
+# django.contrib.auth.authenticate with the request).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as axes reads a number
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: they are not needed and are personal data
+AXES_LOCKOUT_TEMPLATE = "portal/security/locked_out.html"
+# Without django-ipware installed axes counts by REMOTE_ADDR only (a reverse proxy must set it).
+AXES_VERBOSE = False
+# Two-step sign-in (django-otp TOTP) for staff who can see cases; see portal/two_factor.py.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Citizen portal")
+# Signed-in users are signed out after this many idle minutes (shared counter PCs).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+# Content Security Policy (portal/security.py): where browsers report violations, if anywhere.
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+_auth_index = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_index + 1 : _auth_index + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "portal.security.IdleTimeoutMiddleware",
+    "portal.two_factor.OTPRequiredMiddleware",
+]
+MIDDLEWARE.insert(1, "portal.security.SecurityHeadersMiddleware")
+MIDDLEWARE += [
+    # Who opened which case's personal data (services/privacy.py), readable by the DPO.
+    "services.privacy.CaseAccessLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# No personal data in logs or error reports: national IDs, phones and e-mails are masked in
+# every log record, and error reports never include POST values or local variables.
+LOGGING["filters"] = {"personal_data": {"()": "portal.security.PersonalDataFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["personal_data"]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.PersonalDataReporterFilter"
+# Virus scanning of residents' uploads through clamd's unix socket (portal/virus_scan.py); empty: off.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "30"))
+# PDPA: closed cases are anonymised this many days after closing, unless the service has its own
+# retention rule or the site's privacy settings say otherwise (services/privacy.py).
+PDPA_RETENTION_DAYS = int(os.environ.get("PDPA_RETENTION_DAYS", str(2 * 365)))

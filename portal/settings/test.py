@@ -27,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Serve static files from the app folders without collectstatic (the browser tests' server).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Two-step sign-in (issue 9) is switched off so tests can use `client.force_login`; the tests in
+# tests/security switch it on (the `settings` fixture) and sign in with a TOTP code.
+OTP_REQUIRED = False

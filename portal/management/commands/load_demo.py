@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "services.demo_payments",
     "services.demo_notifications",
     "home.demo",
+    "portal.demo_security",
 ]
 SEED = 2569
 

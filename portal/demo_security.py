@@ -1,0 +1,63 @@
+"""Demo of issue 9: a data protection officer, TOTP devices for the demo staff, retention rules.
+
+Every demo account that can see cases must give a TOTP code at sign-in (unless OTP_REQUIRED is
+off). So they all share one documented secret, DEMO_TOTP_SECRET, which README explains how to
+add to an authenticator app. A real office never loads the demo: the secret is public.
+"""
+
+import base64
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.demo import DEMO_PASSWORD
+
+DEMO_TOTP_SECRET = "PORTALDEMOSECRETPORTALDEMOSECRET"  # noqa: S105 - documented demo credential (base32)
+DEMO_DEVICE_NAME = "Demo authenticator"
+DPO_GROUP = "Data protection officers"
+TOTP_USERS = ["admin", "officer.works", "officer.health", "dpo"]
+BUILDING_PERMIT_RETENTION_DAYS = 10 * 365
+
+
+def demo_key_hex():
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def ensure_dpo_group():
+    group, _created = Group.objects.get_or_create(name=DPO_GROUP)
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
+        Permission.objects.get(codename="handle_personal_data", content_type__app_label="services"),
+    )
+    return group
+
+
+def load(site, out):
+    from services.models.guides import ServicePage
+    from services.models.privacy import PrivacySettings, RetentionRule
+
+    User = get_user_model()
+    dpo, created = User.objects.get_or_create(username="dpo")
+    dpo.first_name, dpo.last_name, dpo.email = "อรทัย", "คุ้มครองข้อมูล", "dpo@demo.invalid"
+    if created:
+        dpo.set_password(DEMO_PASSWORD)
+    dpo.save()
+    dpo.groups.set([ensure_dpo_group()])
+
+    for user in User.objects.filter(username__in=TOTP_USERS):
+        TOTPDevice.objects.update_or_create(
+            user=user, name=DEMO_DEVICE_NAME, defaults={"key": demo_key_hex(), "confirmed": True}
+        )
+
+    PrivacySettings.objects.update_or_create(site=site, defaults={"default_retention_days": 2 * 365})
+    permit = ServicePage.objects.filter(slug="building-permit", locale__language_code="th").first()
+    if permit is not None:
+        RetentionRule.objects.update_or_create(
+            service=permit,
+            defaults={
+                "retention_days": BUILDING_PERMIT_RETENTION_DAYS,
+                "reason": "แบบและใบอนุญาตก่อสร้างต้องเก็บไว้ตรวจสอบอาคารภายหลัง",
+            },
+        )
+    out.write(f"  security: data protection officer 'dpo'; TOTP secret {DEMO_TOTP_SECRET} for {', '.join(TOTP_USERS)}")
