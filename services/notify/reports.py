@@ -86,7 +86,14 @@ def monthly_report(today=None):
             ratings=Count("id", filter=Q(rated_at__gte=start, rated_at__lt=end)),
             average=Avg("rating", filter=Q(rated_at__gte=start, rated_at__lt=end)),
         )
-        open_cases = cases.filter(status__in=OPEN_STATUSES, submitted_at__lt=end)
+        # Open when the month ended: filed before its end and neither resolved nor closed by then
+        # (rejections carry no date, so a case rejected since is counted by its current status).
+        open_cases = (
+            cases.filter(submitted_at__lt=end)
+            .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+            .exclude(status=CaseStatus.REJECTED)
+        )
         values = {
             "period": period,
             "received": figures["received"],

@@ -119,6 +119,7 @@ def test_monthly_report_goes_to_the_executives(world, smtp, django_capture_on_co
     this_month = timezone.localdate()
     assert report["subject"] == f"รายงานคำร้องประจำเดือน {this_month.month:02d}/{this_month.year + 543}"
     assert "รับเรื่อง: 1" in report["text"] and "4.0 จาก 5 (1 ความเห็น)" in report["text"]
+    assert "ค้างอยู่ ณ สิ้นเดือน: 1" in report["text"]
     assert len(to(smtp, "clerk@bansuan.go.th")) == 1
 
 
