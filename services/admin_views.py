@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,6 +80,49 @@ def service_choices():
     return choices
 
 
+NAME_MATCH_LIMIT = 500
+
+
+def search(cases, text):
+    """Reference (exact and typo-tolerant, or its beginning), phone (full number or its last
+    four digits) or name. Names are matched in the submissions first, capped, and applied as a
+    list of ids: joining row by row from a million-case queue ordered by due date would walk the
+    whole queue for a rare name."""
+    from forms_builder.models import Submission
+
+    query = text.strip()
+    reference = references.normalize(query)
+    if reference:
+        return cases.filter(reference=reference)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= 4 and len(digits) == len(query.replace("-", "").replace(" ", "")):
+        # The indexed last four digits narrow a million cases to a few hundred first.
+        cases = cases.filter(contact_phone_last4=digits[-4:])
+        return cases.filter(submission__contact_phone__endswith=digits) if len(digits) > 4 else cases
+    if len(query) >= 6 and "-" in query:
+        return cases.filter(reference__startswith=query.upper())
+    matches = Submission.objects.filter(contact_name__icontains=query)
+    ids = list(matches.values_list("pk", flat=True)[:NAME_MATCH_LIMIT])
+    return cases.filter(submission_id__in=ids)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP matches: on a million cases an exact count costs more than the
+    page itself, and nobody pages past the 200th page — they refine the filters instead."""
+
+    COUNT_CAP = 10_000
+
+    @property
+    def count(self):
+        if not hasattr(self, "_capped_count"):
+            self._capped_count = self.object_list[: self.COUNT_CAP + 1].count()
+        return self._capped_count
+
+    @property
+    def capped(self):
+        return self.count > self.COUNT_CAP
+
+
 def filter_cases(request, site):
     """The queue's queryset for the filters in request.GET, plus the bound filter form."""
     user = request.user
@@ -89,22 +131,12 @@ def filter_cases(request, site):
     services = service_choices()
     form = QueueFilterForm(request.GET or None, departments=departments, assignees=assignees)
     form.fields["service"].widget.choices = [("", _("Any")), *[(str(pk), title) for pk, title in services]]
-    cases = Case.objects.visible_to(user).select_related("department", "assignee")
+    cases = Case.objects.visible_to(user, departments).select_related("department", "assignee")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         today = timezone.localdate()
         if data["q"]:
-            query = data["q"].strip()
-            reference = references.normalize(query)
-            digits = "".join(ch for ch in query if ch.isdigit())
-            if reference:
-                cases = cases.filter(reference=reference)
-            elif len(digits) >= 4 and len(digits) == len(query.replace("-", "").replace(" ", "")):
-                cases = cases.filter(submission__contact_phone__contains=digits)
-            else:
-                cases = cases.filter(
-                    Q(reference__icontains=query.upper()) | Q(submission__contact_name__icontains=query)
-                )
+            cases = search(cases, data["q"])
         if data["status"] == "open":
             cases = cases.filter(status__in=OPEN_STATUSES)
         elif data["status"]:
@@ -164,7 +196,8 @@ def queue(request):
     except ValueError:
         per_page = 50
     per_page = per_page if per_page in PER_PAGE_CHOICES else 50
-    page = Paginator(cases, per_page).get_page(request.GET.get("p"))
+    paginator = CappedPaginator(cases, per_page)
+    page = paginator.get_page(request.GET.get("p"))
     settings = _settings(request, site)
     calendar = WorkingCalendar(site)
     today = timezone.localdate()
@@ -190,6 +223,8 @@ def queue(request):
             "bulk_statuses": CaseStatus.choices,
             "assignees": form.fields["assignee"].choices[3:],
             "per_page": per_page,
+            "count_capped": paginator.capped,
+            "count_cap": paginator.COUNT_CAP,
         },
     )
 

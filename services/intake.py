@@ -79,6 +79,11 @@ def site_for(submission):
     return Site.objects.get(is_default_site=True)
 
 
+def phone_last4(phone):
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
 def build_case(submission, *, site, settings, calendar, service, rng=None):
     """An unsaved Case for `submission` (also used by the demo data, which bulk-creates)."""
     department = route(service, settings)
@@ -93,6 +98,7 @@ def build_case(submission, *, site, settings, calendar, service, rng=None):
         service_title_en=(english_title(service) if service else "")[:255],
         department=department,
         channel=submission.channel if submission.channel in Channel.values else Channel.WEB,
+        contact_phone_last4=phone_last4(submission.contact_phone),
         location_text=(submission.location_text or "")[:500],
         latitude=submission.latitude,
         longitude=submission.longitude,

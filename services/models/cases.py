@@ -193,14 +193,23 @@ class Channel(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, departments=None):
         """Department scoping: officers see their departments' queues; the permission
-        "view all cases" (or superuser) sees every queue."""
+        "view all cases" (or superuser) sees every queue.
+
+        Filtering on department ids (not a join through the membership table) lets PostgreSQL
+        answer from the (department, status, due_date) index; pass `departments` when they are
+        already loaded to save the subquery.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or user.has_perm("services.view_all_cases"):
             return self
-        return self.filter(department__members=user)
+        if departments is not None:
+            return self.filter(department_id__in=[d.pk for d in departments])
+        from services.models.departments import Department
+
+        return self.filter(department_id__in=Department.objects.filter(members=user).values("pk"))
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -251,6 +260,13 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    contact_phone_last4 = models.CharField(
+        _("last 4 digits of the phone"),
+        max_length=4,
+        blank=True,
+        db_index=True,
+        help_text=_("Lets staff find a case by phone quickly without copying the whole number."),
+    )
     location_text = models.CharField(_("location"), max_length=500, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)

@@ -139,6 +139,7 @@ class Command(BaseCommand):
                             "",
                             submitted,
                             due_cache[key],
+                            phone[-4:],
                             "",
                             "",
                             "",
@@ -156,7 +157,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  submissions copied: {count} in {time.perf_counter() - start:.1f}s")
             with cursor.copy(
                 "COPY services_case (id, reference, service_title, service_title_en, status, priority, channel,"
-                " location_text, submitted_at, due_date, reject_reason, public_reason, after_photo, rating,"
+                " location_text, submitted_at, due_date, contact_phone_last4, reject_reason, public_reason, after_photo, rating,"
                 " rating_comment, version, updated_at, assignee_id, department_id, service_id, site_id, submission_id)"
                 " FROM STDIN"
             ) as copy:
