@@ -152,7 +152,8 @@ def test_too_large_a_file_is_refused_with_the_limit(client, make_form):
         {"category": "road", "details": "x"},
         files={"photos": SimpleUploadedFile("big.jpg", big)},
     )
-    assert "5 MB" in response.content.decode()
+    error = re.search(r'id="error-photos">(.*?)</p>', response.content.decode(), re.S)[1]
+    assert "big.jpg ใหญ่เกิน 5 MB" in error
     assert not PendingUpload.objects.exists()
 
 
@@ -166,7 +167,8 @@ def test_upload_is_cut_off_while_streaming_past_the_cap(client, make_form):
         {"category": "road", "details": "x"},
         files={"photos": SimpleUploadedFile("big.jpg", big)},
     )
-    assert response.status_code == 200 and "5 MB" in response.content.decode()
+    error = re.search(r'id="error-photos">(.*?)</p>', response.content.decode(), re.S)[1]
+    assert response.status_code == 200 and "มีไฟล์ใหญ่เกิน 5 MB" in error
     assert not PendingUpload.objects.exists()
 
 
