@@ -99,8 +99,8 @@ def _link_requests_exceeded(request, draft):
 
 
 def saved(request, page):
-    """The resume link and short code, on screen. Sending them by email or SMS belongs to the
-    notifications issue (not built yet): it can read the Draft's token and code from here."""
+    """The resume link and short code, on screen; on request (POST) also sent by email or SMS:
+    the `draft_link_requested` signal hands it to the notifications room (services.notify)."""
     draft = live_drafts().filter(pk=request.session.get("fb_saved"), form_page__translation_key=page.translation_key)
     draft = draft.first()
     if draft is None:
