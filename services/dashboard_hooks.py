@@ -238,6 +238,17 @@ def register_reports_menu_item():
     )
 
 
+@hooks.register("register_permissions")
+def register_report_permissions():
+    """Offer "see the monthly reports" and "issue API keys" on the admin's group editor, so an
+    office can give executives the reports without making them superusers."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="services", codename__in=["view_monthlyreport", "add_open311key"]
+    )
+
+
 @hooks.register("register_settings_menu_item")
 def register_keys_menu_item():
     return KeysMenuItem(_("Open311 API keys"), reverse("dashboard_api_keys"), name="open311-keys", icon_name="key")

@@ -67,6 +67,17 @@ def test_reports_admin_is_for_permitted_staff_only(client, world, private_media)
     # Wagtail turns a refusal into a redirect to the admin home with a message.
     assert client.get("/admin/reports/")["Location"] == "/admin/"
     assert client.get(f"/admin/reports/{report.pk}/pdf/")["Location"] == "/admin/"
+    # An executive given "Can view monthly report" (offered on the group editor) sees them.
+    from django.contrib.auth.models import Permission
+
+    from services.dashboard_hooks import register_report_permissions
+
+    permission = Permission.objects.get(codename="view_monthlyreport")
+    assert permission in register_report_permissions()
+    executive = get_user_model().objects.create_user("executive", password="portal-demo-2569")
+    executive.user_permissions.add(permission, Permission.objects.get(codename="access_admin"))
+    client.force_login(executive)
+    assert client.get("/admin/reports/").status_code == 200
     admin = get_user_model().objects.create_superuser("boss", password="portal-demo-2569")
     client.force_login(admin)
     page = client.get("/admin/reports/").content.decode()
