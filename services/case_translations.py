@@ -244,6 +244,7 @@ THAI = {
     "You rated this request %(rating)s out of 5. Thank you.": "คุณให้คะแนนเรื่องนี้ %(rating)s จาก 5 ขอบคุณค่ะ",
     "You can reopen it until %(date)s.": "ขอเปิดเรื่องอีกครั้งได้ถึงวันที่ %(date)s",
     "Track your request": "ติดตามเรื่อง",
+    "File a request for a walk-in or phone caller": "ยื่นเรื่องแทนผู้มาติดต่อที่เคาน์เตอร์หรือทางโทรศัพท์",
     "last 4 digits of the phone": "เลขท้าย 4 หลักของเบอร์โทรศัพท์",
     "Lets staff find a case by phone quickly without copying the whole number.": "ช่วยให้เจ้าหน้าที่ค้นหาเรื่องจากเบอร์โทรศัพท์ได้รวดเร็วโดยไม่ต้องคัดลอกเบอร์เต็ม",
     "More than %(cap)s cases: narrow the filters to see them all.": "มีมากกว่า %(cap)s เรื่อง โปรดเพิ่มตัวกรองเพื่อดูทั้งหมด",

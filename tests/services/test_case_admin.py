@@ -145,6 +145,11 @@ def test_two_officers_editing_get_a_conflict_message(works_client, world):
     assert case.status == CaseStatus.RECEIVED
 
 
+def test_counter_staff_file_through_the_e_forms(works_client, world):
+    html = works_client.get("/admin/cases/").content.decode()
+    assert 'href="/th/forms/"' in html
+
+
 def test_receipt_has_reference_and_qr_code(works_client, world):
     case, _ = submit(world["form"], channel="counter", filed_by=world["officer_works"])
     html = works_client.get(f"/admin/cases/{case.pk}/receipt/").content.decode()
