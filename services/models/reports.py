@@ -116,8 +116,11 @@ def _case_event_saved(sender, instance, created, **kwargs):
         figures_changed(instance.kind)
 
 
-def _schedule_tasks(sender, **kwargs):
-    if sender.name == "services":
+def _schedule_tasks(sender, using="default", **kwargs):
+    """After `migrate`, create this room's django-q2 schedules (idempotent) once their table exists."""
+    from django.db import connections
+
+    if sender.name == "services" and "django_q_schedule" in connections[using].introspection.table_names():
         from services.tasks_reports import ensure_schedules
 
         ensure_schedules()

@@ -163,6 +163,8 @@ def test_issuing_an_api_key_shows_it_once_and_stores_only_its_hash(client, world
 
 
 def test_schedules_are_created_once(db):
+    # migrate (which built the test database) already created them through post_migrate.
+    assert Schedule.objects.filter(name="dashboard-refresh", func="services.tasks_reports.refresh_dashboard").exists()
     ensure_schedules()
     ensure_schedules()
     names = list(
