@@ -14,7 +14,7 @@ def news_index(home):
     return home.add_child(instance=NewsIndexPage(title="ข่าวประชาสัมพันธ์", slug="news"))
 
 
-def news(index, n, category=NewsCategory.NEWS, tags=(), **fields):
+def news(index, n, category=NewsCategory.NEWS, tags=(), publish=True, **fields):
     values = {
         "title": f"ข่าวที่ {n}",
         "slug": f"news-{n}",
@@ -27,5 +27,7 @@ def news(index, n, category=NewsCategory.NEWS, tags=(), **fields):
     page = index.add_child(instance=NewsPage(**values))
     if tags:
         page.tags.set(list(tags))
-    page.save_revision().publish()
+        page.save()
+    if publish:
+        page.save_revision().publish()
     return page

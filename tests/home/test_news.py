@@ -119,7 +119,7 @@ def test_news_pages_render_in_at_most_12_queries(client, home_th, index, items):
 
     documents = [form_document(title=f"ไฟล์ {i}", code="", filename=f"f{i}.pdf") for i in range(items)]
     for n in range(1, items + 1):
-        fx.news(index, n, tags=["ถนน", f"แท็ก{n}"])
+        fx.news(index, n, tags=["ถนน", f"แท็ก{n}"], publish=False)
     page = fx.news(
         index,
         0,

@@ -136,7 +136,7 @@ def test_catalogue_and_category_render_in_at_most_12_queries(client, site, home_
     fx.category(home_th.locale, slug="taxes", name="ภาษี")
     index = fx.service_index(home_th)
     for i in range(items):
-        fx.guide(index, n_items=1, slug=f"guide-{i}", category=cat)
+        fx.guide(index, n_items=1, slug=f"guide-{i}", category=cat, publish=False)
         fx.form_document(title=f"แบบ {i}", code=f"ก.{i}", cat=cat)
     for url in (index.url, index.url + "category/building/"):
         client.get(url)
