@@ -18,6 +18,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from portal import upload_checks
+
 # What each allowed kind accepts, by sniffed MIME type -> (stored extension, Pillow format).
 IMAGE_TYPES = {
     "image/jpeg": ("jpg", "JPEG"),
@@ -102,6 +104,7 @@ def check_and_clean(uploaded, spec):
         )
     uploaded.seek(0)
     data = uploaded.read()
+    upload_checks.check(data, kind, name)  # issue 9: a PDF must parse; clamd scan when CLAMD_SOCKET is set
     if kind == "pdf":
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("%(name)s is not a complete PDF file.") % {"name": name})

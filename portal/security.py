@@ -11,7 +11,11 @@ Written by hand (no django-csp): the policy must differ by area, which is one `i
   so it gets the public policy with `frame-ancestors 'self'`.
 """
 
+import base64
+import functools
+import hashlib
 import logging
+import os
 import re
 import time
 
@@ -29,12 +33,28 @@ def _tile_origin():
     return match.group(1) if match else ""
 
 
+@functools.cache
+def _error_page_style_hashes():
+    """Hashes of the <style> blocks of templates/500.html: the error page must render even when
+    static files cannot be served, so it carries its few lines of CSS inline; only those are allowed."""
+    hashes = []
+    for directory in settings.TEMPLATES[0].get("DIRS", []):
+        path = os.path.join(directory, "500.html")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                for css in re.findall(r"<style>(.*?)</style>", handle.read(), re.S):
+                    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+                    hashes.append(f"'sha256-{digest}'")
+    return " ".join(hashes)
+
+
 def public_policy(frame_ancestors="'none'"):
     img = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_origin()]))
+    style = " ".join(filter(None, ["'self'", _error_page_style_hashes()]))
     directives = [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        f"style-src {style}",
         f"img-src {img}",
         "font-src 'self'",
         "connect-src 'self'",

@@ -339,12 +339,10 @@ class CaseAccessLogMiddleware:
         if match is None or response.status_code != 200 or request.method != "GET":
             return response
         if match.url_name in LOGGED_VIEWS:
-            from services.models.cases import Case
-
-            pk = match.kwargs.get("pk")
-            reference = Case.objects.filter(pk=pk).values_list("reference", flat=True).first() or ""
+            # One INSERT, no lookup: the case is never deleted (only anonymised), so the log
+            # reads its reference through the foreign key.
             detail = f"file {match.kwargs['file_id']}" if "file_id" in match.kwargs else ""
-            log_access(request, LOGGED_VIEWS[match.url_name], case=pk, reference=reference, detail=detail)
+            log_access(request, LOGGED_VIEWS[match.url_name], case=match.kwargs.get("pk"), detail=detail)
         elif match.url_name == "case_queue" and request.GET.get("export"):
             query = request.GET.copy()
             query.pop("export", None)

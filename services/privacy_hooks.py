@@ -61,9 +61,11 @@ def access_log(request):
     """Who opened which case's personal data, newest first; filter by reference or user name."""
     _require_dpo(request)
     query = (request.GET.get("q") or "").strip()[:100]
-    entries = PersonalDataAccess.objects.all()
+    entries = PersonalDataAccess.objects.select_related("case")
     if query:
-        entries = entries.filter(Q(reference__iexact=query) | Q(username__iexact=query))
+        entries = entries.filter(
+            Q(case__reference__iexact=query) | Q(reference__iexact=query) | Q(username__iexact=query)
+        )
     page = Paginator(entries, 50).get_page(request.GET.get("p"))
     return render(request, "services/privacy/admin_access_log.html", {"page": page, "query": query})
 

@@ -40,7 +40,18 @@ def jpeg_bytes(size=(40, 30), exif=True):
     return out.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+def _one_page_pdf():
+    """A real one-page PDF: uploads must parse as PDF (issue 9), a header and an end marker are not enough."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="ID card copy")
+    return bytes(pdf.output())
+
+
+PDF_BYTES = _one_page_pdf()
 
 
 class Filler:

@@ -4,6 +4,8 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+# The e-forms fixtures: residents' files in a temporary folder, the demo forms published on demand.
+from tests.forms_builder.conftest import _private_media, form_index, make_form  # noqa: F401
 from tests.services.case_support import make_world
 
 

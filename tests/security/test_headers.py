@@ -27,6 +27,7 @@ def test_public_pages_get_the_strict_policy(client, home_th):
     policy = directives(response["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]
     assert "'unsafe-inline'" not in policy["style-src"]
+    assert all(source == "'self'" or source.startswith("'sha256-") for source in policy["style-src"])
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert response["X-Frame-Options"] == "DENY"
@@ -119,3 +120,29 @@ def test_admin_path_is_configurable(client, home_th, admin_path_urls):
         login = client.get("/staff-desk-7f3/login/")
         assert "frame-ancestors 'self'" in login["Content-Security-Policy"]  # the admin's policy follows the path
         assert client.get("/admin/", follow=True).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_error_page_styles_are_allowed_by_hash(client, home_th):
+    import base64
+    import hashlib
+    import re
+
+    from django.conf import settings
+
+    html = (settings.BASE_DIR / "templates" / "500.html").read_text()
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in directives(client.get("/th/")["Content-Security-Policy"])["style-src"]
+
+
+@pytest.mark.django_db
+def test_editors_userbar_needs_no_inline_script(client, home_th, django_user_model):
+    """Signed-in editors see Wagtail's userbar on public pages, under the public policy."""
+    import re
+
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 12))
+    html = client.get("/th/").content.decode()
+    assert "userbar" in html
+    inline = [m for m in re.findall(r"<script\b([^>]*)>", html) if "src=" not in m and "json" not in m]
+    assert inline == []

@@ -13,7 +13,9 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forms_builder.models import Submission, SubmissionFile
@@ -200,17 +202,20 @@ def test_access_log_records_who_opened_which_case(client, world, dpo):
     works_case, _ = submit(world["form"])
     upload = attach_file(works_case)
     client.force_login(world["officer_works"])
-    client.get(f"/admin/cases/{works_case.pk}/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/admin/cases/{works_case.pk}/")
+    logging_queries = [q["sql"] for q in queries if "services_personaldataaccess" in q["sql"]]
+    assert len(logging_queries) == 1 and logging_queries[0].startswith("INSERT")  # the log costs one query
     client.get(f"/admin/cases/{works_case.pk}/files/{upload.pk}/")
     client.get("/admin/cases/?export=csv&status=open")
     client.get("/admin/cases/")  # the queue lists no personal data: not logged
     client.force_login(world["officer_health"])
     assert denied(client, f"/admin/cases/{works_case.pk}/")  # refused: nothing seen, nothing logged
-    lines = list(PersonalDataAccess.objects.order_by("id").values_list("username", "action", "reference"))
+    lines = list(PersonalDataAccess.objects.order_by("id").values_list("username", "action", "case__reference"))
     assert lines == [
         ("officer.works", "view", works_case.reference),
         ("officer.works", "file", works_case.reference),
-        ("officer.works", "export", ""),
+        ("officer.works", "export", None),
     ]
     client.force_login(dpo)
     html = client.get("/admin/privacy/access-log/", {"q": works_case.reference}).content.decode()

@@ -5,7 +5,6 @@ through the real wizard with the e-forms room's filler."""
 import pytest
 
 from forms_builder.models import FormPage, Submission
-from tests.forms_builder.conftest import _private_media, form_index, make_form  # noqa: F401 (fixtures)
 from tests.forms_builder.test_forms_wizard import complaint_steps, fill_complaint, start
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ def set_notice_version(page, version):
     return FormPage.objects.get(pk=page.pk)
 
 
-def test_each_submission_records_the_notice_version_it_agreed_to(client, make_form):  # noqa: F811 (the e-forms fixture)
+def test_each_submission_records_the_notice_version_it_agreed_to(client, make_form):
     page = make_form("complaint-form")
     fill_complaint(client, page, photo=False).post("check")
     first = Submission.objects.get()
@@ -39,7 +38,7 @@ def test_each_submission_records_the_notice_version_it_agreed_to(client, make_fo
     assert first.consent_version == "2569-1"  # what the first resident agreed to stays on record
 
 
-def test_no_request_is_taken_without_consent(client, make_form):  # noqa: F811 (the e-forms fixture)
+def test_no_request_is_taken_without_consent(client, make_form):
     page = make_form("complaint-form")
     f = start(client, page)
     what, where, who = complaint_steps(f)
