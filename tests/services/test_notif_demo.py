@@ -1,5 +1,5 @@
 """The demo seeds every message as an editable template, in both languages, idempotently; and
-loading the demo (360 bulk-created cases) sends nothing."""
+the bulk-created history cases send nothing."""
 
 import io
 
@@ -21,4 +21,7 @@ def test_demo_templates_cover_every_event_in_both_languages(demo, site):
         template.full_clean()  # every seeded placeholder is one its event offers
     services.demo_notifications.load(site, io.StringIO())  # a second run changes nothing
     assert NotificationTemplate.objects.count() == 2 * len(NotifyEvent.values)
-    assert Notification.objects.count() == 0
+    # The 360 bulk-created history cases record nothing; only the few demo cases that go through
+    # the real workflow (the payments demo) have their events notified, each from its event.
+    assert Notification.objects.values("case").distinct().count() < 5
+    assert not Notification.objects.filter(case_event__isnull=True).exists()
