@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from services import promptpay, workflow
@@ -66,11 +66,22 @@ def default_fee(case):
     return service.fee_amount if service is not None and service.fee_amount else None
 
 
+def resident_language(case):
+    """Timeline messages are stored as text: write them in the language the resident filed in."""
+    language = getattr(case.submission, "language", "") if case.submission_id else ""
+    return language if language in ("th", "en") else "th"
+
+
 def issue_invoice(case, amount, description="", user=None):
     """Bill `case`. The case then waits for the resident (SLA paused) if the workflow allows it
     from where the case is (accepted or in progress); a case not yet accepted keeps its status
     so that accepting it stays a deliberate officer decision."""
     amount = clean_amount(amount)
+    with translation.override(resident_language(case)):
+        return _issue_invoice(case, amount, description, user)
+
+
+def _issue_invoice(case, amount, description, user):
     description = (description or "").strip()[:300] or _("Fee for %(service)s") % {"service": case.service_title}
     with transaction.atomic():
         invoice = Invoice.objects.create(
@@ -150,7 +161,7 @@ def upload_slip(invoice, uploaded, cleaned=None):
     if not invoice.is_payable:
         raise PaymentError(_("This invoice is not waiting for payment."))
     data, content_type, extension = cleaned or check_and_clean(uploaded, SLIP_SPEC)
-    with transaction.atomic():
+    with translation.override(_invoice_language(invoice)), transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not locked.is_payable:
             raise PaymentError(_("This invoice is not waiting for payment."))
@@ -188,15 +199,20 @@ def next_receipt_number(site, prefix, today=None):
     return f"{prefix}{year}-{counter.last + 1:06d}"
 
 
+def _invoice_language(invoice):
+    return resident_language(invoice.case) if invoice.case_id else translation.get_language()
+
+
 def confirm(payment, user=None):
     """The officer saw the money arrive: mark the invoice paid, give it the next receipt number,
     settle household months, and move a waiting case back to work."""
-    return _settle(payment, user)
+    with translation.override(_invoice_language(payment.invoice)):
+        return _settle(payment, user)
 
 
 def record_counter_payment(invoice, user):
     """Cash or card at the counter: the officer is the witness, so it is confirmed at once."""
-    with transaction.atomic():
+    with translation.override(_invoice_language(invoice)), transaction.atomic():
         payment = Payment.objects.create(invoice=invoice, method=Payment.Method.COUNTER)
         return _settle(payment, user)
 
@@ -204,6 +220,10 @@ def record_counter_payment(invoice, user):
 def _settle(payment, user):
     now = timezone.now()
     with transaction.atomic():
+        # Write first: on SQLite a transaction that reads and then writes cannot wait for another
+        # writer ("database is locked"); a first write waits its turn. On PostgreSQL this takes
+        # the same row lock as the SELECT … FOR UPDATE below.
+        Invoice.objects.filter(pk=payment.invoice_id).update(status=F("status"))
         invoice = (
             Invoice.objects.select_for_update(of=("self",)).select_related("site", "case").get(pk=payment.invoice_id)
         )
@@ -247,7 +267,7 @@ def reject(payment, user, reason):
     reason = (reason or "").strip()
     if not reason:
         raise PaymentError(_("Give the reason the resident will read."))
-    with transaction.atomic():
+    with translation.override(_invoice_language(payment.invoice)), transaction.atomic():
         invoice = Invoice.objects.select_for_update(of=("self",)).select_related("case").get(pk=payment.invoice_id)
         updated = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
             status=Payment.Status.REJECTED, decided_at=timezone.now(), decided_by=user, reason=reason
