@@ -116,7 +116,9 @@ def test_path_traversal_file_names_are_cut_to_a_plain_name(client, make_form, in
     upload = SubmissionFile.objects.get()
     assert "/" not in upload.original_name and ".." not in upload.original_name
     assert upload.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
-    assert re.fullmatch(r"(submissions|pending)/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", upload.file.name)  # our name, not theirs
+    assert re.fullmatch(
+        r"(submissions|pending)/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", upload.file.name
+    )  # our name, not theirs
 
 
 def test_a_replayed_final_step_does_not_file_twice(client, make_form, intake):

@@ -86,6 +86,7 @@ def test_anonymising_removes_personal_data_and_keeps_the_figures(world):
     assert submission.answers == {} and submission.location_text == ""
     assert submission.latitude == Decimal("13.76") and case.longitude == Decimal("100.50")
     assert case.rating == 4 and case.rating_comment == "" and case.status == CaseStatus.CLOSED
+    assert getattr(case, "contact_phone_last4", "") == ""  # the queue's phone search copy goes too
     assert not submission.files.exists() and not storage.exists(stored)
     messages = list(CaseEvent.objects.filter(case=case).values_list("message", flat=True))
     assert all(m in ("", privacy.REDACTED) for m in messages)
