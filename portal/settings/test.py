@@ -4,6 +4,10 @@ DATABASE_URL and REDIS_URL still apply, so CI runs the same suite on SQLite and 
 PostgreSQL with Redis.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER
 
@@ -20,9 +24,9 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so the browser tests' live-server thread gets its own connection
-    # instead of sharing (and racing on) the test thread's.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+    # A file, not :memory:, so tests with threads (races) get connections of their own; one
+    # file per test run, so two runs on one machine never share (and corrupt) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")}
 
 # Serve static files from the app folders without collectstatic (the browser tests' server).
 WHITENOISE_USE_FINDERS = True
