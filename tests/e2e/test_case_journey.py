@@ -37,7 +37,9 @@ def test_resident_submits_officer_handles_resident_follows_and_rates(demo, clien
     filler = Filler(client, page)
     assert client.get(page.url).status_code == 200
     light, who = (s["name"] for s in filler.definition["steps"])
-    filler.post(light, {"problem": "off", "location__text": "หน้าบ้านเลขที่ 99 ซอย 7", "location__lat": "", "location__lng": ""})
+    filler.post(
+        light, {"problem": "off", "location__text": "หน้าบ้านเลขที่ 99 ซอย 7", "location__lat": "", "location__lng": ""}
+    )
     filler.post(who, {"full_name": "ทดสอบ เส้นทางเต็ม", "phone": "089 111 2468", "consent": "on"})
     response = filler.post("check")
     assert response.status_code == 302, response.content.decode()[:2000]
