@@ -45,26 +45,29 @@ def home_pages(site):
 
 # The most used services, by the slug the services demo gives their guides (Thai pages; the
 # English translation of each is found through its locale). Tiles for pages not there are left out.
+# (icon, slug, short Thai label, short English label): a tile reads best in two to four words,
+# where the guides' own titles are full official names.
 TILE_SLUGS = [
-    ("megaphone", "complaint"),
-    ("bulb", "streetlight-repair"),
-    ("building", "building-permit"),
-    ("shop", "food-shop-notification"),
-    ("elderly", "elderly-allowance"),
-    ("trash", "garbage-fee"),
+    ("megaphone", "complaint", "แจ้งเรื่องร้องเรียน", "Report a problem"),
+    ("bulb", "streetlight-repair", "แจ้งซ่อมไฟฟ้าสาธารณะ", "Streetlight repair"),
+    ("building", "building-permit", "ขออนุญาตก่อสร้าง", "Building permit"),
+    ("shop", "food-shop-notification", "แจ้งสถานที่จำหน่ายอาหาร", "Food shop notice"),
+    ("elderly", "elderly-allowance", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance"),
+    ("trash", "garbage-fee", "ค่าธรรมเนียมขยะ", "Garbage fee"),
 ]
 
 
 def service_tiles(locale):
     """Tiles for the home page in one language, pointing at pages other rooms' demos created."""
-    pages = {p.slug: p for p in Page.objects.live().filter(slug__in=[slug for _, slug in TILE_SLUGS])}
+    pages = {p.slug: p for p in Page.objects.live().filter(slug__in=[tile[1] for tile in TILE_SLUGS])}
     tiles = []
-    for icon, slug in TILE_SLUGS:
+    for icon, slug, thai, english in TILE_SLUGS:
         page = pages.get(slug)
         if page is None:
             continue
         page = page.get_translation_or_none(locale) or page
-        tiles.append(("tile", {"page": page, "title": page.title[:60], "icon": icon}))
+        title = thai if locale.language_code == "th" else english
+        tiles.append(("tile", {"page": page, "title": title, "icon": icon}))
     return tiles
 
 
