@@ -324,6 +324,15 @@ def bill_month(site, month):
     return created
 
 
+def bill_current_month():
+    """The monthly schedule (services/schedules.py): this month's charges on every site.
+    Safe to run twice, like bill_month."""
+    from wagtail.models import Site
+
+    month = timezone.localdate().replace(day=1)
+    return sum(bill_month(site, month) for site in Site.objects.all())
+
+
 def invoice_for_household(household):
     """One invoice for every unpaid month. Reuses the open invoice if it still covers exactly
     the months due, so reloading the page does not pile up invoices."""

@@ -18,6 +18,8 @@ SCHEDULES = {
     "notify: monthly report to executives": ("services.tasks.send_monthly_report", "M", None, (None, 1, 8, 0)),
     # The e-forms room's purge: saved drafts and never-sent uploads past FORMS_BUILDER_DRAFT_DAYS.
     "purge: expired form drafts": ("forms_builder.tasks.purge_expired_drafts", "D", None, (None, None, 2, 0)),
+    # The fees room: each household's garbage and wastewater charge for the new month.
+    "fees: monthly household charges": ("services.payments.bill_current_month", "M", None, (None, 1, 1, 0)),
 }
 
 
