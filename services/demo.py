@@ -6,7 +6,6 @@ form code) and updated in place; PDFs are generated once (the same bytes every t
 """
 
 import datetime
-import glob
 from decimal import Decimal
 
 from django.apps import apps
@@ -14,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from wagtail.models import Collection, Locale
 
+from services import pdf_fonts
 from services.models import Department, FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage
 
 # code: (Thai name, English name, phone extension, email)
@@ -796,17 +796,6 @@ EXTRA_FORMS = [
     ),
 ]
 
-FONT_CANDIDATES = ["Garuda.ttf", "Loma.ttf", "Laksaman.ttf", "Sawasdee.ttf", "Norasi.ttf"]
-
-
-def thai_font():
-    """A Thai TrueType font from Debian's fonts-thai-tlwg (installed by CI and the README's setup)."""
-    for name in FONT_CANDIDATES:
-        found = glob.glob(f"/usr/share/fonts/**/{name}", recursive=True)
-        if found:
-            return found[0]
-    raise RuntimeError("No Thai font found: install the Debian package fonts-thai-tlwg")
-
 
 def form_pdf(code, title_th, title_en, lines, filled=None):
     """A one-page A4 blank form (or, with `filled`, a worked example) as PDF bytes."""
@@ -817,7 +806,7 @@ def form_pdf(code, title_th, title_en, lines, filled=None):
     pdf.set_title(title_th)
     pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))  # the same bytes on every run
     pdf.add_page()
-    pdf.add_font("Thai", fname=thai_font())
+    pdf.add_font("Thai", fname=pdf_fonts.font_path())
     pdf.set_font("Thai", size=11)
     pdf.cell(0, 6, text=f"แบบ {code}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, text="เทศบาลตำบลบ้านสวนริมน้ำ อำเภอเมือง จังหวัดเชียงใหม่", align="C", new_x="LMARGIN", new_y="NEXT")

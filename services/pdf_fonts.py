@@ -1,5 +1,6 @@
-"""The Thai font for the payment PDFs (receipts, QR posters): Laksaman, shipped in
-services/fonts/ (see Laksaman-LICENSE.txt), with the Debian fonts-thai-tlwg copy as fallback."""
+"""The one Thai font for every PDF the portal makes (receipts, QR posters, monthly reports,
+demo blank forms): Laksaman, shipped in services/fonts/ (see Laksaman-LICENSE.txt) so a fresh
+machine needs no font package, with the Debian fonts-thai-tlwg copy as fallback."""
 
 from pathlib import Path
 
@@ -7,11 +8,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 HERE = Path(__file__).resolve().parent / "fonts"
 SYSTEM = Path("/usr/share/fonts/truetype/tlwg")
+FONT_DIRS = (HERE, SYSTEM)
 
 
-def font_path(bold=False):
+def font_path(bold=False, dirs=FONT_DIRS):
     name = "Laksaman-Bold.ttf" if bold else "Laksaman.ttf"
-    for folder in (HERE, SYSTEM):
+    for folder in dirs:
         if (folder / name).exists():
             return str(folder / name)
     raise ImproperlyConfigured(f"No Thai font for PDFs: {HERE / name} is missing (Debian: fonts-thai-tlwg).")

@@ -3,25 +3,25 @@ department) and the month's page views, as a PDF (fpdf2, Thai font) and a CSV (U
 BOM, so Excel shows the Thai). Built by `services.tasks_reports`; kept in private storage and
 downloaded from the admin by staff allowed to see reports.
 
-The Thai font is Garuda from TLWG, shipped in services/fonts/ (GPL with the font exception) so a
-fresh machine without Debian's fonts-thai-tlwg can still build the PDF. If neither is present
+The Thai font is the one every PDF uses (services.pdf_fonts, shipped in services/fonts/). If it
+is missing
 the CSV is still built and the report row says why the PDF is missing.
 """
 
 import csv
 import datetime
 import io
-from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from pythainlp.util import thai_strftime
 
-from services import stats
+from services import pdf_fonts, stats
 from services.models.cases import Case
 from services.models.reports import MonthlyReport, PageViewCount
 
-FONT_DIRS = [Path(__file__).parent / "fonts", Path("/usr/share/fonts/truetype/tlwg")]
+FONT_DIRS = list(pdf_fonts.FONT_DIRS)
 COLUMNS = [
     ("received", "รับเรื่อง"),
     ("resolved", "แล้วเสร็จ"),
@@ -37,14 +37,10 @@ class NoThaiFont(Exception):
 
 
 def thai_font(bold=False):
-    name = "Garuda-Bold.ttf" if bold else "Garuda.ttf"
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return str(folder / name)
-    raise NoThaiFont(
-        "No Thai font for the PDF: services/fonts/Garuda.ttf is missing and the Debian package "
-        "fonts-thai-tlwg is not installed."
-    )
+    try:
+        return pdf_fonts.font_path(bold, FONT_DIRS)
+    except ImproperlyConfigured as missing:
+        raise NoThaiFont(str(missing)) from None
 
 
 def month_end(month):
