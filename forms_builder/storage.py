@@ -1,14 +1,25 @@
-"""Where residents' uploads live: a private storage outside MEDIA_ROOT.
+"""Where residents' uploads live: the `private` storage (STORAGES["private"]), never public.
 
 MEDIA_ROOT is served publicly (by the web server or Django's static helper in DEBUG), so an ID
 card photo stored there would be one guessed URL away from anyone. Files here have no URL at all:
-the case queue streams them to the people allowed to see them.
+the case queue streams them to the people allowed to see them, through views that check access
+and write the access log.
+
+The alias is a folder outside MEDIA_ROOT by default (`PrivateStorage`), or a private bucket or
+prefix of S3-compatible object storage when S3_BUCKET is set (`forms_builder.storage_s3`); see
+`portal/settings/base.py`. Code never asks for a local path: it opens, saves and deletes through
+the storage API, so both behave alike.
 """
 
+import os
+
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
+
+NO_URL = "Private files have no public URL; stream them through a view that checks access."
 
 
 @deconstructible
@@ -27,18 +38,33 @@ class PrivateStorage(FileSystemStorage):
     def base_location(self):
         return self._value_or_setting(self._location, str(settings.PRIVATE_MEDIA_ROOT))
 
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
     def url(self, name):
-        raise NotImplementedError("Private files have no public URL; stream them through a view that checks access.")
+        raise NotImplementedError(NO_URL)
 
 
-class _LazyPrivateStorage(LazyObject):
+class _PrivateStorageProxy(LazyObject):
+    """What FileField(storage=get_private_storage) holds: it resolves `storages["private"]` on
+    use, so settings changes (tests, S3 switched on) reach fields created at import time."""
+
     def _setup(self):
-        self._wrapped = PrivateStorage()
+        self._wrapped = storages["private"]
 
 
-private_storage = _LazyPrivateStorage()
+private_storage = _PrivateStorageProxy()
+
+
+def _reset(*, setting, **kwargs):
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT"):
+        private_storage._wrapped = empty
+
+
+setting_changed.connect(_reset)
 
 
 def get_private_storage():
-    """Callable for FileField(storage=...), so migrations do not freeze a path."""
+    """Callable for FileField(storage=...), so migrations name this function, not a backend."""
     return private_storage

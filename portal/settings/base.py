@@ -169,10 +169,52 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# --- Uploads: local folders, or S3-compatible object storage (issue 10) -------------------------
+# "default" holds public media (Wagtail images, blank-form documents); "private" holds residents'
+# uploads, payment slips, after photos and monthly reports (forms_builder/storage.py), which are
+# never public and are only streamed by views that check access. Without S3_BUCKET both are
+# folders on this machine (MEDIA_ROOT, PRIVATE_MEDIA_ROOT). With it, both go to object storage
+# (MinIO, Ceph, AWS S3…) so any number of web nodes share them: public media under the bucket's
+# `media/` prefix (make that prefix, and only it, anonymously readable), private files under
+# `private/` of S3_PRIVATE_BUCKET if given, else of the same bucket. No ACL is ever sent.
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "forms_builder.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("S3_ENDPOINT_URL", "").strip() or None
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": _s3_endpoint,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        # MinIO and most S3-compatible servers want https://host/bucket/key, not bucket.host.
+        "addressing_style": "path" if _s3_endpoint else None,
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "querystring_auth": False,
+            # Where browsers read public media, e.g. the site's host when nginx proxies /media/ to
+            # the bucket's media/ prefix, or a CDN; empty: the endpoint's own address.
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN", "").strip() or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "forms_builder.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("S3_PRIVATE_BUCKET", "").strip() or S3_BUCKET,
+            "location": "private",
+        },
+    }
 
 WAGTAIL_SITE_NAME = "Citizen portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -204,7 +246,11 @@ LINE_API_URL = os.environ.get("LINE_API_URL", "https://api.line.me")
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, which every web node shares. With Redis, `cached_db` also keeps
+# them in the shared cache: a signed-in officer's request reads Redis instead of PostgreSQL, and a
+# restarted or full Redis only costs a database read, never a sign-out. Not with the per-process
+# local-memory cache: a node would keep reading a session another node had changed or ended.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
