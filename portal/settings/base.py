@@ -139,6 +139,9 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,
     "label": _("Background tasks"),
+    # django-q2 reads Q_CLUSTER_NAME from the environment (a queue of its own in a shared Redis) and
+    # then insists on this key.
+    "ALT_CLUSTERS": {},
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -109,3 +109,19 @@ def s3(settings, s3_server, tmp_path):
     storages = settings_storages(env)
     settings.STORAGES = {**storages, "staticfiles": settings.STORAGES["staticfiles"]}
     return {"endpoint": s3_server, "public": env["S3_BUCKET"], "private": env["S3_PRIVATE_BUCKET"], **env}
+
+
+@pytest.fixture(scope="session")
+def cluster(s3_server):
+    """Two gunicorn nodes on one PostgreSQL, Redis and object store (tests/scaleout/cluster.py)."""
+    from .cluster import Cluster, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    nodes = Cluster(s3_server)
+    try:
+        nodes.start()
+        yield nodes
+    finally:
+        nodes.stop()
