@@ -124,6 +124,9 @@ class QueueFilterForm(forms.Form):
     service = forms.CharField(label=_("Service"), required=False, max_length=255)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices])
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None, choices=[("", _("Any")), *Priority.choices]
+    )
     overdue = forms.ChoiceField(
         label=_("Deadline"),
         required=False,

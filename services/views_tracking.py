@@ -17,6 +17,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -68,10 +69,20 @@ def neutral(request, typed=""):
 
 
 def _lookup(raw):
-    """One indexed query whatever the input, so a malformed reference costs what a known one does."""
+    """One indexed query whatever the input, so a malformed reference costs what a known one does.
+
+    It also says whether the case has any invoice (`has_invoices`, an EXISTS on the invoices'
+    case index), so the tracking page of the many cases without a fee asks for none.
+    """
+    from services.models.payments import Invoice
+
     reference = references.normalize(raw)
-    case = Case.objects.select_related("submission", "site", "service").filter(reference=reference or "-").first()
-    return case
+    return (
+        Case.objects.select_related("submission", "site", "service")
+        .annotate(has_invoices=Exists(Invoice.objects.filter(case=OuterRef("pk"))))
+        .filter(reference=reference or "-")
+        .first()
+    )
 
 
 def track_form(request):
@@ -112,7 +123,7 @@ def check_secret(case, secret):
 
 def _context(request, case, **forms):
     verified = is_verified(request, case)
-    events = [e for e in case.events.all() if e.public]
+    events = list(case.events.public())  # the (case, public, created_at) index, in timeline order
     context = {
         "case": case,
         "events": events,

@@ -19,7 +19,9 @@ def case_invoices(context, case):
     from services.models.payments import InvoiceStatus
     from services.payment_forms import SlipForm
 
-    invoices = [i for i in case.invoices.all() if i.status != InvoiceStatus.CANCELLED]
+    # `has_invoices` comes with the tracking page's lookup: most cases have no fee, so no query.
+    has_invoices = getattr(case, "has_invoices", True)
+    invoices = [i for i in case.invoices.all() if i.status != InvoiceStatus.CANCELLED] if has_invoices else []
     settings = payments.settings_for(case.site) if invoices else None
     rows = [{"invoice": i, "qr_payload": payments.qr_payload(i, settings)} for i in invoices]
     return {

@@ -69,6 +69,39 @@ def test_filters_and_search(works_client, world):
     assert listed(assignee="none") == {first.reference, second.reference}
 
 
+def test_priority_filter(works_client, world):
+    urgent, _ = submit(world["form"])
+    workflow.set_priority(urgent, 4, world["officer_works"])
+    normal, _ = submit(world["form"], phone="0899999999")
+    html = works_client.get("/admin/cases/", {"priority": "4"}).content.decode()
+    assert urgent.reference in html and normal.reference not in html
+    assert works_client.get("/admin/cases/", {"priority": "9"}).status_code == 200  # ignored, not an error
+
+
+def test_pages_list_cases_in_the_chosen_order(works_client, world):
+    """The queue pages over ids and fetches each page's rows afterwards: the rows must come
+    back in the queue's order, page after page, with the count and the last page right."""
+    cases = [submit(world["form"], phone=f"08{index:08d}")[0] for index in range(5)]
+    for days, case in zip([9, 3, 7, 1, 5], cases, strict=True):
+        Case.objects.filter(pk=case.pk).update(due_date=f"2030-01-{days:02d}")
+    by_due = [c.reference for c in sorted(cases, key=lambda c: Case.objects.get(pk=c.pk).due_date)]
+
+    def page(number, **params):
+        html = works_client.get("/admin/cases/", {"per_page": 20, "p": number, **params}).content.decode()
+        return sorted((html.index(ref), ref) for ref in by_due if ref in html), html
+
+    listed, html = page(1)
+    assert [ref for _, ref in listed] == by_due
+    assert "5 cases" in html or "5 เรื่อง" in html
+    listed, _ = page(1, sort="-due")
+    assert [ref for _, ref in listed] == by_due[::-1]
+    more = [submit(world["form"], phone=f"09{index:08d}")[0] for index in range(20)]
+    Case.objects.filter(pk__in=[c.pk for c in more]).update(due_date="2029-12-31")
+    second, html = page(2)
+    assert [ref for _, ref in second] == by_due  # 20 earlier-due cases fill page 1
+    assert html.count('name="ids"') == 5
+
+
 def test_overdue_filter(works_client, world):
     late, _ = submit(world["form"])
     Case.objects.filter(pk=late.pk).update(due_date="2020-01-06")
