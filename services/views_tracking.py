@@ -72,13 +72,15 @@ def _lookup(raw):
     """One indexed query whatever the input, so a malformed reference costs what a known one does.
 
     It also says whether the case has any invoice (`has_invoices`, an EXISTS on the invoices'
-    case index), so the tracking page of the many cases without a fee asks for none.
+    case index), so the tracking page of the many cases without a fee asks for none. The
+    submission (the resident's answers and contact details, a large JSON document) is not
+    joined: the public page never shows it, and a verified resident's page loads it when needed.
     """
     from services.models.payments import Invoice
 
     reference = references.normalize(raw)
     return (
-        Case.objects.select_related("submission", "site", "service")
+        Case.objects.select_related("site")
         .annotate(has_invoices=Exists(Invoice.objects.filter(case=OuterRef("pk"))))
         .filter(reference=reference or "-")
         .first()

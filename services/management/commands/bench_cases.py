@@ -4,7 +4,9 @@
     manage.py bench_cases --count 1000000    # seed, measure, report p50/p95 (and keep the rows)
     manage.py bench_cases --measure-only     # measure again on what is there
     manage.py bench_cases --measure-only --json out.json   # also write name, p50_ms, p95_ms, cases
-    manage.py bench_cases --cleanup          # remove the benchmark rows
+
+Seed a database of its own and drop it afterwards: the case timeline is append-only (database
+triggers), so benchmark rows cannot be deleted one by one (`--cleanup` says so and stops).
 
 Rows go in with COPY (psycopg 3) rather than the ORM, because a million model instances would
 measure Python, not the queue. Measurements go through the real URL stack (Django's test client:
@@ -13,6 +15,7 @@ middleware, session, Wagtail admin templates), so they include everything but th
 
 import datetime
 import json
+import os
 import random
 import statistics
 import time
@@ -49,7 +52,8 @@ class Command(BaseCommand):
             "--json",
             dest="json_path",
             metavar="PATH",
-            help="Also write the results as JSON (name, p50_ms, p95_ms, cases).",
+            help='Also write the results as JSON: {"cases", "samples", "load_average", "scenarios": [{"name",'
+            ' "p50_ms", "p95_ms", "cases"}]}.',
         )
 
     def handle(self, *args, count, samples, measure_only, cleanup, json_path=None, **options):
@@ -187,14 +191,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  seeded {count} cases with events in {time.perf_counter() - start:.1f}s")
 
     def cleanup(self):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM services_caseevent WHERE case_id IN (SELECT id FROM services_case WHERE reference LIKE %s)",
-                [f"{PREFIX}-%"],
-            )
-            cursor.execute("DELETE FROM services_case WHERE reference LIKE %s", [f"{PREFIX}-%"])
-            cursor.execute("DELETE FROM forms_builder_submission WHERE wizard_token LIKE %s", [f"{TOKEN}%"])
-        self.stdout.write("benchmark rows removed")
+        # The case timeline is append-only down to the database (services/audit_sql.py): its
+        # triggers refuse DELETE, and a benchmark must not be the one tool that gets around them.
+        raise CommandError(
+            "Benchmark cases cannot be deleted: the case timeline is append-only (database triggers refuse"
+            " DELETE). Seed a database of its own (DATABASE_URL=…/portal_bench) and drop it afterwards."
+        )
 
     # -- measuring ----------------------------------------------------------------------------
 
@@ -204,7 +206,8 @@ class Command(BaseCommand):
             params = params_list[index % len(params_list)] if params_list else {}
             target = url(index) if callable(url) else url
             begin = time.perf_counter()
-            response = client.get(target, params)
+            # secure: production settings redirect plain HTTP (the proxy in front speaks HTTPS).
+            response = client.get(target, params, secure=True)
             timings.append((time.perf_counter() - begin) * 1000)
             if response.status_code != 200:
                 raise CommandError(f"{target} {params} answered {response.status_code}")
@@ -297,20 +300,21 @@ class Command(BaseCommand):
                     self.stdout.write(f"  (no {label} user: run `manage.py load_demo`)")
                     continue
                 client = self.signed_in_client(user)
-                warm = client.get("/admin/cases/")
+                warm = client.get("/admin/cases/", secure=True)
                 if warm.status_code != 200:
                     raise CommandError(f"/admin/cases/ answered {warm.status_code} for {user}")
                 for name, params in self.queue_scenarios(user, refs, phones, names):
-                    client.get("/admin/cases/", params[0])  # warm this plan's pages
+                    client.get("/admin/cases/", params[0], secure=True)  # warm this plan's pages
                     record(f"queue, {label}: {name}", *self.timed(client, "/admin/cases/", samples, params))
             client = Client()
-            client.get(f"/t/{refs[0]}")
+            client.get(f"/t/{refs[0]}", secure=True)
             record("tracking /t/<known reference>", *self.timed(client, lambda i: f"/t/{refs[i % len(refs)]}", samples))
             unknown = [references.generate(PREFIX, 2026) for _ in range(samples)]
             record("tracking /t/<unknown reference>", *self.timed(client, lambda i: f"/t/{unknown[i]}", samples))
             record("tracking /t/<malformed>", *self.timed(client, lambda i: f"/t/NOT-A-REF-{i}", samples))
         if json_path:
             with open(json_path, "w", encoding="utf-8") as out:
-                json.dump(results, out, ensure_ascii=False, indent=1)
+                report = {"cases": total, "samples": samples, "load_average": os.getloadavg(), "scenarios": results}
+                json.dump(report, out, ensure_ascii=False, indent=1)
             self.stdout.write(f"  written to {json_path}")
         return results
