@@ -32,7 +32,6 @@ def render(cluster, folder, http_port):
     the test breaks (rather than silently testing something else) when the example changes."""
     node1, node2 = (url.split("://")[1] for url in cluster.nodes)
     replacements = [
-        ("user www-data;", "# user: the test runs nginx as an unprivileged process"),
         ("pid /run/nginx.pid;", f"pid {folder}/nginx.pid;"),
         ("error_log /var/log/nginx/error.log warn;", f"error_log {folder}/error.log warn;"),
         ("access_log /var/log/nginx/access.log;", f"access_log {folder}/access.log;"),
