@@ -219,6 +219,8 @@ def figures_changed(kind=None):
         return
     from django.db import transaction
 
+    from portal import pagecache
+
     def bump():
         try:
             cache.incr(VERSION_KEY)
@@ -226,6 +228,7 @@ def figures_changed(kind=None):
             cache.set(VERSION_KEY, 2, None)
 
     transaction.on_commit(bump)
+    pagecache.invalidate(pagecache.CASES)  # the public dashboard page kept for anonymous visitors
 
 
 def _key(scope, today):

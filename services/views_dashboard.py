@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from pythainlp.util import thai_strftime
 from wagtail.models import Site
 
+from portal import pagecache
 from portal.i18n import is_thai
 from services import stats
 from services.charts import bar_chart
@@ -132,6 +133,7 @@ def _charts(months, labels):
 
 @require_GET
 def dashboard(request):
+    pagecache.depends_on(request, pagecache.CASES)  # kept for anonymous visitors until a figure changes
     figures = stats.public_figures(_site(request))
     services = [{**s, "display_name": service_name(s)} for s in figures["services"]]
     selected = next((s for s in services if s["key"] == request.GET.get("service")), None)

@@ -72,8 +72,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Page views per section and month, in the cache only: no cookie, IP or user (portal/usage.py).
-    "portal.usage.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -127,7 +125,27 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One machine without Redis: a file cache, so the web workers and the task worker share
+    # counters, rate limits and the page cache's tokens (a per-process memory cache would not:
+    # the worker could never see the page views it is meant to flush).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Whole pages for anonymous visitors (portal/pagecache.py) stay in each web process's memory;
+# only the small tokens that say whether they are current live in the shared cache above.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "1000"))},
+}
+PAGE_CACHE_ALIAS = "pages"
+# How long an anonymous page may be served from memory at most; publishing ends it at once.
+# What changes with time alone (an urgent banner's expiry) may show this much late. 0: off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # django-q2: the ORM broker needs no extra server; REDIS_URL moves the queue to Redis.
 Q_CLUSTER = {
@@ -316,6 +334,14 @@ MIDDLEWARE[_auth_index + 1 : _auth_index + 1] = [
     "portal.two_factor.OTPRequiredMiddleware",
 ]
 MIDDLEWARE.insert(1, "portal.security.SecurityHeadersMiddleware")
+# After the headers and static files, before sessions and everything that reads the database:
+# page views are counted (in the cache only: no cookie, IP or user; portal/usage.py) whether or
+# not the page then comes from the anonymous page cache (portal/pagecache.py).
+_static_index = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE[_static_index + 1 : _static_index + 1] = [
+    "portal.usage.UsageMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
+]
 MIDDLEWARE += [
     # Who opened which case's personal data (services/privacy.py), readable by the DPO.
     "services.privacy.CaseAccessLogMiddleware",

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import Q_CLUSTER, STORAGES
+from .base import CACHES, Q_CLUSTER, REDIS_URL, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -19,6 +19,9 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
+if not REDIS_URL:
+    # One process: memory is shared enough, and nothing is left on disk between runs.
+    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so tests with threads (races) get connections of their own; one

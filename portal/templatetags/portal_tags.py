@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from pythainlp.util import thai_strftime
 
+from portal import pagecache
 from portal.i18n import is_thai
 
 register = template.Library()
@@ -57,8 +58,13 @@ def language_links(context):
     current = get_language()
     urls = {}
     if page is not None and hasattr(page, "get_translations"):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            urls[translation.locale.language_code] = translation.get_url(request)
+
+        def translations():
+            found = page.get_translations(inclusive=True).live().select_related("locale")
+            return {translation.locale.language_code: translation.get_url(request) for translation in found}
+
+        host = request.get_host() if request is not None else ""
+        urls = pagecache.memo(f"language-links:{host}:{page.pk}", translations, request)
     links = []
     for code, name in settings.LANGUAGES:
         url = urls.get(code)

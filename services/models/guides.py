@@ -22,6 +22,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import ICON_CHOICES
+from portal import pagecache
 from services.blocks import ChannelBlock, FormFileBlock, RequiredDocumentBlock, StepBlock
 
 
@@ -278,15 +279,20 @@ class ServicePage(Page):
     @cached_property
     def apply_online_page(self):
         """The live e-form for this service in the guide's language (or the one linked), if any:
-        the guide shows an "apply online" button. One query."""
+        the guide shows an "apply online" button. One query, then kept until something is published."""
         if not self.online_form_id:
             return None
-        linked = Page.objects.filter(pk=self.online_form_id).values("translation_key")
-        candidates = Page.objects.live().filter(translation_key__in=linked).select_related("locale")
-        by_locale = {page.locale_id: page for page in candidates}
-        return by_locale.get(self.locale_id) or next(
-            (p for p in by_locale.values() if p.pk == self.online_form_id), None
-        )
+
+        def find():
+            linked = Page.objects.filter(pk=self.online_form_id).values("translation_key")
+            candidates = Page.objects.live().filter(translation_key__in=linked).select_related("locale")
+            by_locale = {page.locale_id: page for page in candidates}
+            return by_locale.get(self.locale_id) or next(
+                (p for p in by_locale.values() if p.pk == self.online_form_id), None
+            )
+
+        # The same for every visitor until something is published: kept across requests.
+        return pagecache.memo(f"apply-online:{self.pk}:{self.online_form_id}", find)
 
     def form_files(self):
         """Blank forms and filled-in examples, their documents fetched in one query for both lists."""

@@ -87,7 +87,8 @@ def test_redis_url_moves_the_cache_and_the_task_broker_to_redis():
         "print(s.CACHES['default']['BACKEND']); print(s.Q_CLUSTER.get('redis'), s.Q_CLUSTER.get('orm'))"
     )
     without = run_django(code, DJANGO_SETTINGS_MODULE="portal.settings.dev").stdout.split("\n")
-    assert without[0] == "django.core.cache.backends.locmem.LocMemCache"
+    # One machine: a file cache the web workers and the task worker share (not per-process memory).
+    assert without[0] == "django.core.cache.backends.filebased.FileBasedCache"
     assert without[1] == "None default"
     with_redis = run_django(
         code, DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL="redis://127.0.0.1:6379/3"

@@ -1,0 +1,195 @@
+"""Whole-page cache for anonymous visitors, invalidated when what the page shows changes.
+
+Most visitors are anonymous residents reading the same guides and news, so a rendered page is
+kept and served again without touching the database, the templates or Wagtail's routing. It
+is safe because only what is the same for every anonymous visitor is kept:
+
+- only GET/HEAD of a language-prefixed page (/th/…, /en/…) with no query string;
+- only when the visitor has no session and no cookie but the CSRF and language ones, so a
+  signed-in officer, a resident half-way through a form or a flash message never hits it;
+- only 200 responses that set no cookie, did not use a CSRF token and are not marked
+  private / no-cache / no-store (Django's `never_cache`, Wagtail's previews).
+
+What a page shows belongs to one or more *topics*. Every page depends on "content" (pages,
+snippets, site settings, images and documents); a view that shows case figures also declares
+"cases" with `depends_on(request, "cases")`. Each topic has a version in the shared cache
+(Redis, or the file cache on one machine) that `invalidate()` replaces after a commit; a kept
+page is served only while the versions it was rendered under are still current. Rendered pages
+themselves stay in each web process's memory ("pages" cache), so a hit costs one read of the
+versions and no network transfer of the page.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+CONTENT = "content"
+CASES = "cases"
+TOPICS = (CONTENT, CASES)
+VERSION_KEY = "pagecache:version:{}"
+# Cookies that never change what an anonymous page shows (the language is in the path).
+HARMLESS_COOKIES = {"csrftoken", "django_language"}
+
+
+def _versions(topics):
+    keys = {topic: VERSION_KEY.format(topic) for topic in topics}
+    found = cache.get_many(keys.values())
+    versions = {}
+    for topic, key in keys.items():
+        token = found.get(key)
+        if token is None:
+            # First use or evicted: start a version; a racing process may win, which is fine.
+            cache.add(key, uuid.uuid4().hex, None)
+            token = cache.get(key)
+        versions[topic] = token
+    return versions
+
+
+def invalidate(*topics):
+    """Make every kept page that depends on these topics stale, now and after the commit.
+
+    Now, so the request that changed something sees it at once; after the commit, so a page
+    rendered by another process between the change and the commit is not kept as current.
+    """
+
+    def bump():
+        cache.set_many({VERSION_KEY.format(topic): uuid.uuid4().hex for topic in topics}, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+_MISSING = object()
+
+
+def memo(key, compute, request=None, topic=CONTENT, timeout=3600):
+    """`compute()` once per version of `topic`, shared by every process: for the parts of a page
+    that are the same for everybody but cost queries (the language switcher's links, a guide's
+    "apply online" form), so even a page that cannot be kept whole renders faster."""
+    versions = getattr(request, "_page_cache_versions", None) or _versions((topic,))
+    full_key = f"memo:{topic}:{versions[topic]}:{key}"
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def depends_on(request, *topics):
+    """Declare that the page being rendered shows these topics (e.g. "cases" for figures)."""
+    request._page_cache_topics = {*getattr(request, "_page_cache_topics", {CONTENT}), *topics}
+
+
+def _languages():
+    return {code for code, _name in settings.LANGUAGES}
+
+
+class PageCacheMiddleware:
+    """Serves and keeps anonymous pages; see the module docstring for what is safe to keep.
+
+    Sits after the security headers (which are added fresh to every response, hit or not) and
+    the usage counter (which counts hits too), before sessions, locale and authentication.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seconds = settings.PAGE_CACHE_SECONDS
+        self.prefixes = tuple(f"/{code}/" for code in _languages())
+        self.pages = caches[settings.PAGE_CACHE_ALIAS]
+
+    def cacheable(self, request):
+        if self.seconds <= 0 or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+            return False
+        if not request.path.startswith(self.prefixes):
+            return False
+        return not (request.COOKIES.keys() - HARMLESS_COOKIES)
+
+    def __call__(self, request):
+        if not self.cacheable(request):
+            return self.get_response(request)
+        key = f"page:{request.get_host()}:{request.path}"
+        try:
+            # Read before rendering: a change committed while the page renders then makes the
+            # kept copy stale at once instead of current for PAGE_CACHE_SECONDS.
+            versions = request._page_cache_versions = _versions(TOPICS)
+            entry = self.pages.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
+            logger.warning("page cache read failed", exc_info=True)
+            return self.get_response(request)
+        if entry is not None:
+            topics, kept_versions, status, headers, content = entry
+            if all(versions[topic] == kept_versions[topic] for topic in topics):
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                response["X-Page-Cache"] = "hit"
+                return response
+        response = self.get_response(request)
+        if self.storable(request, response):
+            topics = getattr(request, "_page_cache_topics", {CONTENT})
+            headers = [(name, value) for name, value in response.items()]
+            try:
+                self.pages.set(key, (topics, versions, response.status_code, headers, response.content), self.seconds)
+            except Exception:  # noqa: BLE001
+                logger.warning("page cache write failed", exc_info=True)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def storable(self, request, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_USED") or getattr(request, "is_preview", False):
+            return False
+        control = response.get("Cache-Control", "").lower()
+        if any(word in control for word in ("private", "no-cache", "no-store")):
+            return False
+        # Signed in through a means other than the session cookie (never on the public site,
+        # but a kept page must never carry someone's name).
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+
+# -- What changes "content" --------------------------------------------------------------------
+
+
+def _content_models():
+    """Models whose rows appear on public pages: pages, snippets, site settings, images,
+    documents, sites, locales, view restrictions and redirects. Case-queue rows (cases, events,
+    submissions, notifications) are not here: they change every minute and would empty the
+    cache for nothing; pages that show them declare the "cases" topic instead."""
+    from django.apps import apps
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage, AbstractRendition
+    from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
+    from wagtail.snippets.models import get_snippet_models
+
+    bases = (Page, BaseSiteSetting, AbstractDocument, AbstractImage, AbstractRendition)
+    fixed = {Site, Locale, PageViewRestriction, Collection, Redirect}
+    found = {model for model in apps.get_models() if issubclass(model, bases)} | fixed
+    return found | set(get_snippet_models())
+
+
+def _content_changed(sender, instance=None, **kwargs):
+    if sender in CONTENT_MODELS or type(instance) in CONTENT_MODELS:
+        invalidate(CONTENT)
+
+
+CONTENT_MODELS = set()
+
+
+def connect():
+    """Called from PortalConfig.ready(), once every app's models and snippets are registered."""
+    from wagtail.signals import post_page_move
+
+    CONTENT_MODELS.update(_content_models())
+    for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed), ("move", post_page_move)):
+        signal.connect(_content_changed, dispatch_uid=f"pagecache-{name}")
