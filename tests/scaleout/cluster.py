@@ -4,6 +4,7 @@ sharing one PostgreSQL database, one Redis and one S3-compatible object store, e
 migrated, with the demo municipality loaded and static files collected."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,3 +163,4 @@ class Cluster:
             client = redis.Redis.from_url(os.environ["REDIS_URL"])
             for key in client.scan_iter(f"*scaleout{self.id}*"):
                 client.delete(key)
+            shutil.rmtree(self.dir, ignore_errors=True)
