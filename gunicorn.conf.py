@@ -34,7 +34,8 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # nginx (or the load balancer) on these addresses may set X-Forwarded-For/-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Heartbeat files in memory: a container's disk may be slow or read-only.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
+_shm = "/dev/shm"  # noqa: S108 - gunicorn's own advice for its heartbeat files, not data
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" for stdout; nginx usually logs instead
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -20,6 +20,7 @@ from wagtail.models import Page
 
 from forms_builder.blocks import StepBlock
 from forms_builder.storage import get_private_storage
+from portal.pages import ViewRestrictionsMixin
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed by elderly residents.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -29,7 +30,7 @@ def random_code(length=8):
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-class FormIndexPage(Page):
+class FormIndexPage(ViewRestrictionsMixin, Page):
     """The list of every online form; the parent that keeps form pages together."""
 
     intro = models.TextField(_("intro"), blank=True, help_text=_("A sentence above the list of forms."))
@@ -57,7 +58,7 @@ class FormIndexPage(Page):
         return context
 
 
-class FormPage(RoutablePageMixin, Page):
+class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """A multi-step form built in the admin; the wizard (forms_builder.wizard) runs it."""
 
     intro = models.TextField(
@@ -117,17 +118,6 @@ class FormPage(RoutablePageMixin, Page):
         if not self.short_code:
             self.short_code = self.slug
         return super().save(*args, **kwargs)
-
-    def get_view_restrictions(self):
-        """Same answer as Wagtail's (restrictions on this page, its ancestors, or the pages
-        they alias), in one query instead of two: every form step pays for this check."""
-        from wagtail.models import PageViewRestriction
-
-        steplen = self.steplen
-        paths = [self.path[:i] for i in range(steplen, len(self.path) + 1, steplen)]
-        aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of_id")
-        direct = models.Q(page__path__in=paths) & models.Q(page__alias_of__isnull=True)
-        return PageViewRestriction.objects.filter(direct | models.Q(page_id__in=aliased))
 
     @property
     def short_url(self):

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from home.blocks import AttachmentBlock, ServiceTileBlock, body_blocks
 from portal.i18n import BilingualMixin
+from portal.pages import ViewRestrictionsMixin
 
 
 @register_setting(icon="site")
@@ -103,7 +104,7 @@ class OfficeSettings(BilingualMixin, BaseSiteSetting):
         return f"https://line.me/R/ti/p/{self.line_id}" if self.line_id else ""
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsMixin, Page):
     """The front door: what is urgent, the services people use most, the latest news and a way to track a request.
 
     The urgent banner is not typed here: it is the newest live news item flagged urgent whose
@@ -163,7 +164,7 @@ class NewsCategory(models.TextChoices):
     EVENT = "event", _("Event")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(ViewRestrictionsMixin, Page):
     """All news and announcements, newest first, filtered by category or tag, ten to a page."""
 
     intro = models.CharField(
@@ -231,7 +232,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("home.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(Page):
+class NewsPage(ViewRestrictionsMixin, Page):
     """One news item or announcement. Flag it urgent to put it in the home page banner until it expires."""
 
     date = models.DateField(_("date"), default=timezone.localdate, help_text=_("The date shown with the news item."))
@@ -337,7 +338,7 @@ class NewsPage(Page):
         return "\n".join(p for p in parts if p)
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsMixin, Page):
     """About, executives, contacts, policies: pages editors write and place in the menus themselves.
 
     "Show in menus" (Promote tab) puts a top-level page in the header menu; "show in footer"

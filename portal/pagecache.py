@@ -82,6 +82,29 @@ def memo(key, compute, request=None, topic=CONTENT, timeout=3600):
     return value
 
 
+def _remember_site(request):
+    """Wagtail looks up the request's Site, then its root page and that page's own type, on
+    every page view (three queries); the answer only changes with content, so keep it."""
+    from django.core.exceptions import DisallowedHost
+    from wagtail.models import Site
+
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return  # answered with 400 further in; never a key made from a forged Host header
+
+    def find():
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        return site
+
+    try:
+        request._wagtail_site = memo(f"site:{host}", find, request)
+    except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
+        logger.warning("site lookup not kept", exc_info=True)
+
+
 def depends_on(request, *topics):
     """Declare that the page being rendered shows these topics (e.g. "cases" for figures)."""
     request._page_cache_topics = {*getattr(request, "_page_cache_topics", {CONTENT}), *topics}
@@ -112,6 +135,8 @@ class PageCacheMiddleware:
         return not (request.COOKIES.keys() - HARMLESS_COOKIES)
 
     def __call__(self, request):
+        if request.path.startswith(self.prefixes):
+            _remember_site(request)
         if not self.cacheable(request):
             return self.get_response(request)
         key = f"page:{request.get_host()}:{request.path}"

@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from home.blocks import ICON_CHOICES
 from portal import pagecache
+from portal.pages import ViewRestrictionsMixin
 from services.blocks import ChannelBlock, FormFileBlock, RequiredDocumentBlock, StepBlock
 
 
@@ -76,7 +77,7 @@ class ServiceCategory(TranslatableMixin, models.Model):
         return self.name
 
 
-class ServiceIndexPage(RoutablePageMixin, Page):
+class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """The catalogue: every category with its services, and one page per category."""
 
     intro = models.CharField(
@@ -148,7 +149,7 @@ class ServiceIndexPage(RoutablePageMixin, Page):
         )
 
 
-class ServicePage(Page):
+class ServicePage(ViewRestrictionsMixin, Page):
     """The citizen's manual of one service: everything a resident needs before coming to the office."""
 
     department = models.ForeignKey(
@@ -412,7 +413,7 @@ def count_download(sender, instance, **kwargs):
         FormDocument.objects.filter(pk=instance.pk).update(download_count=F("download_count") + 1)
 
 
-class FormLibraryPage(Page):
+class FormLibraryPage(ViewRestrictionsMixin, Page):
     """All blank forms in one place, filtered by category and searched by title or code."""
 
     intro = models.CharField(
