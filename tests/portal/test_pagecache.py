@@ -125,3 +125,17 @@ def test_a_page_with_a_form_token_is_rendered_for_each_visitor(client, site):
     for _ in range(2):
         response = get(client, "/th/accounts/login/")
         assert "csrfmiddlewaretoken" in response.content.decode() and "X-Page-Cache" not in response
+
+
+def test_pages_that_are_rendered_every_time_still_spend_few_queries(
+    client, guide, home_th, settings, django_assert_max_num_queries
+):
+    """With the page cache off (or for a visitor with a session) the Site, its root page and
+    the view-restriction answer are still kept per content version."""
+    settings.PAGE_CACHE_SECONDS = 0
+    get(client, guide.url)
+    get(client, home_th.url)
+    with django_assert_max_num_queries(5):
+        assert "X-Page-Cache" not in get(client, guide.url)
+    with django_assert_max_num_queries(4):
+        get(client, home_th.url)
