@@ -153,6 +153,14 @@ class QueueFilterForm(forms.Form):
         self.fields["service"].widget = forms.Select(choices=[("", _("Any")), *[(s, s) for s in services]])
         self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")), *assignees]
 
+    def clean_q(self):
+        """Names are found through trigrams (three characters): a shorter search would read every
+        submission on PostgreSQL, and match too many people to be useful anyway."""
+        query = self.cleaned_data["q"].strip()
+        if 0 < len(query) < 3:
+            raise forms.ValidationError(_("Type at least 3 characters."))
+        return query
+
 
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("assign", _("Assign")), ("status", _("Change status"))])

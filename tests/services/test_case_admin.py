@@ -69,6 +69,14 @@ def test_filters_and_search(works_client, world):
     assert listed(assignee="none") == {first.reference, second.reference}
 
 
+def test_search_needs_three_characters(works_client, world):
+    case, _ = submit(world["form"])
+    html = works_client.get("/admin/cases/", {"q": "สม"}).content.decode()
+    assert "พิมพ์อย่างน้อย 3 ตัวอักษร" in html
+    assert case.reference in html  # the queue is shown unfiltered, not emptied
+    assert case.reference in works_client.get("/admin/cases/", {"q": "สมห"}).content.decode()
+
+
 def test_priority_filter(works_client, world):
     urgent, _ = submit(world["form"])
     workflow.set_priority(urgent, 4, world["officer_works"])
