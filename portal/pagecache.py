@@ -20,6 +20,7 @@ versions and no network transfer of the page.
 """
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -38,8 +39,15 @@ VERSION_KEY = "pagecache:version:{}"
 HARMLESS_COOKIES = {"csrftoken", "django_language"}
 
 
-def _versions(topics):
-    keys = {topic: VERSION_KEY.format(topic) for topic in topics}
+# The versions as this process last read them. Reading the shared cache on every request cost
+# more than the rest of a kept page (a file or a Redis round trip per read), so a process
+# trusts its copy for PAGE_CACHE_VERSION_SECONDS: a change made by another process shows here
+# that much later at most; one made by this process shows at once.
+_seen = {"at": -1.0, "versions": {}}
+
+
+def _read_versions():
+    keys = {topic: VERSION_KEY.format(topic) for topic in TOPICS}
     found = cache.get_many(keys.values())
     versions = {}
     for topic, key in keys.items():
@@ -52,6 +60,13 @@ def _versions(topics):
     return versions
 
 
+def _versions():
+    now = time.monotonic()
+    if now - _seen["at"] >= settings.PAGE_CACHE_VERSION_SECONDS:
+        _seen["versions"], _seen["at"] = _read_versions(), now
+    return _seen["versions"]
+
+
 def invalidate(*topics):
     """Make every kept page that depends on these topics stale, now and after the commit.
 
@@ -60,7 +75,9 @@ def invalidate(*topics):
     """
 
     def bump():
-        cache.set_many({VERSION_KEY.format(topic): uuid.uuid4().hex for topic in topics}, None)
+        fresh = {topic: uuid.uuid4().hex for topic in topics}
+        cache.set_many({VERSION_KEY.format(topic): token for topic, token in fresh.items()}, None)
+        _seen["versions"] = {**_seen["versions"], **fresh}
 
     bump()
     transaction.on_commit(bump)
@@ -70,15 +87,21 @@ _MISSING = object()
 
 
 def memo(key, compute, request=None, topic=CONTENT, timeout=3600):
-    """`compute()` once per version of `topic`, shared by every process: for the parts of a page
-    that are the same for everybody but cost queries (the language switcher's links, a guide's
-    "apply online" form), so even a page that cannot be kept whole renders faster."""
-    versions = getattr(request, "_page_cache_versions", None) or _versions((topic,))
-    full_key = f"memo:{topic}:{versions[topic]}:{key}"
-    value = cache.get(full_key, _MISSING)
+    """`compute()` once per version of `topic` in each process: for the parts of a page that
+    are the same for everybody but cost queries (the request's Site, the language switcher's
+    links, a guide's "apply online" form), so even a page that cannot be kept whole renders
+    faster. Values are kept in the process's page memory, as copies (never shared objects)."""
+    try:
+        versions = getattr(request, "_page_cache_versions", None) or _versions()
+        full_key = f"memo:{topic}:{versions[topic]}:{key}"
+        store = caches[settings.PAGE_CACHE_ALIAS]
+        value = store.get(full_key, _MISSING)
+    except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
+        logger.warning("memo not read", exc_info=True)
+        return compute()
     if value is _MISSING:
         value = compute()
-        cache.set(full_key, value, timeout)
+        store.set(full_key, value, timeout)
     return value
 
 
@@ -99,10 +122,7 @@ def _remember_site(request):
             site.root_page = site.root_page.specific
         return site
 
-    try:
-        request._wagtail_site = memo(f"site:{host}", find, request)
-    except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
-        logger.warning("site lookup not kept", exc_info=True)
+    request._wagtail_site = memo(f"site:{host}", find, request)
 
 
 def depends_on(request, *topics):
@@ -143,7 +163,7 @@ class PageCacheMiddleware:
         try:
             # Read before rendering: a change committed while the page renders then makes the
             # kept copy stale at once instead of current for PAGE_CACHE_SECONDS.
-            versions = request._page_cache_versions = _versions(TOPICS)
+            versions = request._page_cache_versions = _versions()
             entry = self.pages.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
             logger.warning("page cache read failed", exc_info=True)

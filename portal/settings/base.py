@@ -146,6 +146,9 @@ PAGE_CACHE_ALIAS = "pages"
 # How long an anonymous page may be served from memory at most; publishing ends it at once.
 # What changes with time alone (an urgent banner's expiry) may show this much late. 0: off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a process trusts its copy of the versions before asking the shared cache again: a
+# publish made through another process (or node) shows there this much later at most.
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
 
 # django-q2: the ORM broker needs no extra server; REDIS_URL moves the queue to Redis.
 Q_CLUSTER = {

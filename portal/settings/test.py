@@ -19,6 +19,8 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
+# Tests that change something through another process (or a cleared cache) see it at once.
+PAGE_CACHE_VERSION_SECONDS = 0
 if not REDIS_URL:
     # One process: memory is shared enough, and nothing is left on disk between runs.
     CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
