@@ -148,6 +148,15 @@ class Server:
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
+    def worker_cpu_seconds(self):
+        """CPU time the workers have used (user + system): divided by the requests served, what
+        a page costs whatever else the machine is doing."""
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self):
         """Resident memory of each worker, in MB (VmRSS: what the machine actually gives it)."""
         sizes = []
