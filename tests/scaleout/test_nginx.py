@@ -15,6 +15,7 @@ import time
 import pytest
 
 from .conftest import ROOT, free_port
+from .test_nodes import sign_in
 from .webclient import Browser
 
 CONF = ROOT / "deploy" / "nginx.conf"
@@ -159,6 +160,12 @@ def test_public_media_come_from_the_object_store_through_nginx(proxy, cluster):
     assert "max-age=604800" in response.header("Cache-Control")
     # Residents' files are not behind /media/ (nor anywhere else in nginx).
     assert Browser().get(f"{proxy['https']}/media/../private/x").status in (400, 403, 404)
+
+
+def test_staff_sign_in_through_nginx_passes_the_csrf_check_on_any_port(proxy):
+    """nginx must pass the Host header with its port: Django compares the browser's Origin and
+    Referer (https://host:port) with it, so `Host $host` refused every POST off port 443."""
+    sign_in(Browser(), proxy["https"])
 
 
 def test_the_admin_is_never_cached_uploads_are_capped_and_post_floods_are_limited(proxy):
