@@ -67,6 +67,11 @@ def _versions():
     return _seen["versions"]
 
 
+def version(topic):
+    """The current version of a topic, for other caches keyed by it (the dashboard's figures)."""
+    return _versions()[topic]
+
+
 def invalidate(*topics):
     """Make every kept page that depends on these topics stale, now and after the commit.
 
@@ -130,10 +135,6 @@ def depends_on(request, *topics):
     request._page_cache_topics = {*getattr(request, "_page_cache_topics", {CONTENT}), *topics}
 
 
-def _languages():
-    return {code for code, _name in settings.LANGUAGES}
-
-
 class PageCacheMiddleware:
     """Serves and keeps anonymous pages; see the module docstring for what is safe to keep.
 
@@ -144,28 +145,31 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.seconds = settings.PAGE_CACHE_SECONDS
-        self.prefixes = tuple(f"/{code}/" for code in _languages())
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
         self.pages = caches[settings.PAGE_CACHE_ALIAS]
 
     def cacheable(self, request):
         if self.seconds <= 0 or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return False
-        if not request.path.startswith(self.prefixes):
-            return False
         return not (request.COOKIES.keys() - HARMLESS_COOKIES)
 
     def __call__(self, request):
-        if request.path.startswith(self.prefixes):
-            _remember_site(request)
-        if not self.cacheable(request):
-            return self.get_response(request)
-        key = f"page:{request.get_host()}:{request.path}"
+        if not request.path.startswith(self.prefixes):
+            return self.get_response(request)  # the admin, feeds, /t/…: never kept
         try:
             # Read before rendering: a change committed while the page renders then makes the
             # kept copy stale at once instead of current for PAGE_CACHE_SECONDS.
             versions = request._page_cache_versions = _versions()
-            entry = self.pages.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must cost speed, never the page
+            logger.warning("page cache versions not read", exc_info=True)
+            return self.get_response(request)
+        _remember_site(request)
+        if not self.cacheable(request):
+            return self.get_response(request)
+        key = f"page:{request.get_host()}:{request.path}"
+        try:
+            entry = self.pages.get(key)
+        except Exception:  # noqa: BLE001
             logger.warning("page cache read failed", exc_info=True)
             return self.get_response(request)
         if entry is not None:
@@ -223,7 +227,11 @@ def _content_models():
     return found | set(get_snippet_models())
 
 
-def _content_changed(sender, instance=None, **kwargs):
+def _content_changed(sender, instance=None, created=False, **kwargs):
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if created and issubclass(sender, BaseSiteSetting):
+        return  # made with its defaults on first use, by the very render that shows them
     if sender in CONTENT_MODELS or type(instance) in CONTENT_MODELS:
         invalidate(CONTENT)
 

@@ -15,7 +15,8 @@ Definitions (also published on the data dictionary page, so anyone can recompute
 - *backlog* is the number of cases open now (received, accepted, in progress, waiting).
 
 Everything is computed from one query over the window's cases and kept in the Django cache
-under a version key that every new CaseEvent bumps (see ``figures_changed``); a scheduled task
+under the page cache's "cases" version, which every figure-changing CaseEvent renews (see
+``figures_changed``); a scheduled task
 (``services.tasks_reports.refresh_dashboard``) warms it so visitors rarely pay for a miss.
 """
 
@@ -32,7 +33,6 @@ from services.sla import local_date
 
 MONTHS = 12
 CACHE_TTL = 6 * 3600
-VERSION_KEY = "stats:version"
 # Events after which some figure may differ.
 CHANGING_EVENTS = {"created", "status", "rated", "reopened"}
 
@@ -205,34 +205,20 @@ def compute(queryset=None, today=None, months=MONTHS):
     }
 
 
-def version():
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        cache.add(VERSION_KEY, 1, None)
-        value = cache.get(VERSION_KEY) or 1
-    return value
-
-
 def figures_changed(kind=None):
-    """Invalidate every cached set of figures (new version key), once the change is committed."""
+    """Invalidate every cached set of figures and the public dashboard page kept for anonymous
+    visitors: both are keyed by the page cache's "cases" version, renewed now and on commit."""
     if kind is not None and kind not in CHANGING_EVENTS:
         return
-    from django.db import transaction
-
     from portal import pagecache
 
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, None)
-
-    transaction.on_commit(bump)
-    pagecache.invalidate(pagecache.CASES)  # the public dashboard page kept for anonymous visitors
+    pagecache.invalidate(pagecache.CASES)
 
 
 def _key(scope, today):
-    return f"stats:{version()}:{scope}:{today.isoformat()}"
+    from portal import pagecache
+
+    return f"stats:{pagecache.version(pagecache.CASES)}:{scope}:{today.isoformat()}"
 
 
 def public_figures(site=None, today=None, refresh=False):

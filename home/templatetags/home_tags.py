@@ -1,29 +1,18 @@
 """Navigation and sharing tags of the home room: header menu, footer links, Open Graph values.
 
-The menu and the footer are on every page, so their items are kept in the cache (per site and
-language) and the cache is invalidated whenever a page is published, unpublished, moved or
-deleted (see `invalidate_navigation`, connected in HomeConfig.ready). A warm page therefore
-spends no query on navigation.
+The menu and the footer are on every page, so their items are kept per site and language until
+content changes (`portal.pagecache.memo`: publishing, unpublishing, moving or deleting a page
+starts a new content version). A warm page therefore spends no query on navigation.
 """
 
 from django import template
-from django.core.cache import cache
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from portal import pagecache
+
 register = template.Library()
-
-NAV_TIMEOUT = 3600
-NAV_GENERATION_KEY = "home:nav:generation"
-
-
-def invalidate_navigation(**kwargs):
-    """Start a new cache generation: every cached menu and footer becomes stale at once."""
-    try:
-        cache.incr(NAV_GENERATION_KEY)
-    except ValueError:
-        cache.set(NAV_GENERATION_KEY, 1, None)
 
 
 def _navigation(request):
@@ -32,13 +21,7 @@ def _navigation(request):
     if site is None:
         return {"menu": [], "footer": []}
     language = (get_language() or "th").split("-")[0]
-    generation = cache.get_or_set(NAV_GENERATION_KEY, 1, None)
-    key = f"home:nav:{generation}:{site.pk}:{language}"
-    navigation = cache.get(key)
-    if navigation is None:
-        navigation = _build_navigation(site, language, request)
-        cache.set(key, navigation, NAV_TIMEOUT)
-    return navigation
+    return pagecache.memo(f"nav:{site.pk}:{language}", lambda: _build_navigation(site, language, request), request)
 
 
 def _build_navigation(site, language, request):
