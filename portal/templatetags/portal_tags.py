@@ -1,11 +1,14 @@
-"""Template tags every room uses: Buddhist-Era dates and the language switcher."""
+"""Template tags every room uses: Buddhist-Era dates, the language switcher, phone links."""
 
 import datetime
+import re
+import unicodedata
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from pythainlp.util import thai_strftime
 
@@ -82,3 +85,48 @@ def tr(obj, name):
     if obj is None:
         return ""
     return obj.tr(name)
+
+
+# What people write between a number and its extension: "ต่อ 101", "ext. 101", "x101", "#101",
+# ",101". Several numbers ("053 123 456, 053 123 457" or "… / …", "… หรือ …") dial the first.
+_EXTENSION = re.compile(r"\s*(?:ต่อ|ext(?:ension)?\.?|x|#|,)\s*(?=\d)", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"/|;|,\s*(?=[0+])|\s(?:หรือ|or)\s", re.IGNORECASE)
+
+
+def _ascii_digits(text):
+    """Thai (๐-๙), full-width and other Unicode digits as 0-9, everything else unchanged."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+
+
+def dial_string(phone):
+    """`0 5312 3456 ต่อ 101` → `053123456,101`: what a phone can dial, or "" if nothing can be.
+
+    A tel: URI may hold only digits, a leading "+" and visual separators; Thai words in it make
+    phones refuse the link or dial garbage. The comma is the standard pause before an extension
+    (RFC 3966 leaves it to the dialler; Android and iOS both wait, then dial the rest).
+    """
+    text = _ALTERNATIVES.split(_ascii_digits(str(phone or "")), maxsplit=1)[0]
+    number, extension = text, ""
+    found = _EXTENSION.search(text)
+    if found:
+        number = text[: found.start()]
+        extension = re.match(r"\d+", text[found.end() :]).group(0)
+    plus = number.lstrip().startswith("+")
+    number = re.sub(r"\D", "", number)
+    if plus and number.startswith("660"):
+        number = "66" + number[3:]  # "+66 (0)53 …": the trunk 0 is not dialled after +66
+    if len(number) < 3:
+        return ""
+    return ("+" if plus else "") + number + ("," + extension if extension else "")
+
+
+@register.filter
+def phone_link(phone):
+    """`{{ office.phone|phone_link }}`: the number as typed (extension words included, so people
+    read "ต่อ 101"), linked to a dial string of digits with a pause before the extension."""
+    if not phone:
+        return ""
+    dial = dial_string(phone)
+    if not dial:
+        return phone
+    return format_html('<a href="tel:{}">{}</a>', dial, phone)
