@@ -426,6 +426,7 @@ SERVICES = [
     },
     {
         "slug": "garbage-fee",
+        "pay_online": True,
         "category": "environment",
         "department": "health",
         "days": 0,
@@ -461,6 +462,7 @@ SERVICES = [
     },
     {
         "slug": "wastewater-fee",
+        "pay_online": True,
         "category": "environment",
         "department": "health",
         "days": 0,
@@ -1019,6 +1021,7 @@ def load(site, out):
             "fee_amount": spec["fee"],
             "online_form": eforms.get(f"{spec['slug']}-form"),
         }
+        pay_online = spec.get("pay_online", False)
         forms = [("form", {"document": documents[spec["form_code"]], "caption": ""})]
         examples = (
             [("form", {"document": documents[f"{spec['form_code']}-ตัวอย่าง"], "caption": ""})]
@@ -1060,6 +1063,8 @@ def load(site, out):
             page.conditions = text["conditions"]
             page.fee_unit = text["fee_unit"]
             page.fee_note = text["fee_note"]
+            # The household fee page of this site, in the guide's language.
+            page.pay_online_url = f"/{language}/pay/" if pay_online else ""
             page.complaint_channels = complaints
             page.category = category
             for field, value in fields.items():

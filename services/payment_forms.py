@@ -1,6 +1,8 @@
 """Forms of the fee payments: the resident's (slip, household lookup) and the officer's
 (issue an invoice, reject a slip)."""
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +72,15 @@ class HouseholdLookupForm(forms.Form):
         help_text=_("As written on the bill, e.g. 12/3."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    # Bills are read aloud and retyped on Thai keyboards: G-๐๐๐๑ and 1２/3 are the same numbers.
+    def clean_account(self):
+        return ascii_digits(self.cleaned_data["account"])
+
+    def clean_house(self):
+        return ascii_digits(self.cleaned_data["house"])
+
+
+def ascii_digits(text):
+    """Thai (๐-๙), full-width and other Unicode digits as 0-9, everything else unchanged."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)

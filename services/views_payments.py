@@ -113,13 +113,19 @@ def _take_slip(request, invoice, case=None, household=None):
     return render(request, "services/payments/invoice.html", context, status=400)
 
 
+def _confirm_first(case):
+    """A slip or receipt link used where the request was not confirmed as the reader's (another
+    browser, an ended session): the tracking page's own check, in the reader's language."""
+    return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + "#your-request", status=303)
+
+
 @require_POST
 def case_invoice_slip(request, reference, number):
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return rate_limited(request)
     case, invoice = _case_invoice(request, reference, number)
     if not is_verified(request, case):
-        raise PermissionDenied
+        return _confirm_first(case)
     error_page = _take_slip(request, invoice, case=case)
     if error_page is not None:
         return error_page
@@ -128,7 +134,9 @@ def case_invoice_slip(request, reference, number):
 
 def case_invoice_receipt(request, reference, number):
     case, invoice = _case_invoice(request, reference, number)
-    if not is_verified(request, case) or invoice.status != InvoiceStatus.PAID:
+    if not is_verified(request, case):
+        return _confirm_first(case)
+    if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
     from services.receipts import build_receipt
 
@@ -145,33 +153,40 @@ def _verified_households(request):
 @require_http_methods(["GET", "POST"])
 def household_lookup(request):
     """/<lang>/pay/: a household types its account and house number and sees the months due."""
-    site = _site(request)
+    return _lookup_page(request)
+
+
+def _lookup_page(request, bill_number=""):
+    """The account form; with `bill_number` (a bill link opened where the account was never
+    looked up: another phone, a shared link) it is asked again and then leads on to that bill.
+
+    Nothing of the bill is filled in or shown: the account number and house number are the only
+    proof that the household is the reader's, and the bill number alone must not reveal either."""
     form = HouseholdLookupForm(request.POST or None)
-    household = None
     if request.method == "POST":
         if over_limit(request, "household", VERIFY_LIMIT):
             return rate_limited(request)
         if form.is_valid():
-            household = payments.find_household(site, form.cleaned_data["account"], form.cleaned_data["house"])
+            household = payments.find_household(
+                _site(request), form.cleaned_data["account"], form.cleaned_data["house"]
+            )
             if household is None:
                 form.add_error(
                     None, _("We could not find that account with that house number. Check both on your bill.")
                 )
             else:
                 request.session[HOUSEHOLD_SESSION_KEY] = [*_verified_households(request), household.pk][-5:]
-                due = payments.months_due(household)
-                if not due:
+                if bill_number and household.invoices.filter(number=bill_number).exists():
+                    return HttpResponseRedirect(reverse("household_invoice", args=[bill_number]))
+                if not payments.months_due(household):
                     return render(request, "services/payments/household.html", {"household": household, "due": []})
                 invoice = payments.invoice_for_household(household)
                 return HttpResponseRedirect(reverse("household_invoice", args=[invoice.number]))
-        status = 400
-    else:
-        status = 200
     return render(
         request,
         "services/payments/household_lookup.html",
-        {"form": form, "error_forms": [form] if form.errors else []},
-        status=status,
+        {"form": form, "error_forms": [form] if form.errors else [], "for_bill": bool(bill_number)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -185,14 +200,20 @@ def _site(request):
 
 
 def _household_invoice(request, number):
+    """The bill if this browser looked its account up; None otherwise."""
     invoice = Invoice.objects.filter(number=number, household__isnull=False).select_related("household", "site").first()
     if invoice is None or invoice.household_id not in _verified_households(request):
-        raise PermissionDenied
+        return None
     return invoice
 
 
+@require_http_methods(["GET", "POST"])
 def household_invoice(request, number):
     invoice = _household_invoice(request, number)
+    if invoice is None:
+        return _lookup_page(request, bill_number=number)
+    if request.method == "POST":  # the account form sent twice (back button): the bill is open already
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]))
     context = _invoice_context(request, invoice, household=invoice.household)
     context["charges"] = list(invoice.charges.order_by("month", "kind"))
     return render(request, "services/payments/invoice.html", context)
@@ -201,6 +222,8 @@ def household_invoice(request, number):
 @require_POST
 def household_invoice_slip(request, number):
     invoice = _household_invoice(request, number)
+    if invoice is None:  # the session ended while the slip was chosen: ask for the account again
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]), status=303)
     error_page = _take_slip(request, invoice, household=invoice.household)
     if error_page is not None:
         return error_page
@@ -209,6 +232,8 @@ def household_invoice_slip(request, number):
 
 def household_invoice_receipt(request, number):
     invoice = _household_invoice(request, number)
+    if invoice is None:
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]))
     if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
     from services.receipts import build_receipt
@@ -387,4 +412,6 @@ def staff_poster(request, page_id, kind):
     if kind not in KINDS:
         raise Http404
     page = get_object_or_404(FormPage.objects.live(), pk=page_id)
-    return _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
+    response = _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
+    page.mark_short_code_printed()  # the code may now be on paper: forms_builder keeps it from changing
+    return response

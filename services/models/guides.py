@@ -8,6 +8,7 @@ category and language, and can be counted when downloaded without recording who 
 """
 
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.dispatch import receiver
@@ -149,6 +150,13 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         )
 
 
+def validate_pay_online_url(value):
+    """A path on this site (/th/pay/) or an https address: never javascript: or another scheme."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["https"])(value)
+
+
 class ServicePage(ViewRestrictionsMixin, Page):
     """The citizen's manual of one service: everything a resident needs before coming to the office."""
 
@@ -178,6 +186,16 @@ class ServicePage(ViewRestrictionsMixin, Page):
         on_delete=models.SET_NULL,
         related_name="service_pages",
         help_text=_('The e-form residents fill in to apply; the guide shows an "apply online" button when it is set.'),
+    )
+    pay_online_url = models.CharField(
+        _("pay online at"),
+        max_length=300,
+        blank=True,
+        validators=[validate_pay_online_url],
+        help_text=_(
+            "Where residents pay this fee online, e.g. /th/pay/ (this site's garbage and wastewater fee page; "
+            '/en/pay/ on the English guide) or the https address of your payment service. The guide shows a "Pay online" button.'
+        ),
     )
     summary = models.TextField(
         _("summary"), max_length=500, help_text=_("Who the service is for and what they get, in one or two sentences.")
@@ -258,7 +276,10 @@ class ServicePage(ViewRestrictionsMixin, Page):
         FieldPanel("steps"),
         FieldPanel("processing_days"),
         FieldPanel("documents"),
-        MultiFieldPanel([FieldPanel("fee_amount"), FieldPanel("fee_unit"), FieldPanel("fee_note")], heading=_("Fees")),
+        MultiFieldPanel(
+            [FieldPanel("fee_amount"), FieldPanel("fee_unit"), FieldPanel("fee_note"), FieldPanel("pay_online_url")],
+            heading=_("Fees"),
+        ),
         FieldPanel("complaint_channels"),
         FieldPanel("blank_forms"),
         FieldPanel("sample_forms"),

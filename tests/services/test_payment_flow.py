@@ -83,7 +83,8 @@ def test_slip_needs_verification_and_follows_the_upload_rules(client, world):
     case = accepted_case(world)
     invoice = payments.issue_invoice(case, "20", "", world["officer_works"])
     url = f"/t/{case.reference}/invoices/{invoice.number}/slip"
-    assert client.post(url, {"slip": slip_png()}).status_code == 403
+    unverified = client.post(url, {"slip": slip_png()})
+    assert unverified.status_code == 303 and unverified["Location"] == f"/t/{case.reference}#your-request"
     verify(client, case)
     fake = SimpleUploadedFile("slip.jpg", b"not really a photo" * 10, content_type="image/jpeg")
     response = client.post(url, {"slip": fake}, HTTP_ACCEPT_LANGUAGE="en")
