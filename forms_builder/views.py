@@ -206,7 +206,8 @@ def short_link(request, code):
     """/f/<code>: a printed QR sticker. Resolves by the never-changing short code first, then the
     current slug, and sends the visitor to the form in their language."""
     pages = FormPage.objects.live().select_related("locale")
-    candidates = list(pages.filter(short_code=code)) or list(pages.filter(slug=code))
+    # Generated codes are capitals, but people type what they read: any case finds the form.
+    candidates = list(pages.filter(short_code__iexact=code)) or list(pages.filter(slug=code))
     if not candidates:
         raise Http404
     language = get_language_from_request(request) or settings.LANGUAGE_CODE

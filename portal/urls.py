@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
 from forms_builder.views import LoginView, LogoutView, short_link, wizard_post
 from home.feeds import NewsAtomFeed, NewsFeed
@@ -45,5 +46,8 @@ urlpatterns += i18n_patterns(
     path("", include(urls_payments.household_patterns)),  # /<lang>/pay/: garbage and wastewater fees
     path("", include(urls_dashboard)),  # /<lang>/dashboard/: public performance figures and open data
     path("", include(wagtail_urls)),
+    # Wagtail's page pattern is \w only, which refuses Thai vowel and tone marks (ใช้, ออนไลน์):
+    # form pages' slugs keep them (forms_builder.slugs), so their URLs are served here, after it.
+    re_path(r"^((?:[\w\-\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]+/)*)$", wagtail_serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

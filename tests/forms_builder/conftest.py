@@ -26,7 +26,7 @@ def make_form(form_index):
 
     def _make(slug, english=False):
         spec = next(f for f in demo.FORMS if f["slug"] == slug)
-        page = FormPage(title=spec["title"]["th"], slug=slug, next_steps=spec["next"]["th"])
+        page = FormPage(title=spec["title"]["th"], slug=slug, short_code=slug, next_steps=spec["next"]["th"])
         page.steps = demo.stream(spec, "th")
         form_index.add_child(instance=page)
         page.save_revision().publish()

@@ -158,10 +158,14 @@ def test_short_link_goes_to_the_visitors_language_and_survives_a_slug_change(cli
     assert client.get("/f/no-such-form", follow=True).status_code == 404
 
 
-def test_short_code_cannot_change_once_set(make_form):
+def test_short_code_cannot_change_once_printed(make_form):
     from django.core.exceptions import ValidationError
 
     page = make_form("complaint-form")
+    page.short_code = "something-else"
+    page.full_clean()
+    page.short_code = "complaint-form"
+    page.mark_short_code_printed()
     page.short_code = "something-else"
     with pytest.raises(ValidationError):
         page.full_clean()
