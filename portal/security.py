@@ -18,9 +18,11 @@ import logging
 import os
 import re
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.debug import SafeExceptionReporterFilter
 
 # -- Content Security Policy -----------------------------------------------------------------
@@ -116,6 +118,61 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+# -- Where to go after signing in -------------------------------------------------------------
+
+# What a browser fetches for a page rather than shows as one: files, icons, scripts' data, feeds.
+NOT_PAGE_SUFFIXES = (".css", ".js", ".json", ".map", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
+NOT_PAGE_SUFFIXES += (".woff", ".woff2", ".xml", ".txt", ".pdf", ".csv", ".xlsx", ".zip")
+
+
+def _not_page_prefixes():
+    admin = f"/{settings.ADMIN_PATH}/"
+    return (
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        "/documents/",
+        "/i18n/",
+        "/open311/",
+        "/healthz",
+        "/sitemap.xml",
+        f"{admin}sprite/",
+        f"{admin}jsi18n/",
+        f"{admin}api/",
+        f"{admin}2fa/",
+        f"{admin}login/",
+        f"{admin}logout/",
+    )
+
+
+def is_page_request(request):
+    """Whether this request is a person opening a page (a top-level navigation), as opposed to
+    the icon sprite, a script's fetch or an image the page loads. Only pages are worth coming
+    back to after signing in: a remembered asset URL left officers on an SVG after their code."""
+    if request.method != "GET" or request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is not None:  # every current browser says what the request is for
+        return mode == "navigate" and request.headers.get("Sec-Fetch-Dest", "document") in ("document", "")
+    accept = request.headers.get("Accept", "")
+    return not accept or "text/html" in accept
+
+
+def page_url_or_none(request, url):
+    """`url` if it is a page of this site a person can be sent to after signing in, else None.
+
+    Same host and scheme (no open redirect), and not a file, an API, the admin's icon sprite or
+    the sign-in pages themselves.
+    """
+    if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return None
+    path = urlsplit(url).path
+    if not path.startswith("/") or path.startswith(_not_page_prefixes()) or path.lower().endswith(NOT_PAGE_SUFFIXES):
+        return None
+    if path.endswith(("/accounts/login/", "/accounts/logout/")):
+        return None
+    return url
 
 
 # -- Idle sessions ---------------------------------------------------------------------------

@@ -24,12 +24,14 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.security import is_page_request, page_url_or_none
 
 CASE_OFFICERS_GROUP = "Case officers"
 CASE_PERMISSIONS = (
@@ -58,6 +60,7 @@ def _exempt(path):
     exempt = (
         f"{admin}2fa/",
         f"{admin}login/",
+        f"{admin}sprite/",  # the admin's icons, which Wagtail serves to anyone (the login page too)
         f"{admin}logout/",
         f"{admin}jsi18n/",
         settings.STATIC_URL,
@@ -82,9 +85,15 @@ class OTPRequiredMiddleware:
                 and not _exempt(request.path)
                 and needs_second_factor(user)
             ):
+                page = is_page_request(request)
+                if not page and request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+                    # A script's fetch or an asset must not get the verify page as its answer:
+                    # Wagtail pastes what its icon "sprite" URL returns into every admin page.
+                    return HttpResponseForbidden()
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = reverse("otp_verify" if has_device else "otp_setup")
-                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+                # Only a page is worth coming back to after the code; a form's POST is not.
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}" if page else target)
         return self.get_response(request)
 
 
@@ -104,10 +113,8 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return reverse("wagtailadmin_home")
-    return target
+    target = request.POST.get("next") or request.GET.get("next")
+    return page_url_or_none(request, target) or reverse("wagtailadmin_home")
 
 
 def _qr_data_uri(text):
