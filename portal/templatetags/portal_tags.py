@@ -8,8 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from pythainlp.tokenize import word_tokenize
 from pythainlp.util import thai_strftime
 
 from portal import pagecache
@@ -54,7 +56,9 @@ def language_links(context):
 
     A Wagtail page links to its translation (slugs differ between languages); any other view
     swaps the language prefix of its own URL. A page without a translation links to that
-    language's home page rather than to a 404.
+    language's home page rather than to a 404. A URL outside the language prefix (/t/<REF>,
+    where receipts' QR codes lead) has no other-language URL: its links are `post` buttons to
+    Django's set_language, which remembers the choice in the language cookie for this URL.
     """
     request = context.get("request")
     page = context.get("page")
@@ -75,7 +79,8 @@ def language_links(context):
             url = translate_url(request.get_full_path(), code)
             if page is not None and url == request.get_full_path() and code != current:
                 url = f"/{code}/"
-        links.append({"code": code, "name": name, "url": url or f"/{code}/", "current": code == current})
+        post = page is None and request is not None and url == request.get_full_path() and code != current
+        links.append({"code": code, "name": name, "url": url or f"/{code}/", "current": code == current, "post": post})
     return links
 
 
@@ -130,3 +135,28 @@ def phone_link(phone):
     if not dial:
         return phone
     return format_html('<a href="tel:{}">{}</a>', dial, phone)
+
+
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
+# A word longer than this may not fit a narrow column whole; the browser may break it.
+_LONGEST_KEPT_WORD = 12
+
+
+@register.filter
+def thai_words(text):
+    """Keep each Thai word on one line: `{{ step.description|thai_words }}`.
+
+    Browsers break Thai with their own dictionary, which splits compounds a Thai reader keeps
+    whole (แบบ/แปลน, ผู้/ออก/แบบ) when a table column is narrow. PyThaiNLP's segmenter knows
+    them, so each of its words is wrapped in a span that does not break inside (`.thai-word`,
+    portal.css); the breaks left are between words. Text is escaped; not for rich text.
+    """
+    if text in (None, ""):
+        return ""
+    parts = []
+    for word in word_tokenize(str(text), engine="newmm", keep_whitespace=True):
+        if 1 < len(word) <= _LONGEST_KEPT_WORD and _THAI_LETTER.search(word):
+            parts.append(f'<span class="thai-word">{escape(word)}</span>')
+        else:
+            parts.append(escape(word))
+    return mark_safe("".join(parts))  # noqa: S308 - every word is escaped above
