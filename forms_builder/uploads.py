@@ -123,6 +123,9 @@ def _reencode_image(data, mime, name):
             image = ImageOps.exif_transpose(image)
             if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            # Pillow writes some of what it read back out (a JPEG comment, an ICC profile that
+            # names the camera): keep only what the pixels need.
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
             out = io.BytesIO()
             save_kwargs = {"quality": 85} if pillow_format in ("JPEG", "WEBP") else {}
             image.save(out, format=pillow_format, **save_kwargs)
@@ -130,6 +133,35 @@ def _reencode_image(data, mime, name):
         raise ValidationError(_("%(name)s could not be read as a photo.") % {"name": name}) from None
     content_type = "image/jpeg" if pillow_format == "JPEG" else mime
     return out.getvalue(), content_type, extension
+
+
+# What Pillow reports for an image without metadata: the JFIF header of a JPEG, a WebP's
+# animation defaults, a palette's transparency. Anything else (EXIF with GPS and maker notes,
+# XMP, IPTC, comments, ICC profiles, PNG text) is metadata.
+BARE_IMAGE_INFO = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "loop", "background", "transparency"}
+END_MARKERS = {"image/jpeg": b"\xff\xd9", "image/png": b"IEND\xaeB`\x82"}
+
+
+def without_metadata(data, name="photo"):
+    """(bytes, content_type) of a stored image as it may be served to anyone: unchanged when it
+    carries no metadata (every image re-encoded above), re-encoded like an upload otherwise (a
+    file stored before it was cleaned, or by code that skipped `check_and_clean`). Reading the
+    headers costs little, so this runs on every serve. Raises ValidationError for a non-image."""
+    guess = filetype.guess(data[:8192])
+    mime = guess.mime if guess else None
+    if mime not in IMAGE_TYPES:
+        raise ValidationError(_("%(name)s could not be read as a photo.") % {"name": name})
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            segments = {marker for marker, _content in getattr(image, "applist", [])}
+            bare = set(image.info) <= BARE_IMAGE_INFO and segments <= {"APP0"} and not image.getexif()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_("%(name)s could not be read as a photo.") % {"name": name}) from None
+    # Bytes after the image's end marker are not pixels either (a zip appended to a JPEG).
+    if bare and mime in END_MARKERS and data.endswith(END_MARKERS[mime]):
+        return data, mime
+    cleaned, content_type, _extension = _reencode_image(data, mime, name)
+    return cleaned, content_type
 
 
 def store_pending(uploaded, spec, owner):

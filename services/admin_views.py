@@ -8,25 +8,30 @@ Changes go through ``services.workflow`` (state machine, timeline, optimistic lo
 import csv
 import datetime
 import io
+import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from portal.i18n import is_thai
-from services import references, workflow
+from portal.templatetags.portal_tags import thaidate
+from services import case_photos, references, workflow
 from services.case_forms import AssignForm, NoteForm, QueueFilterForm, ReplyForm, StatusForm
-from services.models.cases import OPEN_STATUSES, Case, CaseSettings, CaseStatus, ReplyTemplate
+from services.models.cases import OPEN_STATUSES, Case, CaseSettings, CaseStatus, Channel, Priority, ReplyTemplate
 from services.models.departments import Department
 from services.sla import WorkingCalendar
 from services.views_tracking import stream_private
@@ -156,7 +161,10 @@ def filter_cases(request, site):
     departments = departments_for(request)
     assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_choices(user)]
     services = service_choices()
-    form = QueueFilterForm(request.GET or None, departments=departments, assignees=assignees)
+    params = request.GET.copy()
+    # Officers work the open cases: the queue opens on them, soonest due first ("Any" shows all).
+    params.setdefault("status", "open")
+    form = QueueFilterForm(params, departments=departments, assignees=assignees)
     form.fields["service"].widget.choices = [("", _("Any")), *[(str(pk), title) for pk, title in services]]
     cases = Case.objects.visible_to(user, departments).select_related("department", "assignee")
     if form.is_bound and form.is_valid():
@@ -164,10 +172,12 @@ def filter_cases(request, site):
         today = timezone.localdate()
         if data["q"]:
             cases = search(cases, data["q"])
-        if data["status"] == "open":
+        # A reference names one case: it is found whatever its status (the queue opens on open ones).
+        status = "" if data["q"] and references.normalize(data["q"]) else data["status"]
+        if status == "open":
             cases = cases.filter(status__in=OPEN_STATUSES)
-        elif data["status"]:
-            cases = cases.filter(status=data["status"])
+        elif status:
+            cases = cases.filter(status=status)
         if data["department"]:
             cases = cases.filter(department_id=int(data["department"]))
         if data["service"]:
@@ -246,14 +256,14 @@ def queue(request):
     per_page = per_page if per_page in PER_PAGE_CHOICES else 50
     paginator = CappedPaginator(cases.values_list("pk", flat=True), per_page, count_order=count_order(cases))
     page = paginator.get_page(request.GET.get("p"))
-    settings = _settings(request, site)
+    case_settings = _settings(request, site)
     calendar = WorkingCalendar(site)
     today = timezone.localdate()
     rows = [
         {
             "case": case,
             "overdue": case.is_overdue(today),
-            "due_soon": case.is_due_soon(calendar, settings.due_soon_days, today),
+            "due_soon": case.is_due_soon(calendar, case_settings.due_soon_days, today),
         }
         for case in page_cases(list(page.object_list))
     ]
@@ -281,8 +291,6 @@ def queue(request):
 def counter_forms_url():
     """Where staff file a request for a walk-in or phone caller: the public e-forms, which ask a
     logged-in officer for the channel. Cached: the queue should not query the page tree."""
-    from django.utils.translation import get_language
-
     from forms_builder.models import FormIndexPage
 
     language = (get_language() or "th")[:2]
@@ -308,29 +316,87 @@ def _settings(request, site):
     return request._case_settings
 
 
-EXPORT_COLUMNS = [
-    ("reference", "Reference"),
-    ("status", "Status"),
-    ("service_title", "Service"),
-    ("department__name", "Department"),
-    ("assignee__username", "Assignee"),
-    ("priority", "Priority"),
-    ("channel", "Channel"),
-    ("submitted_at", "Submitted"),
-    ("due_date", "Due date"),
-    ("resolved_at", "Resolved"),
-    ("closed_at", "Closed"),
-    ("rating", "Rating"),
+EXPORT_FIELDS = [
+    "reference",
+    "status",
+    "service_title",
+    "service_title_en",
+    "department__name",
+    "department__name_en",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+    "priority",
+    "channel",
+    "submitted_at",
+    "due_date",
+    "resolved_at",
+    "closed_at",
+    "rating",
 ]
 
 
-def _export_rows(cases):
-    """Rows for export: no personal data beyond what the queue itself lists (no names, phones)."""
-    fields = [name for name, _label in EXPORT_COLUMNS]
-    for values in cases.values_list(*fields).iterator(chunk_size=2000):
-        yield [
-            timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime.datetime) else v for v in values
-        ]
+def export_table(cases):
+    """(headers, rows) of the export in the admin user's language: labels, not codes, and in
+    Thai Buddhist-Era dates as the queue shows them. No personal data beyond what the queue
+    itself lists (no names, phones).
+
+    Wagtail activates the user's admin language and time zone only while the view runs, and a
+    streamed CSV is written after it returns: the rows are made under the same language and
+    zone, taken now.
+    """
+    language, zone = get_language(), timezone.get_current_timezone()
+    thai = is_thai()
+    headers = [
+        _("Reference"),
+        _("Status"),
+        _("Service"),
+        _("Department"),
+        _("Assignee"),
+        _("Priority"),
+        _("Channel"),
+        _("Submitted"),
+        _("Due date"),
+        _("Resolved on"),
+        _("Closed on"),
+        _("Rating"),
+    ]
+    labels = {
+        "status": {value: str(label) for value, label in CaseStatus.choices},
+        "priority": {value: str(label) for value, label in Priority.choices},
+        "channel": {value: str(label) for value, label in Channel.choices},
+    }
+
+    def when(value):
+        if value is None:
+            return ""
+        if thai:
+            return thaidate(value, "datetime" if isinstance(value, datetime.datetime) else "short")
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return value.isoformat()
+
+    def rows():
+        with translation.override(language), timezone.override(zone):
+            for row in cases.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
+                v = dict(zip(EXPORT_FIELDS, row, strict=True))
+                assignee = " ".join(filter(None, [v["assignee__first_name"], v["assignee__last_name"]]))
+                yield [
+                    v["reference"],
+                    labels["status"].get(v["status"], v["status"]),
+                    (not thai and v["service_title_en"]) or v["service_title"],
+                    (not thai and v["department__name_en"]) or v["department__name"] or "",
+                    assignee or v["assignee__username"] or "",
+                    labels["priority"].get(v["priority"], v["priority"]),
+                    labels["channel"].get(v["channel"], v["channel"]),
+                    when(v["submitted_at"]),
+                    when(v["due_date"]),
+                    when(v["resolved_at"]),
+                    when(v["closed_at"]),
+                    "" if v["rating"] is None else v["rating"],
+                ]
+
+    return headers, rows()
 
 
 class _Echo:
@@ -340,12 +406,13 @@ class _Echo:
 
 def export_csv(cases):
     writer = csv.writer(_Echo())
+    headers, rows = export_table(cases)
 
     def lines():
-        yield "\ufeff"  # so Excel opens Thai text as UTF-8
-        yield writer.writerow([label for _name, label in EXPORT_COLUMNS])
-        for row in _export_rows(cases):
-            yield writer.writerow(["" if v is None else v for v in row])
+        yield "\ufeff"  # a byte-order mark, so Excel opens Thai text as UTF-8
+        yield writer.writerow(headers)
+        for row in rows:
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.csv"'
@@ -353,12 +420,12 @@ def export_csv(cases):
 
 
 def export_xlsx(cases):
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Cases")
-    sheet.append([label for _name, label in EXPORT_COLUMNS])
-    for row in _export_rows(cases):
+    # Excel refuses some characters in a sheet name ("/" is one): a title of our own.
+    sheet = workbook.create_sheet(_("Case list"))
+    headers, rows = export_table(cases)
+    sheet.append(headers)
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -453,8 +520,10 @@ def detail(request, pk):
         "reply_templates": ReplyTemplate.objects.all(),
         "overdue": case.is_overdue(),
         "submission": case.submission,
+        "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     }
-    return render(request, "services/cases/admin/detail.html", context, status=400 if forms else 200)
+    failed = any(form.errors for form in forms.values())
+    return render(request, "services/cases/admin/detail.html", context, status=400 if failed else 200)
 
 
 def _post_status(request, case):
@@ -465,13 +534,18 @@ def _post_status(request, case):
         return form
     data = form.cleaned_data
     try:
+        photo = case_photos.clean_upload(data["after_photo"]) if data["after_photo"] else None
+    except ValidationError as error:
+        form.add_error("after_photo", error)
+        return form
+    try:
         workflow.change_status(
             case,
             data["status"],
             request.user,
             message=data["message"],
             reject_reason=data["reject_reason"],
-            after_photo=data["after_photo"],
+            after_photo=photo,
             expected_version=data["version"],
         )
     except workflow.WorkflowError as error:
@@ -512,14 +586,60 @@ def _post_note(request, case):
     return None
 
 
+def resident_language(case):
+    return "en" if case.submission.language == "en" else "th"
+
+
+# The case's values a reply template may name, e.g. "เรื่องเลขที่ {reference} ... ภายใน {due_date}".
+PLACEHOLDER = re.compile(r"\{(reference|service|due_date|department)\}")
+
+
+def fill_placeholders(text, case):
+    """`text` with the case's values, written in the resident's language (their service title,
+    the department's name, a Buddhist-Era due date in Thai). Unknown braces stay as typed."""
+    english = resident_language(case) == "en"
+    with translation.override(resident_language(case)):
+        values = {
+            "reference": case.reference,
+            "service": (english and case.service_title_en) or case.service_title,
+            "due_date": thaidate(case.due_date, "long") if case.due_date else "",
+            "department": case.department.tr("name") if case.department_id else "",
+        }
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def template_text(template, case):
+    """The template's text the resident would read: in their language, with the case's values."""
+    body = template.body_en if resident_language(case) == "en" and template.body_en else template.body
+    return fill_placeholders(body, case)
+
+
 def _post_reply(request, case):
+    """Publish a reply, or with "Preview" show it filled in and editable first (no JavaScript
+    needed: the form comes back with the text the resident would read).
+
+    Previewing a template fills the text box with it; previewing again keeps the officer's
+    edits unless they picked another template (`previewed` remembers which one was filled)."""
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return form
     text = (form.cleaned_data["reply"] or "").strip()
     template = form.cleaned_data["template"]
-    if not text and template is not None:
-        text = template.body_en if case.submission.language == "en" and template.body_en else template.body
+    if "preview" in request.POST:
+        previewed = request.POST.get("previewed", "")
+        if template is not None and (not text or previewed != str(template.pk)):
+            text = template_text(template, case)
+        else:
+            text = fill_placeholders(text, case)
+        data = request.POST.copy()
+        data["reply"] = text
+        form = ReplyForm(data)
+        form.is_valid()
+        form.preview = text
+        form.previewed = str(template.pk) if template is not None else ""
+        form.language = get_language_info(resident_language(case))["name_translated"]
+        return form
+    text = fill_placeholders(text, case) if text else template_text(template, case)
     workflow.reply(case, text, request.user)
     messages.success(request, _("Reply published on the resident's tracking page."))
     return None
@@ -536,7 +656,7 @@ def download_photo(request, pk):
     case = _case_for(request, pk)
     if not case.after_photo:
         raise Http404
-    return stream_private(case.after_photo, case.after_photo.name.rsplit("/", 1)[-1])
+    return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")
 
 
 def receipt(request, pk):

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from services import references, workflow
+from services import case_photos, references, workflow
 from services.case_forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
 from services.models.cases import Case, CaseStatus
 
@@ -233,7 +233,7 @@ def case_photo(request, reference):
     case = _verified_case(request, reference)
     if not case.after_photo:
         raise Http404
-    return stream_private(case.after_photo, f"{case.reference}-after{_ext(case.after_photo.name)}")
+    return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")  # metadata stripped, inline
 
 
 def _ext(name):

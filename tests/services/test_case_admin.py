@@ -140,7 +140,7 @@ def test_export_csv_and_xlsx(works_client, world):
     case, _ = submit(world["form"])
     response = works_client.get("/admin/cases/", {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][0] == "Reference"
+    assert rows[0][0] == "เลขที่เรื่อง"  # the officer's admin language (tests/services/test_case_export.py)
     assert rows[1][0] == case.reference
     assert "0812345678" not in str(rows)
     response = works_client.get("/admin/cases/", {"export": "xlsx"})

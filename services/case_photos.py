@@ -1,0 +1,42 @@
+"""The after photo an officer attaches when the work is done: cleaned when stored, checked again
+when served, shown inline.
+
+Officers take these photos on a phone at the site, so the file carries the GPS position, the
+camera and its maker notes. It is re-encoded like a resident's upload
+(`forms_builder.uploads.check_and_clean`) before it is stored, and every serve goes through
+`without_metadata`, which passes a clean file unchanged and cleans one stored before this rule
+(no data migration rewriting private files: the first serve does it, every time).
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
+
+from forms_builder.uploads import check_and_clean, without_metadata
+
+AFTER_PHOTO_SPEC = {"key": "after_photo", "allowed_types": ["image"], "max_size_mb": 10}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def clean_upload(uploaded):
+    """The officer's photo as a file to store: pixels only, upright. Raises ValidationError with
+    the e-forms' own messages (wrong type, too large, unreadable)."""
+    data, _content_type, extension = check_and_clean(uploaded, AFTER_PHOTO_SPEC)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def serve_inline(file_field, stem):
+    """The photo for an `<img>` (and to open in the browser), never as a download."""
+    with file_field.open("rb") as handle:
+        data = handle.read()
+    try:
+        data, content_type = without_metadata(data)
+    except ValidationError:
+        raise Http404 from None  # not an image: nothing to show
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{stem}.{EXTENSIONS.get(content_type, "jpg")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
