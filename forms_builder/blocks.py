@@ -113,10 +113,24 @@ class EmailFieldBlock(BaseFieldBlock):
 
 
 class PhoneBlock(BaseFieldBlock):
+    """A Thai phone number: a mobile or a home line, unless the answer is used for SMS."""
+
+    mobile_only = blocks.BooleanBlock(
+        label=_("mobile only"),
+        required=False,
+        help_text=_(
+            "Tick when the number is used for SMS messages: home lines are then refused. Say so in the help text."
+        ),
+    )
+
     class Meta:
         icon = "mobile-alt"
-        label = _("Thai mobile phone")
-        preview_value = {"label": "หมายเลขโทรศัพท์มือถือ", "help_text": "10 หลัก เช่น 0812345678", "required": True}
+        label = _("Thai phone number")
+        preview_value = {
+            "label": "หมายเลขโทรศัพท์",
+            "help_text": "มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก เช่น 053123456",
+            "required": True,
+        }
 
 
 class NationalIdBlock(BaseFieldBlock):
@@ -128,6 +142,16 @@ class NationalIdBlock(BaseFieldBlock):
 
 class DateFieldBlock(BaseFieldBlock):
     past_only = blocks.BooleanBlock(label=_("not in the future"), required=False, help_text=_("e.g. a date of birth."))
+    min_age = blocks.IntegerBlock(
+        label=_("minimum age on 1 October"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_(
+            "For a date of birth: the age the person must reach by 1 October, the start of the next Thai "
+            "fiscal year, e.g. 60 for the elderly allowance. Leave empty for no age check."
+        ),
+    )
 
     class Meta:
         icon = "date"

@@ -65,16 +65,29 @@ NAME = F(
 PHONE = F(
     "phone",
     "phone",
-    T("หมายเลขโทรศัพท์มือถือ", "Mobile phone number"),
-    T("10 หลัก เช่น 0812345678 เจ้าหน้าที่จะโทรกลับเบอร์นี้", "10 digits, e.g. 0812345678; an officer calls this number"),
+    T("หมายเลขโทรศัพท์", "Phone number"),
+    T(
+        "มือถือ 10 หลัก เช่น 0812345678 หรือโทรศัพท์บ้าน 9 หลักพร้อมรหัสพื้นที่ เช่น 053123456 "
+        "เจ้าหน้าที่จะโทรกลับเบอร์นี้ ข้อความ SMS แจ้งความคืบหน้าส่งได้เฉพาะเบอร์มือถือ",
+        "A 10-digit mobile, e.g. 0812345678, or a 9-digit home line with its area code, e.g. 053123456. "
+        "An officer calls this number; SMS updates can only go to a mobile.",
+    ),
+    mobile_only=False,
 )
-EMAIL = F("email", "email", T("อีเมล", "Email"), required=False)
+EMAIL = F(
+    "email",
+    "email",
+    T("อีเมล", "Email"),
+    T("ถ้ามี เพื่อรับแจ้งความคืบหน้าทางอีเมล", "If you have one: we send you updates by email"),
+    required=False,
+)
 NATIONAL_ID = F(
     "national_id",
     "national_id",
     T("เลขประจำตัวประชาชน", "Thai national ID number"),
     T("13 หลัก ตามบัตรประชาชน", "The 13 digits on the ID card"),
 )
+BANK = {"field": "payment_method", "operator": "eq", "value": "bank"}
 CONSENT = F(
     "consent",
     "consent",
@@ -199,7 +212,7 @@ FORMS = [
                     ),
                 ],
             ),
-            S("who", T("ผู้แจ้ง", "About you"), [NAME, PHONE, CONSENT]),
+            S("who", T("ผู้แจ้ง", "About you"), [NAME, PHONE, EMAIL, CONSENT]),
         ],
     },
     {
@@ -250,9 +263,15 @@ FORMS = [
                         heading=T("อาคารเกิน 150 ตารางเมตร", "Buildings over 150 m²"),
                         body=T(
                             "<p>อาคารที่ใหญ่กว่า 150 ตร.ม. ต้องมีวิศวกรรับรองแบบ กรุณายื่นคำขอ (แบบ ข.1) ที่กองช่าง "
-                            "จันทร์–ศุกร์ 08:30–16:30 น. พร้อมแบบแปลนที่มีวิศวกรลงนาม</p>",
+                            "จันทร์–ศุกร์ 08:30–16:30 น. พร้อมแบบแปลนที่มีวิศวกรลงนาม</p>"
+                            '<ul><li><a href="/th/downloads/">ดาวน์โหลดแบบ ข.1 (คำขออนุญาตก่อสร้างอาคาร)</a></li>'
+                            '<li><a href="/th/services/building-permit/">อ่านคู่มือการขออนุญาตก่อสร้าง: '
+                            "เอกสาร ค่าธรรมเนียม และขั้นตอน</a></li></ul>",
                             "<p>Buildings over 150 m² need plans signed by an engineer. Please apply (form Kor.1) at the "
-                            "works division, Monday–Friday 08:30–16:30, with the signed plans.</p>",
+                            "works division, Monday–Friday 08:30–16:30, with the signed plans.</p>"
+                            '<ul><li><a href="/en/downloads/">Download form Kor.1 (building permit application)</a></li>'
+                            '<li><a href="/en/services/building-permit/">Read the building permit guide: documents, '
+                            "fees and steps</a></li></ul>",
                         ),
                     ),
                 ],
@@ -277,7 +296,7 @@ FORMS = [
                 ],
                 condition={"field": "floor_area", "operator": "lte", "value": "150"},
             ),
-            S("applicant", T("ผู้ขออนุญาต", "Applicant"), [NAME, NATIONAL_ID, PHONE, CONSENT]),
+            S("applicant", T("ผู้ขออนุญาต", "Applicant"), [NAME, NATIONAL_ID, PHONE, EMAIL, CONSENT]),
         ],
     },
     {
@@ -344,9 +363,12 @@ FORMS = [
             "For residents registered in the municipality who turn 60 by the next fiscal year.",
         ),
         "next": T(
-            "<p>กองสวัสดิการสังคมตรวจสิทธิ์ และเริ่มจ่ายเบี้ยในเดือนถัดจากที่มีสิทธิ์</p>",
-            "<p>The social welfare division checks eligibility; payments start the month after you qualify.</p>",
+            "<p>กองสวัสดิการสังคมตรวจสิทธิ์ภายใน 1 วันทำการ เบี้ยยังชีพจ่ายเป็นรายเดือน "
+            "เริ่มตั้งแต่เดือนตุลาคมของปีงบประมาณที่ท่านอายุครบ 60 ปี</p>",
+            "<p>The social welfare division checks your registration within 1 working day. The allowance is "
+            "paid monthly from October of the fiscal year in which you turn 60.</p>",
         ),
+        "expected_label": T("ตรวจสิทธิ์เสร็จภายใน", "Registration checked by"),
         "steps": [
             S(
                 "person",
@@ -360,6 +382,7 @@ FORMS = [
                         T("วันเกิด", "Date of birth"),
                         T("ปี พ.ศ. เช่น 2509", "Year in the Buddhist Era, e.g. 2509"),
                         past_only=True,
+                        min_age=60,
                     ),
                     F("address", "home_address", T("ที่อยู่ตามทะเบียนบ้าน", "Registered home address")),
                 ],
@@ -376,10 +399,26 @@ FORMS = [
                     ),
                     F(
                         "short_text",
+                        "bank_name",
+                        T("ธนาคาร", "Bank"),
+                        T("เช่น ธนาคารกรุงไทย ธนาคารออมสิน", "e.g. Krungthai Bank, Government Savings Bank"),
+                        condition=BANK,
+                        max_length=100,
+                    ),
+                    F(
+                        "short_text",
                         "bank_account",
                         T("เลขที่บัญชีธนาคาร", "Bank account number"),
-                        condition={"field": "payment_method", "operator": "eq", "value": "bank"},
+                        condition=BANK,
                         max_length=30,
+                    ),
+                    F(
+                        "short_text",
+                        "account_name",
+                        T("ชื่อบัญชี", "Account holder's name"),
+                        T("ต้องเป็นบัญชีของผู้สูงอายุเอง", "The account must be in the applicant's own name"),
+                        condition=BANK,
+                        max_length=200,
                     ),
                     F(
                         "checkbox",
@@ -388,7 +427,7 @@ FORMS = [
                     ),
                 ],
             ),
-            S("contact", T("ติดต่อ", "Contact"), [PHONE, CONSENT]),
+            S("contact", T("ติดต่อ", "Contact"), [PHONE, EMAIL, CONSENT]),
         ],
     },
 ]
@@ -475,6 +514,7 @@ def load(site, out):
             page.steps = stream(form, "th")
             index.add_child(instance=page)
         page.title, page.intro, page.next_steps = form["title"]["th"], form["intro"]["th"], form["next"]["th"]
+        page.expected_date_label = form.get("expected_label", {}).get("th", "")
         page.steps = stream(form, "th")
         _publish(page)
         page_en = page.get_translation_or_none(english)
@@ -482,6 +522,7 @@ def load(site, out):
             page_en = page.copy_for_translation(english)
         page_en = page_en.specific
         page_en.title, page_en.intro, page_en.next_steps = form["title"]["en"], form["intro"]["en"], form["next"]["en"]
+        page_en.expected_date_label = form.get("expected_label", {}).get("en", "")
         page_en.slug = form["slug"]
         page_en.steps = stream(form, "en")
         _publish(page_en)

@@ -6,12 +6,14 @@ saw, whatever editors change later.
 """
 
 import datetime
+import difflib
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
@@ -34,7 +36,21 @@ THAI_MONTHS = [
     (12, _("December")),
 ]
 BE_OFFSET = 543
-PHONE_RE = re.compile(r"^0[689]\d{8}$")
+MOBILE_RE = re.compile(r"^0[689]\d{8}$")
+# Fixed lines: 0 + area code (02 Bangkok, 03x, 04x, 05x, 07x) + 7 digits = 9 digits.
+LANDLINE_RE = re.compile(r"^0[2-57]\d{7}$")
+# Domains most residents use, and what they are mistyped as most often.
+COMMON_EMAIL_DOMAINS = [
+    "gmail.com",
+    "hotmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "icloud.com",
+    "hotmail.co.th",
+    "yahoo.co.th",
+    "outlook.co.th",
+]
+TLD_TYPOS = {".con": ".com", ".cmo": ".com", ".cm": ".com", ".om": ".com", ".comm": ".com", ".co.tj": ".co.th"}
 POSTCODE_RE = re.compile(r"^\d{5}$")
 ADDRESS_PARTS = [
     ("house", _("House number"), True, 30),
@@ -46,6 +62,49 @@ ADDRESS_PARTS = [
     ("province", _("Province"), True, 100),
     ("postcode", _("Postcode"), True, 5),
 ]
+
+
+def ascii_digits(value):
+    """Thai (๐-๙), full-width (０-９) and other Unicode digits as 0-9; everything else unchanged.
+
+    Every numeric input goes through this one function (dates, numbers, phone, ID, postcode,
+    coordinates): on a Thai keyboard ๑๒๓ is as much a number as 123."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFKC", value)  # full-width digits, + and - become ASCII
+    return "".join(str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch for ch in value)
+
+
+class DigitsMixin:
+    """A form field that reads Thai and full-width digits as ASCII ones."""
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value))
+
+
+class DigitsIntegerField(DigitsMixin, forms.IntegerField):
+    pass
+
+
+class DigitsDecimalField(DigitsMixin, forms.DecimalField):
+    pass
+
+
+def suggest_email(address):
+    """'name@gmail.com' for 'name@gmail.con' or 'name@gmial.com'; None when nothing looks mistyped."""
+    local, _at, domain = (address or "").rpartition("@")
+    domain = domain.lower()
+    if not local or not domain or domain in COMMON_EMAIL_DOMAINS:
+        return None
+    fixed = domain
+    for typo, right in TLD_TYPOS.items():
+        if fixed.endswith(typo):
+            fixed = fixed[: -len(typo)] + right
+            break
+    match = difflib.get_close_matches(fixed, COMMON_EMAIL_DOMAINS, n=1, cutoff=0.8)
+    if match:
+        fixed = match[0]
+    return f"{local}@{fixed}" if fixed != domain and (match or fixed.endswith((".com", ".co.th"))) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +229,7 @@ class Number(FieldType):
         def limit(name):
             return Decimal(spec[name]) if spec.get(name) not in (None, "") else None
 
-        return forms.DecimalField(
+        return DigitsDecimalField(
             required=False,
             max_digits=14,
             decimal_places=2,
@@ -191,38 +250,77 @@ class Number(FieldType):
 
 
 class Email(FieldType):
-    def make_field(self, spec):
-        return forms.EmailField(
-            required=False,
-            max_length=254,
-            widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
-            validators=[EmailValidator(message=_("Enter an email address like name@example.com."))],
-        )
+    """An address, and a tick box to keep it when it looks like a misspelt common domain
+    (the GOV.UK pattern: suggest, keep what was typed, let the person confirm)."""
+
+    def form_fields(self, spec):
+        key = spec["key"]
+        return {
+            key: forms.EmailField(
+                required=False,
+                max_length=254,
+                widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"}),
+                # One message: EmailField's own validator already checks; a second one repeated it.
+                error_messages={"invalid": _("Enter an email address like name@example.com.")},
+            ),
+            f"{key}__confirm": forms.BooleanField(required=False),
+        }
+
+    def value(self, spec, cleaned):
+        address = cleaned.get(spec["key"]) or None
+        suggestion = suggest_email(address)
+        if suggestion and not cleaned.get(f"{spec['key']}__confirm"):
+            raise ValidationError(
+                _("Did you mean %(suggestion)s? Correct the address, or tick the box below if it is right."),
+                params={"suggestion": suggestion},
+                code="suggestion",
+            )
+        return address
 
 
 class Phone(FieldType):
     def make_field(self, spec):
-        return ThaiMobileField(required=False)
+        return ThaiPhoneField(required=False, mobile_only=bool(spec.get("mobile_only")))
 
 
-class ThaiMobileField(forms.CharField):
-    """10 digits starting 06, 08 or 09; spaces and dashes typed by people are ignored."""
+def normalise_phone(value):
+    """Digits only, +66/66 as 0: '+66 81-234 5678' -> '0812345678', '๐๕๓ ๑๒๓ ๔๕๖' -> '053123456'."""
+    digits = re.sub(r"[\s\-().]", "", ascii_digits(value))
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    return digits
 
-    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20})
 
-    def __init__(self, **kwargs):
+class ThaiPhoneField(forms.CharField):
+    """A Thai mobile (10 digits, 06/08/09) or, unless mobile_only, a fixed line (9 digits with its
+    area code, e.g. 053123456): many elderly residents have only a home line. SMS needs a mobile.
+    python-stdnum has no Thai phone numbers, hence the two patterns above."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
+
+    def __init__(self, mobile_only=False, **kwargs):
+        self.mobile_only = mobile_only
         super().__init__(max_length=20, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return value
-        digits = re.sub(r"[\s\-]", "", value)
-        if digits.startswith("+66"):
-            digits = "0" + digits[3:]
-        if not PHONE_RE.match(digits):
-            raise ValidationError(_("Enter a 10-digit mobile number starting 06, 08 or 09, like 0812345678."))
-        return digits
+        digits = normalise_phone(value)
+        if MOBILE_RE.match(digits) or (not self.mobile_only and LANDLINE_RE.match(digits)):
+            return digits
+        if self.mobile_only:
+            raise ValidationError(
+                _("Enter a 10-digit mobile number starting 06, 08 or 09, like 0812345678: SMS messages need a mobile.")
+            )
+        raise ValidationError(
+            _(
+                "Enter a Thai phone number: a 10-digit mobile like 0812345678, or a 9-digit home or office "
+                "line with its area code like 053123456."
+            )
+        )
 
 
 class NationalId(FieldType):
@@ -246,7 +344,7 @@ class ThaiNationalIdField(forms.CharField):
         if not value:
             return value
         try:
-            return pin.validate(value)
+            return pin.validate(ascii_digits(value))
         except StdnumError:
             raise ValidationError(
                 _("Enter the 13-digit number on the ID card; the last digit did not check out.")
@@ -259,7 +357,7 @@ class Date(FieldType):
     def form_fields(self, spec):
         key = spec["key"]
         return {
-            f"{key}__day": forms.IntegerField(
+            f"{key}__day": DigitsIntegerField(
                 required=False,
                 min_value=1,
                 max_value=31,
@@ -268,7 +366,7 @@ class Date(FieldType):
             f"{key}__month": forms.TypedChoiceField(
                 required=False, coerce=int, choices=[("", "—"), *THAI_MONTHS], empty_value=None
             ),
-            f"{key}__year": forms.IntegerField(
+            f"{key}__year": DigitsIntegerField(
                 required=False,
                 min_value=2400,
                 max_value=2800,
@@ -294,6 +392,8 @@ class Date(FieldType):
             raise ValidationError(_("This date does not exist; check the day and month.")) from None
         if spec.get("past_only") and date > datetime.date.today():
             raise ValidationError(_("The date must be today or earlier."))
+        if spec.get("min_age"):
+            check_min_age(date, int(spec["min_age"]))
         return date.isoformat()
 
     def display(self, spec, value, files=None):
@@ -303,6 +403,27 @@ class Date(FieldType):
             return thaidate(datetime.date.fromisoformat(value), "long")
         except ValueError:
             return value
+
+
+def next_fiscal_year_start(today=None):
+    """1 October after today: the Thai fiscal year that a registration made today pays from."""
+    today = today or datetime.date.today()
+    return datetime.date(today.year + (1 if today >= datetime.date(today.year, 10, 1) else 0), 10, 1)
+
+
+def check_min_age(birth_date, years, today=None):
+    """Age rules for allowances count on 1 October of the fiscal year (Ministry of Interior
+    regulation B.E. 2552): one may register when turning `years` by then."""
+    cutoff = next_fiscal_year_start(today)
+    latest_birth = cutoff.replace(year=cutoff.year - years)
+    if birth_date > latest_birth:
+        raise ValidationError(
+            _(
+                "Only people aged %(years)s by %(cutoff)s can register: born on %(latest)s or earlier. "
+                "Check the year of birth (Buddhist Era)."
+            )
+            % {"years": years, "cutoff": thaidate(cutoff, "long"), "latest": thaidate(latest_birth, "long")}
+        )
 
 
 class SingleChoice(FieldType):
@@ -362,6 +483,7 @@ class Address(FieldType):
     def value(self, spec, cleaned):
         key = spec["key"]
         value = {part: cleaned.get(f"{key}__{part}") or "" for part, *_rest in ADDRESS_PARTS}
+        value["postcode"] = ascii_digits(value["postcode"])
         if not any(value.values()):
             return None
         missing = [str(label) for part, label, required, _m in ADDRESS_PARTS if required and not value[part]]
@@ -462,16 +584,19 @@ class MapLocation(FieldType):
             f"{key}__text": forms.CharField(
                 required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500})
             ),
-            f"{key}__lat": forms.DecimalField(
-                required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6, widget=_text_input(**coord)
+            f"{key}__lat": CoordinateField(
+                required=False,
+                min_value=-90,
+                max_value=90,
+                widget=_text_input(**coord),
+                error_messages=_coordinate_errors(_("Latitude"), 90, "18.788300"),
             ),
-            f"{key}__lng": forms.DecimalField(
+            f"{key}__lng": CoordinateField(
                 required=False,
                 min_value=-180,
                 max_value=180,
-                max_digits=10,
-                decimal_places=6,
                 widget=_text_input(**coord),
+                error_messages=_coordinate_errors(_("Longitude"), 180, "98.985300"),
             ),
         }
 
@@ -479,8 +604,10 @@ class MapLocation(FieldType):
         key = spec["key"]
         text = cleaned.get(f"{key}__text") or ""
         lat, lng = cleaned.get(f"{key}__lat"), cleaned.get(f"{key}__lng")
-        if (lat is None) != (lng is None):
-            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if lat is None and lng is not None:
+            raise ValidationError(_("Latitude: enter it too, or clear the longitude box."))
+        if lng is None and lat is not None:
+            raise ValidationError(_("Longitude: enter it too, or clear the latitude box."))
         if not text and lat is None:
             return None
         return {"text": text, "lat": None if lat is None else str(lat), "lng": None if lng is None else str(lng)}
@@ -492,6 +619,25 @@ class MapLocation(FieldType):
         if value.get("lat"):
             parts.append(f"({value['lat']}, {value['lng']})")
         return " ".join(p for p in parts if p)
+
+
+def _coordinate_errors(box, limit, example):
+    """Without the map, the boxes are typed: every message names the box it is about."""
+    return {
+        "invalid": format_lazy(_("{box}: enter a number in degrees, e.g. {example}."), box=box, example=example),
+        "min_value": format_lazy(_("{box}: enter a number from -{limit} to {limit}."), box=box, limit=limit),
+        "max_value": format_lazy(_("{box}: enter a number from -{limit} to {limit}."), box=box, limit=limit),
+    }
+
+
+class CoordinateField(DigitsDecimalField):
+    """Degrees, rounded to 6 decimals (about 10 cm) rather than refused for having more."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value.is_finite() and value.as_tuple().exponent < -6:
+            value = value.quantize(Decimal("0.000001"))
+        return value
 
 
 class Consent(FieldType):

@@ -103,12 +103,22 @@ class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         features=["bold", "link", "ul", "ol"],
         help_text=_("Shown on the confirmation page and the receipt."),
     )
+    expected_date_label = models.CharField(
+        _("expected date wording"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Words before the expected date on the confirmation page when 'Expected to be completed by' would "
+            "mislead, e.g. 'Registration checked by' for an allowance paid from October."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("steps"),
         FieldPanel("next_steps"),
+        FieldPanel("expected_date_label"),
     ]
     promote_panels = [*Page.promote_panels, MultiFieldPanel([FieldPanel("short_code")], heading=_("QR sticker"))]
 

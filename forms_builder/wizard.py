@@ -24,7 +24,15 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import SessionWizardView
 
-from forms_builder.fields import ADDRESS_PARTS, StepForm, build_definition, condition_met, display_answers, field_type
+from forms_builder.fields import (
+    ADDRESS_PARTS,
+    StepForm,
+    build_definition,
+    condition_met,
+    display_answers,
+    field_type,
+    suggest_email,
+)
 from forms_builder.intake import hand_over
 from forms_builder.models import Draft, PendingUpload, Submission, SubmissionFile
 from forms_builder.uploads import allowed_text, store_pending
@@ -514,7 +522,9 @@ class FormWizardView(SessionWizardView):
             "step_spec": spec,
             "is_check": step == CHECK_STEP,
             "step_number": questions.index(step) + 1 if step in questions else len(questions),
-            "step_count": len(questions),
+            # A total that changes with the answers ("1 of 2", then "2 of 3") misleads: forms whose
+            # steps depend on answers show "Step 2" alone; others keep "Step 2 of 3".
+            "step_count": None if self.has_conditional_steps else len(questions),
             "prev_step": self._previous(step),
             "wizard_token": self.extra.get("token"),
             "role": filing_role(self.request.user),
@@ -526,6 +536,10 @@ class FormWizardView(SessionWizardView):
         if step == CHECK_STEP:
             context["summary"] = self.check_summary()
         return context
+
+    @property
+    def has_conditional_steps(self):
+        return any(step.get("condition") or step.get("ends_form") for step in self.definition["steps"])
 
     def _previous(self, step):
         names = list(self.get_form_list())
@@ -593,11 +607,15 @@ class FormWizardView(SessionWizardView):
             if same_step:
                 row["condition_input"] = f"{prefix}-{condition['field']}"
                 row["condition_label"] = labels_here[condition["field"]]
+                row["condition_answer"] = condition_answer_text(condition, spec["fields"])
             if kind == "address":
                 row["parts"] = [
                     {"name": part, "label": label, "required": required, "field": bound[part]}
                     for part, label, required, _m in ADDRESS_PARTS
                 ]
+            if kind == "email":
+                # The "it is right" box only appears next to an address that looks misspelt.
+                row["email_suggestion"] = suggest_email(str(bound["value"].value() or ""))
             if kind == "file_upload":
                 row["kept"] = bool(form[field["key"]].field.choices)
             if kind == "map_location":
@@ -610,3 +628,20 @@ class FormWizardView(SessionWizardView):
 
 
 GROUP_TYPES = {"date", "address", "single_choice", "multiple_choice", "map_location", "file_upload", "consent"}
+
+
+def condition_answer_text(condition, fields):
+    """The answer that opens a question, in the resident's words, for the no-JavaScript hint:
+    the option's label ('Bank transfer'), 'more than 150' or 'not Cash'."""
+    source = next((f for f in fields if f["key"] == condition["field"]), {})
+    expected = condition["value"]
+    operator = condition["operator"]
+    if operator == "gt":
+        return _("more than %(number)s") % {"number": expected}
+    if operator == "lte":
+        return _("%(number)s or less") % {"number": expected}
+    if source.get("type") == "checkbox":
+        text = _("ticked") if expected == "yes" else _("not ticked")
+    else:
+        text = dict(source.get("options") or []).get(expected, expected)
+    return text if operator == "eq" else _("not %(answer)s") % {"answer": text}

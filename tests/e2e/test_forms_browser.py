@@ -185,7 +185,9 @@ def run_elderly(phone, language, javascript, resume):
         assert not account.is_visible()  # shown only for a bank transfer
     phone.fill("payment", payment_method="bank")
     assert account.is_visible()
-    phone.fill("payment", bank_account="123-4-56789-0", no_other_pension="on")
+    phone.fill(
+        "payment", bank_name="Krungthai", bank_account="123-4-56789-0", account_name="Boonma", no_other_pension="on"
+    )
     # Leave and come back on another phone with the short code.
     phone.page.locator('button[name="wizard_save"]').click()
     code = phone.page.locator(".fb-code").inner_text().strip()
@@ -233,7 +235,8 @@ def test_demo_form_completed_on_a_phone(live_site, make_page, slug, language, ja
     assert page.locator("html").get_attribute("lang") == language
     auditor = None if javascript else make_page(VIEWPORTS["phone"], javascript=True, locale=locale)
     phone = Phone(page, slug, auditor)
-    assert re.search(r"(ขั้นตอนที่ 1 จาก \d|Step 1 of \d)", phone.progress())
+    # Forms whose steps depend on answers show "Step 1" without a total that would change.
+    assert re.search(r"(ขั้นตอนที่ 1|Step 1)", phone.progress())
     if slug == "elderly-allowance-form":
         run_elderly(phone, language, javascript, lambda lang: make_page(VIEWPORTS["phone"], javascript=javascript))
     else:
