@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -35,12 +36,24 @@ def register_case_urls():
     ]
 
 
+PLACEHOLDER_HELP = _(
+    "{reference}, {service}, {due_date} and {department} are replaced by the case's own values, "
+    "in the resident's language; officers see the result before they send it."
+)
+
+
 class ReplyTemplateViewSet(SnippetViewSet):
     model = ReplyTemplate
     icon = "comment"
     menu_label = _("Reply templates")
     list_display = ["title"]
     search_fields = ["title", "body", "body_en"]
+    # The placeholders are explained where the text is written (services.admin_views.fill_placeholders).
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("body", help_text=PLACEHOLDER_HELP),
+        FieldPanel("body_en", help_text=PLACEHOLDER_HELP),
+    ]
 
 
 class OfficeClosureViewSet(SnippetViewSet):

@@ -95,3 +95,9 @@ def test_case_page_shows_the_reported_location_on_a_map_with_coordinates(client,
 
     html = client.get(f"/admin/cases/{unlocated.pk}/").content.decode()
     assert 'id="case-map"' not in html and "leaflet" not in html and "เปิดในแอปแผนที่" not in html
+
+
+def test_template_editors_are_told_which_values_are_filled_in(client, world, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", password="portal-demo-2569"))
+    html = client.get("/admin/snippets/services/replytemplate/add/").content.decode()
+    assert "ระบบจะแทน {reference}, {service}, {due_date} และ {department}" in html
