@@ -15,14 +15,28 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from portal.templatetags.portal_tags import thaidate
-from services.models.cases import PUBLIC_LABELS, CaseEvent, CaseStatus
+from services.models.cases import CaseEvent, CaseStatus
 from services.models.notifications import NotificationSettings, NotifyChannel, NotifyEvent
 from services.notify.channels import LINE_ID, get_channel
 from services.notify.outbox import record
+from services.notify.render import addressee
 
 E = NotifyEvent
+
+# The tracking page's status words (PUBLIC_LABELS) as they read inside a letter: a municipality's
+# letters call the resident ท่าน, the web pages คุณ, and one message must not mix the two.
+LETTER_STATUS = {
+    CaseStatus.RECEIVED: pgettext_lazy("resident status in a letter", "We have your request"),
+    CaseStatus.ACCEPTED: pgettext_lazy("resident status in a letter", "An officer has taken your request"),
+    CaseStatus.IN_PROGRESS: pgettext_lazy("resident status in a letter", "Work is under way"),
+    CaseStatus.WAITING: pgettext_lazy("resident status in a letter", "We need something from you"),
+    CaseStatus.RESOLVED: pgettext_lazy("resident status in a letter", "Done"),
+    CaseStatus.REJECTED: pgettext_lazy("resident status in a letter", "We cannot act on this request"),
+    CaseStatus.CLOSED: pgettext_lazy("resident status in a letter", "Closed"),
+}
 
 
 def base_url():
@@ -68,12 +82,12 @@ def resident_values(case, event, language):
     with translation.override(language):
         service = case.service_title_en if language == "en" and case.service_title_en else case.service_title
         return {
-            "name": submission.contact_name or _("resident"),
+            "name": addressee(submission.contact_name),
             "reference": case.reference,
             "service": service,
             "tracking_url": tracking_url(case),
             "expected_date": thaidate(case.due_date, "long") if case.due_date else _("(not set)"),
-            "status": str(PUBLIC_LABELS.get(event.to_status, "")) if event.to_status else "",
+            "status": str(LETTER_STATUS.get(event.to_status, "")) if event.to_status else "",
             "message": event.message,
             "rating_url": "",
             "office": office_name(case.site),

@@ -6,9 +6,12 @@ template can neither run code nor reach data beyond the values offered for its e
 part of an email escapes everything and only adds paragraphs and links.
 """
 
+import re
+
 from django.utils import translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from services.models.notifications import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent
@@ -91,6 +94,31 @@ DEFAULTS = {
 }
 
 
+# A title the resident typed before the name: Thai forms ask for "คำนำหน้า" and people write it in
+# the name box. Thai titles are written without a space, so they count only when a consonant (or
+# a leading vowel) follows: นายิกา keeps its นาย. คุณ needs a space (คุณากร, คุณวุฒิ are names).
+TITLE = re.compile(
+    r"^(?:(?:นางสาว|นาง|นาย|เด็กชาย|เด็กหญิง|ดร\.|(?:[ก-ฮ]{1,2}\.){2,3})\s*(?=[ก-ฮเแโใไA-Za-z])"
+    r"|คุณ\s+"
+    r"|(?:mrs|mr|ms|miss|mx|dr)\b\.?\s+)",
+    re.IGNORECASE,
+)
+# {name} carries its own คุณ (see addressee); templates written before, and editors who type
+# "เรียน คุณ{name}" as a Thai letter begins, would otherwise greet "คุณคุณสมศรี".
+HONORIFIC_BEFORE_NAME = re.compile(r"(?:คุณ|ท่าน)\s*(?=\{name\})")
+
+
+def addressee(name):
+    """How every message to a resident names them, in the active language: in Thai คุณ and the
+    name without any title typed with it ("นางสมศรี ใจดี" → "คุณสมศรี ใจดี", never "คุณนางสมศรี");
+    in English the name without its title. The body then says ท่าน (Thai) or "you"."""
+    name = " ".join((name or "").split())
+    bare = TITLE.sub("", name, count=1).strip() or name
+    if not bare:
+        return gettext("resident")
+    return pgettext("a resident addressed by name in a message", "%(name)s") % {"name": bare}
+
+
 def fill(text, values):
     """Replace each {name} with its value in one pass (values are never re-scanned); unknown
     names stay as typed, so a typo shows instead of breaking the message."""
@@ -124,6 +152,7 @@ def render(event, language, values):
             subject, body = template
         else:
             subject, body = (str(part) for part in DEFAULTS[event])
+        subject, body = (HONORIFIC_BEFORE_NAME.sub("", part) for part in (subject, body))
         values = {key: ("" if value is None else str(value)) for key, value in values.items()}
         subject = " ".join(fill(subject, values).split())
         text = tidy(fill(body, values))

@@ -3,19 +3,17 @@ exactly once — across an SMTP outage, a gateway error and a worker killed mid-
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from services import workflow
 from services.models import Case, Notification, NotificationTemplate
-from services.models.cases import PUBLIC_LABELS, CaseStatus
+from services.models.cases import CaseStatus
 from services.notify import outbox
 from services.tasks import retry_due_notifications, send_notification
 from tests.services.case_support import make_world, submit
 from tests.services.notif_support import file_request, run_gateway, run_smtp
 
 S = Notification.Status
-with translation.override("th"):
-    PUBLIC_LABELS_TH = {key: str(value) for key, value in PUBLIC_LABELS.items()}
 LINE_USER = "U" + "0123456789abcdef" * 2
 
 
@@ -115,7 +113,8 @@ def test_every_case_event_reaches_the_resident_once(world, smtp, django_capture_
     assert len(messages) == 6, [m["subject"] for m in messages]
     received, accepted, reply, waiting, resolved, closed = messages
     assert received["subject"].startswith("ได้รับคำร้อง")
-    assert accepted["subject"] == f"คำร้อง {case.reference} ของท่าน: " + str(PUBLIC_LABELS_TH["accepted"])
+    # The status words of a letter say ท่าน like the rest of it (the web page's label says คุณ).
+    assert accepted["subject"] == f"คำร้อง {case.reference} ของท่าน: เจ้าหน้าที่รับเรื่องของท่านแล้ว"
     assert reply["subject"] == f"มีคำตอบเรื่องคำร้อง {case.reference} ของท่าน"
     assert waiting["subject"] == f"ขอข้อมูลเพิ่มเติมสำหรับคำร้อง {case.reference}"
     assert closed["subject"] == f"ปิดคำร้อง {case.reference} ของท่านแล้ว"
@@ -261,7 +260,7 @@ def test_editor_template_replaces_the_wording_and_values_stay_text(world, smtp, 
     [message] = to(smtp, "somying@example.com")
     assert message["subject"] == f"รับเรื่อง {case.reference} แล้ว"
     # A value is never re-read as a placeholder, and never becomes markup in the HTML part.
-    assert "เรียน <b>{reference}</b>" in message["text"]
+    assert "เรียน คุณ<b>{reference}</b>" in message["text"]
     assert "&lt;b&gt;{reference}&lt;/b&gt;" in message["html"] and "<b>" not in message["html"]
 
 
