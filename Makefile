@@ -24,14 +24,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 
 install: $(VENV)/.installed ## Create .venv if missing and install the pinned dependencies
 
-run: install ## Set up, load the demo municipality, serve the site and the worker (Ctrl-C stops both)
+run: install ## Set up, load the demo municipality, serve the site, the worker and the SMS stand-in (Ctrl-C stops all)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compiletranslations
 	$(MANAGE) load_demo
 	$(MANAGE) setup_schedules
 	$(MANAGE) setup_privacy_schedule
-	@echo "Serving http://$(HOST):$(PORT)/ with the task worker. Ctrl-C stops both."
-	@trap 'kill 0' INT TERM; $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
+	@echo "Serving http://$(HOST):$(PORT)/ with the task worker; SMS texts are printed below by the stand-in. Ctrl-C stops all."
+	@trap 'kill 0' INT TERM; $(MANAGE) sms_gateway_standin & $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
 
 test: install ## Install what is missing and run the whole suite
 	$(MANAGE) compiletranslations

@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from services.admin_views import can_use_queue
 from services.models.notifications import Notification, NotificationTemplate
+from services.notify.channels import NOT_A_MOBILE, NOT_CONFIGURED, get_channel
 from services.notify.outbox import resend as resend_notification
 
 S = Notification.Status
@@ -30,9 +31,24 @@ FILTERS = {
 FILTER_LABELS = {
     "problems": _("All problems"),
     "failed": S.FAILED.label,
-    "undeliverable": S.UNDELIVERABLE.label,
+    "undeliverable": _("Undeliverable"),
     "retrying": _("Waiting to retry"),
 }
+
+
+def why_not_delivered(row):
+    """The Status column in staff's words. A channel the site has no gateway for is not the
+    resident's fault: "SMS not set up on this site", never "invalid address"."""
+    channel = row.get_channel_display()
+    if not get_channel(row.channel).is_configured():
+        return _("%(channel)s not set up on this site") % {"channel": channel}
+    if NOT_CONFIGURED in row.last_error:
+        return _("%(channel)s was not set up when this was sent; it is now: resend it") % {"channel": channel}
+    if row.status != S.UNDELIVERABLE:
+        return row.get_status_display()
+    if NOT_A_MOBILE in row.last_error:
+        return _("Not a mobile number: SMS needs one")
+    return _("Invalid address")
 
 
 def deliveries_for(request):
@@ -51,6 +67,8 @@ def failed_list(request):
         rows = rows.exclude(last_error="")
     rows = rows.select_related("case", "department").order_by("-created_at", "-id")
     page = Paginator(rows, 50).get_page(request.GET.get("p"))
+    for row in page.object_list:
+        row.why = why_not_delivered(row)
     return render(
         request,
         "services/notifications/failed.html",

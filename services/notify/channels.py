@@ -20,6 +20,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 
 TIMEOUT = 10  # seconds; a gateway slower than this is treated as down and retried later
+# Stored in a delivery's last error; the staff listing tells these apart from a wrong address.
+NOT_CONFIGURED = "is not configured on this site"
+NOT_A_MOBILE = "not a Thai mobile number"
 
 
 class DeliveryError(Exception):
@@ -129,12 +132,12 @@ class SmsChannel(Channel):
         elif digits.startswith("66") and len(digits) == 11:
             digits = "0" + digits[2:]
         if not THAI_MOBILE.match(digits):
-            raise Undeliverable("not a Thai mobile number")
+            raise Undeliverable(NOT_A_MOBILE)
         return digits
 
     def send(self, message):
         if not self.is_configured():
-            raise TemporaryFailure("SMS_GATEWAY_URL is not set")
+            raise TemporaryFailure(f"SMS_GATEWAY_URL is not set: the sms channel {NOT_CONFIGURED}")
         payload = {
             "to": self.normalize(message.recipient),
             "message": message.text,
@@ -168,7 +171,7 @@ class LineChannel(Channel):
 
     def send(self, message):
         if not self.is_configured():
-            raise TemporaryFailure("LINE_CHANNEL_TOKEN is not set")
+            raise TemporaryFailure(f"LINE_CHANNEL_TOKEN is not set: the line channel {NOT_CONFIGURED}")
         url = getattr(settings, "LINE_API_URL", "https://api.line.me").rstrip("/") + "/v2/bot/message/push"
         payload = {
             "to": self.normalize(message.recipient),

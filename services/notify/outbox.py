@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from services.models.notifications import Notification
-from services.notify.channels import Message, TemporaryFailure, Undeliverable, get_channel
+from services.notify.channels import NOT_CONFIGURED, Message, TemporaryFailure, Undeliverable, get_channel
 from services.notify.render import render, to_html
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def record(*, event, channel, recipient, language, values, key, case=None, case_
     )
     try:
         if not get_channel(channel).is_configured():
-            raise Undeliverable(f"the {channel} channel is not configured on this site")
+            raise Undeliverable(f"the {channel} channel {NOT_CONFIGURED}")
         get_channel(channel).normalize(recipient)
     except Undeliverable as error:
         # Recorded anyway, so staff see that this person was not told (and why); staff may

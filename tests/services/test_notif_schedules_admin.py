@@ -141,7 +141,7 @@ def test_failed_deliveries_page_is_scoped_to_the_officers_department(world, fail
     assert response.status_code == 200
     page = response.content.decode()
     assert works_case.reference in page and health_case.reference not in page
-    assert "ส่งไม่ได้ (ที่อยู่ไม่ถูกต้อง)" in page and "*6789" not in page
+    assert "ไม่ใช่หมายเลขโทรศัพท์มือถือ" in page and "*6789" not in page
 
 
 def test_resident_without_queue_access_is_refused(world, failures, client):
