@@ -384,9 +384,9 @@ def export_table(cases):
                 yield [
                     v["reference"],
                     labels["status"].get(v["status"], v["status"]),
-                    (not thai and v["service_title_en"]) or v["service_title"],
-                    (not thai and v["department__name_en"]) or v["department__name"] or "",
-                    assignee or v["assignee__username"] or "",
+                    as_text((not thai and v["service_title_en"]) or v["service_title"]),
+                    as_text((not thai and v["department__name_en"]) or v["department__name"] or ""),
+                    as_text(assignee or v["assignee__username"] or ""),
                     labels["priority"].get(v["priority"], v["priority"]),
                     labels["channel"].get(v["channel"], v["channel"]),
                     when(v["submitted_at"]),
@@ -397,6 +397,11 @@ def export_table(cases):
                 ]
 
     return headers, rows()
+
+
+def as_text(value):
+    """A typed name as text in a spreadsheet, never a formula (`=HYPERLINK(…)` as a service title)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class _Echo:

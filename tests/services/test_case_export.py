@@ -26,7 +26,9 @@ def world(home_th):
     workflow.set_priority(case, Priority.URGENT)
     workflow.assign(case, world["officer_works"])
     Case.objects.filter(pk=case.pk).update(
-        submitted_at=datetime.datetime(2026, 11, 21, 14, 30, tzinfo=datetime.UTC), due_date=datetime.date(2026, 11, 26)
+        submitted_at=datetime.datetime(2026, 11, 21, 14, 30, tzinfo=datetime.UTC),
+        due_date=datetime.date(2026, 11, 26),
+        service_title='=HYPERLINK("http://x.example") แจ้งซ่อม',  # typed by an editor: text, never a formula
     )
     world["case"] = Case.objects.get(pk=case.pk)
     return world
@@ -69,6 +71,7 @@ def test_export_in_thai_has_thai_headers_labels_and_buddhist_era_dates(client, w
         assert values["ช่องทาง"] == thai["channel"]
         assert values["ความเร่งด่วน"] == thai["priority"]
         assert values["หน่วยงาน"] == "กองช่าง"
+        assert values["บริการ"] == '\'=HYPERLINK("http://x.example") แจ้งซ่อม'
         assert values["ผู้รับผิดชอบ"] == "วิชัย"
         assert values["วันที่ยื่น"] == f"21 พ.ย. 2569 {local_submitted:%H:%M} น."
         assert values["วันครบกำหนด"] == "26 พ.ย. 2569"
