@@ -24,14 +24,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from forms_builder.models import Submission
 from services import case_photos, references, workflow
 from services.case_forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
 from services.models.cases import Case, CaseStatus
+from services.views_volunteer import masked_name
 
 SESSION_KEY = "verified_cases"
 # (requests, seconds) per IP address.
 LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_RATE", (60, 600))
 VERIFY_LIMIT = getattr(settings, "CASE_VERIFY_RATE", (10, 900))
+# (requests, seconds) per signed-in account: a volunteer following up fifty residents' requests
+# from the village hall's one address must not be stopped, and an account (created by the
+# office, never by a visitor) is a better handle on abuse than an address many people share.
+SIGNED_IN_LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_SIGNED_IN_RATE", (1000, 600))
 
 
 def client_ip(request):
@@ -43,6 +49,10 @@ def client_ip(request):
 def over_limit(request, bucket, limit):
     count, seconds = limit
     key = f"case-rate:{bucket}:{client_ip(request)}"
+    user = getattr(request, "user", None)
+    if bucket == "lookup" and user is not None and user.is_authenticated:
+        count, seconds = SIGNED_IN_LOOKUP_LIMIT
+        key = f"case-rate:{bucket}:user:{user.pk}"
     if cache.add(key, 1, seconds):
         return False
     try:
@@ -145,9 +155,21 @@ def _context(request, case, **forms):
                 "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
             }
         )
+    if request.user.is_authenticated:
+        context["filed_for"] = _filed_for(request.user, case)
     errors = [f for f in forms.values() if f is not None and f.errors]
     context["error_forms"] = errors
     return context
+
+
+def _filed_for(user, case):
+    """The resident's name for a signed-in volunteer or officer: in full to whoever filed the
+    request for them, masked for any other account, and never for an anonymous visitor (the
+    reference alone is not a key to personal data). One small query, for signed-in users only."""
+    filed = Submission.objects.filter(pk=case.submission_id).values("filed_by_id", "contact_name").first()
+    if not filed or not filed["contact_name"]:
+        return ""
+    return filed["contact_name"] if filed["filed_by_id"] == user.pk else masked_name(filed["contact_name"])
 
 
 @require_http_methods(["GET", "POST"])
