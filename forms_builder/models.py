@@ -148,13 +148,29 @@ class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         except ValidationError as error:
             raise ValidationError({"slug": error.messages}) from None
 
+    def give_short_code(self):
+        """Translations share their form's code (and its printed state); a new form gets a new one."""
+        if self.short_code:
+            return
+        shared = (
+            FormPage.objects.filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .exclude(short_code="")
+            .values_list("short_code", "short_code_printed_at")
+            .first()
+        )
+        if shared:
+            self.short_code, self.short_code_printed_at = shared
+        else:
+            self.short_code = new_short_code()
+
     def clean(self):
         super().clean()
-        if not self.short_code:
-            self.short_code = new_short_code()
-        # Translations share one code, so a poster printed from any of them locks it.
-        printed = FormPage.objects.filter(translation_key=self.translation_key, short_code_printed_at__isnull=False)
-        printed_code = printed.values_list("short_code", flat=True).first()
+        self.give_short_code()
+        printed_code = None
+        if self.pk:
+            printed = FormPage.objects.filter(pk=self.pk, short_code_printed_at__isnull=False)
+            printed_code = printed.values_list("short_code", flat=True).first()
         if printed_code and printed_code != self.short_code:
             raise ValidationError(
                 {
@@ -171,8 +187,7 @@ class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
             raise ValidationError({"short_code": _("Another form already uses this short link code.")})
 
     def save(self, *args, **kwargs):
-        if not self.short_code:
-            self.short_code = new_short_code()
+        self.give_short_code()
         return super().save(*args, **kwargs)
 
     def with_content_json(self, content):

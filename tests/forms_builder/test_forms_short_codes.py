@@ -116,3 +116,16 @@ def test_the_short_code_can_change_until_a_poster_is_downloaded(client, editor, 
     page.get_latest_revision().publish()
     page.refresh_from_db()
     assert page.short_code == "HALL-24" and page.short_code_printed_at is not None
+
+
+def test_a_translation_shares_the_code_and_a_printed_poster_locks_both(make_form):
+    from django.core.exceptions import ValidationError
+
+    page_th, page_en = make_form("complaint-form", english=True)
+    assert page_en.short_code == page_th.short_code == "complaint-form"
+    page_th.mark_short_code_printed()
+    for page in (page_th, page_en):
+        page.refresh_from_db()
+        page.short_code = "OTHER-1"
+        with pytest.raises(ValidationError):
+            page.full_clean()
