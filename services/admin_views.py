@@ -8,6 +8,7 @@ Changes go through ``services.workflow`` (state machine, timeline, optimistic lo
 import csv
 import datetime
 import io
+import os
 import re
 
 from django.conf import settings
@@ -651,9 +652,11 @@ def _post_reply(request, case):
 
 
 def download_file(request, pk, file_id):
-    """A resident's upload, for staff of the case's department only."""
+    """A resident's upload, for staff of the case's department only; a photo opens in the browser."""
     case = _case_for(request, pk)
     upload = get_object_or_404(case.submission.files.all(), pk=file_id)
+    if upload.content_type.startswith("image/"):
+        return case_photos.serve_inline(upload.file, os.path.splitext(upload.original_name)[0])
     return stream_private(upload.file, upload.original_name, upload.content_type)
 
 

@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 from forms_builder.uploads import check_and_clean, without_metadata
 
@@ -28,7 +29,8 @@ def clean_upload(uploaded):
 
 
 def serve_inline(file_field, stem):
-    """The photo for an `<img>` (and to open in the browser), never as a download."""
+    """The photo for an `<img>` (and to open in the browser), never as a download. Also serves
+    residents' photos to staff: those were cleaned at upload, and are checked again here."""
     with file_field.open("rb") as handle:
         data = handle.read()
     try:
@@ -36,7 +38,8 @@ def serve_inline(file_field, stem):
     except ValidationError:
         raise Http404 from None  # not an image: nothing to show
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{stem}.{EXTENSIONS.get(content_type, "jpg")}"'
+    filename = f"{stem}.{EXTENSIONS.get(content_type, 'jpg')}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,7 @@ from services import workflow
 from services.models import Case, ReplyTemplate
 from services.models.cases import CaseStatus
 from tests.services.case_support import make_world, submit
+from tests.services.test_case_after_photo import assert_bare, phone_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -153,12 +154,13 @@ def test_case_page_shows_answers_files_notes_and_acts(works_client, world):
     upload = SubmissionFile(
         submission=case.submission, field_key="photo", original_name="lamp.jpg", content_type="image/jpeg", size=4
     )
-    upload.file.save("lamp.jpg", ContentFile(b"JPEG"), save=True)
+    upload.file.save("lamp.jpg", ContentFile(phone_photo()), save=True)
     url = f"/admin/cases/{case.pk}/"
     html = works_client.get(url).content.decode()
     assert "ไฟดับหน้าบ้านเลขที่ 12" in html and "lamp.jpg" in html and "0812345678" in html
     download = works_client.get(f"{url}files/{upload.pk}/")
-    assert b"".join(download.streaming_content) == b"JPEG"
+    assert download["Content-Disposition"] == 'inline; filename="lamp.jpg"'  # a photo opens in the browser
+    assert_bare(download.content)  # and without GPS or camera data, whenever it was stored
     works_client.post(url, {"action": "status", "status": "accepted", "version": case.version})
     works_client.post(url, {"action": "note", "note": "โทรนัดแล้ว"})
     template = ReplyTemplate.objects.create(title="ส่งทีม", body="ส่งทีมช่างแล้ว")
