@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
 
+from portal import pagecache
+
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
 MAX_CANDIDATES = 300
@@ -78,6 +80,77 @@ def search(query, language):
         entry.snippet = make_snippet(entry.body, words)
     entries.sort(key=lambda e: -e.score)
     return entries
+
+
+# "Did you mean …?" ------------------------------------------------------------------------------
+# A misspelt Thai word ("ใบอนุญาติ", "ไฟฟา") is cut by the segmenter into real but wrong words
+# (ใบ/อนุ/ญาติ), so correcting segmented words cannot work. Instead each part of the query as
+# the visitor typed it (between spaces) that appears nowhere in the index is replaced by the
+# nearest word that does (edit distance, one slip in a short word, two in a longer one), from a
+# vocabulary of the index's own words: a correction always finds something, and the vocabulary
+# is rebuilt only when content changes (pagecache.memo).
+MAX_EDITS_SHORT, MAX_EDITS_LONG, LONG_WORD = 1, 2, 6
+
+
+def vocabulary(language, request=None):
+    """{word: how many entries use it} over the index in `language` (and language-neutral forms),
+    plus the same words as one string for substring tests. Kept per content version."""
+
+    def build():
+        from home.models import SearchEntry  # home.models imports this module
+
+        counts = {}
+        texts = SearchEntry.objects.filter(language__in=[language, ""]).values_list("search_text", flat=True)
+        for text in texts:
+            for word in set(text.split()):
+                counts[word] = counts.get(word, 0) + 1
+        return {"counts": counts, "text": " " + " ".join(counts) + " "}
+
+    return pagecache.memo(f"search-vocabulary:{language}", build, request)
+
+
+def edit_distance(a, b, limit):
+    """Levenshtein distance of `a` and `b`, or `limit + 1` as soon as it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def nearest_word(typed, counts):
+    """The indexed word closest to `typed`; among equals, the one most entries use."""
+    limit = MAX_EDITS_LONG if len(typed) >= LONG_WORD else MAX_EDITS_SHORT
+    best, best_key = None, None
+    for word, count in counts.items():
+        if abs(len(word) - len(typed)) > limit:
+            continue
+        distance = edit_distance(typed, word, limit)
+        if distance <= limit and (best_key is None or (distance, -count) < best_key):
+            best, best_key = word, (distance, -count)
+    return best
+
+
+def suggest(query, language, request=None):
+    """`query` with its unknown parts corrected, or None when nothing needs (or can get) a fix."""
+    vocab = vocabulary(language, request)
+    parts, changed = [], False
+    for part in query.split():
+        words = query_words(part)
+        known = part.lower() in vocab["text"] or all(word in vocab["counts"] for word in words)
+        if not words or known:
+            parts.append(part)  # indexed as typed, or made of indexed words: keep it
+            continue
+        fixed = nearest_word(part.lower(), vocab["counts"])
+        parts.append(fixed or part)
+        changed = changed or fixed is not None
+    return " ".join(parts) if changed else None
 
 
 # Residents mostly look for a service; a guide outranks a news item that mentions the same word.

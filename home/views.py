@@ -15,7 +15,16 @@ def search(request):
     kind = request.GET.get("kind", "")
     if kind not in SearchEntry.Kind.values:
         kind = ""
-    results = site_search.search(query, (get_language() or "th").split("-")[0]) if query else []
+    language = (get_language() or "th").split("-")[0]
+    results = site_search.search(query, language) if query else []
+    corrected = None
+    if query and not results and not request.GET.get("exact"):
+        # Nothing found: probably a slip of the finger. Show what the nearest indexed words
+        # find, and a link to search exactly what was typed ("exact").
+        suggestion = site_search.suggest(query, language, request)
+        if suggestion:
+            results = site_search.search(suggestion, language)
+            corrected = suggestion if results else None
     counts = {}
     for entry in results:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
@@ -28,5 +37,12 @@ def search(request):
     return render(
         request,
         "home/search.html",
-        {"query": query, "page_obj": page_obj, "kind": kind, "kinds": kinds, "total": sum(counts.values())},
+        {
+            "query": query,
+            "corrected": corrected,
+            "page_obj": page_obj,
+            "kind": kind,
+            "kinds": kinds,
+            "total": sum(counts.values()),
+        },
     )
