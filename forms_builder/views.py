@@ -17,6 +17,7 @@ from django.utils.translation import get_language, get_language_from_request
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from forms_builder.fields import MOBILE_RE, normalise_phone
 from forms_builder.models import Draft, FormPage, Submission
 from forms_builder.signals import draft_link_requested
 
@@ -64,8 +65,6 @@ class DraftLinkForm(forms.Form):
     )
 
     def clean_contact(self):
-        import re
-
         from django.core.validators import validate_email
 
         value = self.cleaned_data["contact"].strip()
@@ -76,10 +75,8 @@ class DraftLinkForm(forms.Form):
                 value = ""
             else:
                 return value
-        digits = re.sub(r"[\s\-().]", "", value)
-        if digits.startswith("+66"):
-            digits = "0" + digits[3:]
-        if re.fullmatch(r"0[689]\d{8}", digits):
+        digits = normalise_phone(value)  # Thai and full-width digits, +66, spaces and dashes
+        if MOBILE_RE.match(digits):
             return digits
         raise forms.ValidationError(
             _("Enter an email address or a Thai mobile number (10 digits starting 06, 08 or 09).")

@@ -174,3 +174,11 @@ def test_building_permit_counts_steps_without_a_changing_total_and_the_dead_end_
     progress = html.split('class="fb-progress"')[1][:80]
     assert "ขั้นตอนที่ 2" in progress and "จาก" not in progress
     assert 'href="/th/downloads/"' in html and 'href="/th/services/building-permit/"' in html
+
+
+def test_the_resume_link_by_sms_takes_a_mobile_in_thai_digits_but_not_a_home_line():
+    from forms_builder.views import DraftLinkForm
+
+    form = DraftLinkForm({"contact": "๐๘๑ ๒๓๔ ๕๖๗๘"})
+    assert form.is_valid() and form.cleaned_data["contact"] == "0812345678"
+    assert not DraftLinkForm({"contact": "053123456"}).is_valid()
