@@ -91,15 +91,20 @@ def _charts(months, labels):
             "rows": [(label, [m["received"], m["resolved"]]) for label, m in zip(labels, months, strict=True)],
         },
         {
+            # Plain words for the median and the 90th percentile: residents read "half" and
+            # "9 in 10", not statistics.
             "id": "chart-days",
-            "title": _("Days to resolve each month (median and 90th percentile)"),
+            "title": _("How many days requests took, each month"),
             "svg": bar_chart(
-                _("Days to resolve each month (median and 90th percentile)"),
+                _("How many days requests took, each month"),
                 labels,
-                [(_("Median"), series("median_days"), "bar-a"), (_("90th percentile"), series("p90_days"), "bar-b")],
+                [
+                    (_("Half were done within (days)"), series("median_days"), "bar-a"),
+                    (_("9 in 10 were done within (days)"), series("p90_days"), "bar-b"),
+                ],
                 chart_id="chart-days",
             ),
-            "columns": [_("Median days"), _("90th percentile days")],
+            "columns": [_("Half were done within (days)"), _("9 in 10 were done within (days)")],
             "rows": [(label, [m["median_days"], m["p90_days"]]) for label, m in zip(labels, months, strict=True)],
         },
         {

@@ -139,7 +139,7 @@ def phone_link(phone):
 
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # A word longer than this may not fit a narrow column whole; the browser may break it.
-_LONGEST_KEPT_WORD = 12
+LONGEST_KEPT_WORD = 12
 
 
 @register.filter
@@ -155,7 +155,7 @@ def thai_words(text):
         return ""
     parts = []
     for word in word_tokenize(str(text), engine="newmm", keep_whitespace=True):
-        if 1 < len(word) <= _LONGEST_KEPT_WORD and _THAI_LETTER.search(word):
+        if 1 < len(word) <= LONGEST_KEPT_WORD and _THAI_LETTER.search(word):
             parts.append(f'<span class="thai-word">{escape(word)}</span>')
         else:
             parts.append(escape(word))

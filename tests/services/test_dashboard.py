@@ -181,5 +181,7 @@ def test_data_dictionary_page(client, world):
 def test_chart_escapes_labels_and_skips_missing_values():
     svg = str(bar_chart('<b>"x"</b>', ["ม.ค.", "<i>"], [("A&B", [3, None], "bar-a")]))
     assert "<b>" not in svg and "&lt;i&gt;" in svg and "A&amp;B" in svg
-    assert svg.count('class="chart-bar bar-a" x=') == 2  # one bar and one legend key: None leaves a gap
+    assert svg.count('class="chart-bar bar-a" x=') == 1  # one bar: None leaves a gap, printed "–"
+    assert '<span class="chart-swatch bar-a"></span>A&amp;B</li>' in svg  # the key, in HTML so it wraps
+    assert ">–</text>" in svg and 'font-size="' not in svg and "viewBox" not in svg  # never scaled down
     assert "<script" not in svg and "style=" not in svg
