@@ -1,12 +1,11 @@
 """Forms of the fee payments: the resident's (slip, household lookup) and the officer's
 (issue an invoice, reject a slip)."""
 
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forms_builder.fields import ascii_digits
 from forms_builder.uploads import ACCEPT
 
 
@@ -73,14 +72,9 @@ class HouseholdLookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    # Bills are read aloud and retyped on Thai keyboards: G-๐๐๐๑ and 1２/3 are the same numbers.
+    # Bills are retyped on Thai keyboards: G-๐๐๐๑ and ๑๒/๓ are G-0001 and 12/3 (the e-forms' normaliser).
     def clean_account(self):
         return ascii_digits(self.cleaned_data["account"])
 
     def clean_house(self):
         return ascii_digits(self.cleaned_data["house"])
-
-
-def ascii_digits(text):
-    """Thai (๐-๙), full-width and other Unicode digits as 0-9, everything else unchanged."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
