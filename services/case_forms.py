@@ -1,11 +1,25 @@
 """Forms of the case queue: the resident's (tracking, verification, reply, reopen, rating) and
 the officer's (status change, assignment, notes, replies, queue filters)."""
 
+import os
+from typing import NamedTuple
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forms_builder.uploads import ACCEPT, check_and_clean, hard_cap_bytes
 from services.models.cases import CaseStatus, Channel, Priority, RejectReason, ReplyTemplate
+
+
+class CleanFile(NamedTuple):
+    """A checked file, ready to store: the bytes are already cleaned (images re-encoded)."""
+
+    name: str
+    content_type: str
+    extension: str
+    data: bytes
 
 
 class TrackForm(forms.Form):
@@ -26,8 +40,74 @@ class VerifyForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe): cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class ResidentReplyForm(forms.Form):
-    message = forms.CharField(label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    """The resident's answer to an officer, with the photos or PDFs the officer asked for.
+
+    Files pass the e-forms' own checks (`forms_builder.uploads.check_and_clean`: type read from
+    the bytes, PDFs parsed, virus scan when configured, images re-encoded without EXIF/GPS).
+    The input's name ends in `__upload`, so the e-forms' upload handler stops reading a file
+    the moment it passes the cap; the view reports those (`too_big`).
+    """
+
+    MAX_FILES = 3
+    FILE_SPEC = {"key": "reply", "allowed_types": ["image", "pdf"], "max_size_mb": 10}
+
+    message = forms.CharField(
+        label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files__upload = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: photos (JPEG, PNG, WebP, HEIC) or PDF, up to 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": f"{ACCEPT['image']},{ACCEPT['pdf']}"}),
+    )
+
+    def __init__(self, *args, too_big=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = list(too_big)
+
+    def clean_files__upload(self):
+        uploads = self.cleaned_data.get("files__upload") or []
+        errors = [
+            _("%(name)s is larger than %(limit)s MB, the most a reply can take.")
+            % {"name": name, "limit": hard_cap_bytes() // (1024 * 1024)}
+            for name in self.too_big
+        ]
+        if len(uploads) + len(self.too_big) > self.MAX_FILES:
+            raise forms.ValidationError(_("Upload at most %(count)s files here.") % {"count": self.MAX_FILES})
+        cleaned = []
+        for uploaded in uploads:
+            try:
+                data, content_type, extension = check_and_clean(uploaded, self.FILE_SPEC)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            stem = os.path.splitext(os.path.basename(uploaded.name or "file"))[0][:150] or "file"
+            cleaned.append(CleanFile(f"{stem}.{extension}", content_type, extension, data))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def clean(self):
+        cleaned = super().clean()
+        # A photo alone answers "please send a photo"; an empty reply answers nothing.
+        if not (cleaned.get("message") or "").strip() and not cleaned.get("files__upload") and not self.errors:
+            self.add_error("message", _("Write a message or attach a file."))
+        return cleaned
 
 
 class ReopenForm(forms.Form):

@@ -13,10 +13,13 @@ timing nor wording tells a guesser anything.
 import hmac
 import mimetypes
 import re
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -24,10 +27,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from forms_builder.models import Submission
+from forms_builder.models import Submission, SubmissionFile
 from services import case_photos, references, workflow
 from services.case_forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
-from services.models.cases import Case, CaseStatus
+from services.models.cases import Case, CaseEvent, CaseStatus
 from services.views_volunteer import masked_name
 
 SESSION_KEY = "verified_cases"
@@ -213,11 +216,18 @@ def case_action(request, reference, action):
     form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "rate": RatingForm}.get(action)
     if form_class is None:
         raise Http404
-    form = form_class(request.POST)
+    if action == "reply":
+        files = request.FILES  # parses the upload first: the capped handler notes what it skipped
+        too_big = [name for field, name in getattr(request, "_fb_oversize", []) if field == "files__upload"]
+        form = form_class(request.POST, files, too_big=too_big)
+    else:
+        form = form_class(request.POST)
     if form.is_valid():
         try:
             if action == "reply" and case.is_open:
-                workflow.resident_reply(case, form.cleaned_data["message"])
+                with transaction.atomic():
+                    workflow.resident_reply(case, form.cleaned_data["message"])
+                    _keep_reply_files(case, form.cleaned_data["files__upload"])
             elif action == "reopen":
                 workflow.reopen(case, form.cleaned_data["reason"])
             elif action == "rate":
@@ -231,6 +241,25 @@ def case_action(request, reference, action):
     case.refresh_from_db()
     forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form"}[action]: form}
     return render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
+
+
+def _keep_reply_files(case, files):
+    """Store a reply's checked files with the resident's other files (private storage), keyed
+    to the reply so the officer's timeline shows them under it. They are the resident's own
+    files of this request, so they follow its retention and erasure like the form's uploads."""
+    if not files:
+        return
+    event = case.events.filter(kind=CaseEvent.Kind.RESIDENT_REPLY).order_by("-created_at", "-pk").first()
+    for clean in files:
+        stored = SubmissionFile(
+            submission_id=case.submission_id,
+            field_key=f"reply:{event.pk}",
+            original_name=clean.name[:255],
+            content_type=clean.content_type,
+            size=len(clean.data),
+        )
+        stored.file.save(f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.data), save=False)
+        stored.save()
 
 
 def stream_private(file_field, download_name, content_type=""):
