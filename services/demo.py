@@ -801,14 +801,11 @@ EXTRA_FORMS = [
 
 def form_pdf(code, title_th, title_en, lines, filled=None):
     """A one-page A4 blank form (or, with `filled`, a worked example) as PDF bytes."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
+    pdf = pdf_fonts.thai_pdf(page_breaks=True, format="A4")
     pdf.set_creator("Citizen portal demo")
     pdf.set_title(title_th)
     pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))  # the same bytes on every run
     pdf.add_page()
-    pdf.add_font("Thai", fname=pdf_fonts.font_path())
     pdf.set_font("Thai", size=11)
     pdf.cell(0, 6, text=f"แบบ {code}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, text="เทศบาลตำบลบ้านสวนริมน้ำ อำเภอเมือง จังหวัดเชียงใหม่", align="C", new_x="LMARGIN", new_y="NEXT")

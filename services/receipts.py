@@ -60,11 +60,12 @@ def build_receipt(invoice):
         pdf.set_font("Thai", "", 12)
         pdf.set_xy(52, y)
         pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+        value_bottom = pdf.get_y()  # a long description takes several lines: the next row starts below it
         if english:
             pdf.set_font("Thai", "", 9)
             pdf.set_xy(12, y + 5)
             pdf.cell(38, 4, english)
-            pdf.set_y(max(pdf.get_y(), y + 10))
+            pdf.set_y(max(value_bottom, y + 10))
         pdf.ln(1)
     pdf.ln(6)
     pdf.set_font("Thai", "", 10)

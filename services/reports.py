@@ -3,9 +3,8 @@ department) and the month's page views, as a PDF (fpdf2, Thai font) and a CSV (U
 BOM, so Excel shows the Thai). Built by `services.tasks_reports`; kept in private storage and
 downloaded from the admin by staff allowed to see reports.
 
-The Thai font is the one every PDF uses (services.pdf_fonts, shipped in services/fonts/). If it
-is missing
-the CSV is still built and the report row says why the PDF is missing.
+The PDF is a services.pdf_fonts.ThaiPDF like every other (shipped Thai font, shaped text). If
+the font is missing the CSV is still built and the report row says why the PDF is missing.
 """
 
 import csv
@@ -21,7 +20,6 @@ from services import pdf_fonts, stats
 from services.models.cases import Case
 from services.models.reports import MonthlyReport, PageViewCount
 
-FONT_DIRS = list(pdf_fonts.FONT_DIRS)
 COLUMNS = [
     ("received", "รับเรื่อง"),
     ("resolved", "แล้วเสร็จ"),
@@ -30,17 +28,6 @@ COLUMNS = [
     ("within_sla_pct", "ทันกำหนด (%)"),
     ("satisfaction", "ความพึงพอใจ"),
 ]
-
-
-class NoThaiFont(Exception):
-    pass
-
-
-def thai_font(bold=False):
-    try:
-        return pdf_fonts.font_path(bold, FONT_DIRS)
-    except ImproperlyConfigured as missing:
-        raise NoThaiFont(str(missing)) from None
 
 
 def month_end(month):
@@ -85,13 +72,9 @@ def build_csv(month, data):
 
 
 def build_pdf(site, month, data):
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
+    pdf = pdf_fonts.thai_pdf(page_breaks=True, format="A4")
     pdf.set_creator("Citizen portal")
     pdf.set_title(f"รายงานผลการให้บริการ {month:%Y-%m}")
-    pdf.add_font("Thai", fname=thai_font())
-    pdf.add_font("Thai", style="B", fname=thai_font(bold=True))
     pdf.add_page()
     month_th = thai_strftime(datetime.datetime.combine(month, datetime.time()), "%B %Y")
     pdf.set_font("Thai", "B", 18)
@@ -152,7 +135,7 @@ def build_report(site, month):
     report.note = ""
     try:
         report.pdf.save(f"{name}.pdf", ContentFile(build_pdf(site, month, data)), save=False)
-    except NoThaiFont as problem:
+    except ImproperlyConfigured as problem:  # no Thai font on this machine
         report.note = str(problem)[:300]
     report.created_at = timezone.now()
     report.save()

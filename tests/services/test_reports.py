@@ -14,7 +14,7 @@ from django_q.models import Schedule
 from pypdf import PdfReader
 
 from portal import usage
-from services import reports
+from services import pdf_fonts, reports
 from services.models.reports import MonthlyReport, Open311Key, PageViewCount
 from services.tasks_reports import build_monthly_report, ensure_schedules
 from tests.services.case_support import make_world
@@ -57,7 +57,7 @@ def test_monthly_report_pdf_and_csv_have_the_months_figures(world, private_media
 
 
 def test_without_a_thai_font_the_csv_is_still_built_and_the_reason_shown(world, private_media, monkeypatch, tmp_path):
-    monkeypatch.setattr(reports, "FONT_DIRS", [tmp_path / "nowhere"])
+    monkeypatch.setattr(pdf_fonts, "FONT_DIRS", [tmp_path / "nowhere"])
     report = reports.build_report(world["site"], OCTOBER)
     assert not report.pdf and report.csv
     assert "fonts-thai-tlwg" in report.note
