@@ -26,6 +26,7 @@ from home.blocks import ICON_CHOICES
 from portal import pagecache
 from portal.pages import ViewRestrictionsMixin
 from services.blocks import ChannelBlock, FormFileBlock, RequiredDocumentBlock, StepBlock
+from services.guide_pdf import guide_pdf_response
 
 
 class ServiceCategory(TranslatableMixin, models.Model):
@@ -113,7 +114,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     def route(self, request, path_components):
         """Fetch a guide as its own type in one query with its department and category (Wagtail's
         default takes two, and two more for the relations): a guide renders in 12 queries or fewer."""
-        if len(path_components) == 1 and path_components[0] != "category":
+        if len(path_components) in (1, 2) and path_components[0] != "category":
             guide = (
                 ServicePage.objects.child_of(self)
                 .filter(slug=path_components[0])
@@ -122,7 +123,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
             )
             if guide is not None:
                 guide._cached_parent_obj = self
-                return guide.route(request, [])
+                return guide.route(request, path_components[1:])
         return super().route(request, path_components)
 
     @path("")
@@ -157,7 +158,7 @@ def validate_pay_online_url(value):
     URLValidator(schemes=["https"])(value)
 
 
-class ServicePage(ViewRestrictionsMixin, Page):
+class ServicePage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """The citizen's manual of one service: everything a resident needs before coming to the office."""
 
     department = models.ForeignKey(
@@ -315,6 +316,11 @@ class ServicePage(ViewRestrictionsMixin, Page):
 
         # The same for every visitor until something is published: kept across requests.
         return pagecache.memo(f"apply-online:{self.pk}:{self.online_form_id}", find)
+
+    @path("pdf/", name="pdf")
+    def pdf_route(self, request):
+        """The guide as a PDF: what a phone can keep, share or print when it cannot print the page."""
+        return guide_pdf_response(self, request)
 
     def form_files(self):
         """Blank forms and filled-in examples, their documents fetched in one query for both lists."""
