@@ -182,7 +182,8 @@ def test_volunteers_see_only_what_they_filed(client, world, django_user_model):
     html = response.content.decode()
     assert response.status_code == 200
     assert mine.reference in html and theirs.reference not in html and by_web.reference not in html
-    assert "สมหญิง" not in html  # the list carries no resident's personal data
+    # Issue 14: the name of the resident she filed for (to follow up with them), nobody else's.
+    assert html.count("สมหญิง ใจดี") == 1
     # A volunteer is not staff: the admin's case pages stay closed.
     response = client.get(f"/admin/cases/{mine.pk}/")
     assert response.status_code == 302 and "/login/" in response["Location"]
