@@ -12,7 +12,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from forms_builder.uploads import check_and_clean, without_metadata
@@ -36,10 +36,14 @@ def serve_inline(file_field, stem):
     try:
         data, content_type = without_metadata(data)
     except ValidationError:
-        raise Http404 from None  # not an image: nothing to show
-    response = HttpResponse(data, content_type=content_type)
-    filename = f"{stem}.{EXTENSIONS.get(content_type, 'jpg')}"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+        # Not a picture we can show: still hand the bytes over (nothing a resident sent is ever
+        # withheld from staff), as an opaque download the browser will not render.
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}.bin")
+    else:
+        response = HttpResponse(data, content_type=content_type)
+        filename = f"{stem}.{EXTENSIONS.get(content_type, 'jpg')}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,11 +5,13 @@ see only what they filed; references cannot be enumerated.
 The URL list is discovered from the admin's URLconf, not written down here: a new case URL
 added later is tested automatically (and must refuse the other department's officer)."""
 
+import io
 import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from forms_builder.models import SubmissionFile
 from services.models import Case
@@ -62,7 +64,10 @@ def two_cases(world):
         uploads[case.pk] = upload
     from forms_builder.storage import get_private_storage
 
-    photo = get_private_storage().save("cases/after/test-after.jpg", ContentFile(b"after"))
+    # A real picture: photos are re-checked when served, and bytes that are no image are not shown.
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(picture, "JPEG")
+    photo = get_private_storage().save("cases/after/test-after.jpg", ContentFile(picture.getvalue()))
     Case.objects.filter(pk__in=[works_case.pk, health_case.pk]).update(after_photo=photo)
     assert works_case.department == world["works"] and health_case.department_id == world["health"].pk
     return works_case, health_case, uploads
