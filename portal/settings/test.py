@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, Q_CLUSTER, REDIS_URL, STORAGES
+from .base import CACHES, Q_CLUSTER, REDIS_URL, STORAGES, env_bool
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -35,5 +35,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # Two-step sign-in (issue 9) is switched off so tests can use `client.force_login`; the tests in
-# tests/security switch it on (the `settings` fixture) and sign in with a TOTP code.
-OTP_REQUIRED = False
+# tests/security switch it on (the `settings` fixture) and sign in with a TOTP code. The browser
+# tests' server turns it on through the environment, as `make run` has it.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)

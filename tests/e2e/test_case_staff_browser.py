@@ -11,8 +11,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.browser import VIEWPORTS, assert_accessible
-from tests.e2e.test_payment_browser import second_factor
+from tests.browser import VIEWPORTS, assert_accessible, second_factor
 
 pytestmark = pytest.mark.browser
 

@@ -46,5 +46,5 @@ def test_resident_hears_by_sms_when_filing_and_when_accepted(
         )
     assert response.status_code == 302
     received, accepted = gateway.sms()
-    assert "เจ้าหน้าที่รับเรื่องของคุณแล้ว" in accepted["json"]["message"]
+    assert "เจ้าหน้าที่รับเรื่องของท่านแล้ว" in accepted["json"]["message"]
     assert reference in accepted["json"]["message"]

@@ -4,30 +4,15 @@ request is theirs and sends a transfer slip; the works officer confirms it in th
 the resident's page then shows the fee paid and the request back in progress, with a receipt.
 """
 
-import base64
 import io
 
 import pytest
 from PIL import Image
 
 from services.demo_payments import showcase_reference
-from tests.browser import VIEWPORTS, assert_accessible
+from tests.browser import VIEWPORTS, assert_accessible, second_factor
 
 pytestmark = pytest.mark.browser
-
-
-def second_factor(page):
-    """Issue 9's two-step sign-in, when it is on: the demo officers share a documented TOTP secret."""
-    if "/2fa/" not in page.url:
-        return
-    from django_otp.oath import totp
-
-    from portal.demo_security import DEMO_TOTP_SECRET
-
-    token = page.locator("#id_token").first
-    token.fill(f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}")
-    with page.expect_navigation():
-        token.press("Enter")
 
 
 def test_resident_pays_permit_fee_with_a_slip_and_officer_confirms(live_site, make_page, tmp_path):

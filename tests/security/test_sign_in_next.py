@@ -6,12 +6,10 @@ page, the page carried a second code form whose "next" was the sprite, and offic
 their code there landed on an SVG shown as an XML error (issue 14, item 1).
 """
 
-import os
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser import VIEWPORTS, assert_accessible
+from tests.browser import VIEWPORTS, assert_accessible, demo_code
 from tests.security.conftest import current_code
 
 PASSWORD = "portal-demo-2569"
@@ -51,28 +49,11 @@ def test_a_page_asked_for_before_the_code_is_where_the_officer_lands(client, wor
     assert response["Location"] == "/admin/cases/?status=received"
 
 
-@pytest.fixture(scope="module")
-def _sync_orm_beside_playwright():
-    """Playwright's sync API runs an event loop in the test's thread, which makes Django refuse
-    the ORM there (the world's rows, the database flush after the test), though every call here
-    is plain synchronous code. Module-wide, so the flush at the test's end is covered too."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_officer_signs_in_with_password_and_code_and_lands_on_the_dashboard(
-    _sync_orm_beside_playwright, live_server, world, otp_required, make_page
-):
-    device = TOTPDevice.objects.create(user=world["officer_works"], name="phone", confirmed=True)
+def test_officer_signs_in_with_password_and_code_and_lands_on_the_dashboard(live_site, make_page):
+    """On the demo site as `make run` serves it (two-step sign-in on, the documented code)."""
     page = make_page(viewport=VIEWPORTS["desktop"])
-    page.goto(f"{live_server.url}/admin/")
+    page.goto(f"{live_site}/admin/")
     page.locator("#id_username").fill("officer.works")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
@@ -83,9 +64,9 @@ def test_officer_signs_in_with_password_and_code_and_lands_on_the_dashboard(
     assert page.locator("[data-sprite] svg symbol").count() > 10
     assert_accessible(page)
     code = page.get_by_label("รหัส 6 หลักจากแอปยืนยันตัวตน")
-    code.fill(current_code(device))
+    code.fill(demo_code())
     code.press("Enter")
     page.wait_for_load_state("networkidle")
-    assert page.url == f"{live_server.url}/admin/"
+    assert page.url == f"{live_site}/admin/"
     assert page.locator("main, #main").first.is_visible()
     assert "sprite" not in page.url and page.get_by_role("heading").count() > 0

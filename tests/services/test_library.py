@@ -2,6 +2,7 @@
 real PDFs in the demo."""
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -92,7 +93,9 @@ def test_demo_blank_forms_are_real_pdfs_with_their_title(demo):
     for document in forms:
         with document.open_file() as handle:
             reader = PdfReader(io.BytesIO(handle.read()))
-        text = reader.pages[0].extract_text()
+        # Shaped Thai: HarfBuzz draws ำ as two glyphs and fpdf2 maps only the first to Unicode,
+        # so extractors print a control character for the second (the printed page is right).
+        text = re.sub(r"[\x00-\x08\x0e-\x1f]", "", reader.pages[0].extract_text())
         # A long title wraps onto two lines in the PDF: compare without whitespace.
         assert "".join(document.title.split()) in "".join(text.split()), document.title
         assert document.file_extension == "pdf" and document.file_size > 1000
