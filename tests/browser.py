@@ -201,6 +201,18 @@ def second_factor(page):
         token.press("Enter")
 
 
+def staff_sign_in(page, live_site, username, then):
+    """Sign a demo staff member in through the admin's form, open `then` (a path) and give the
+    two-step code if asked for it."""
+    page.goto(f"{live_site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "portal-demo-2569")
+    with page.expect_navigation():
+        page.locator('button[type="submit"]').click()
+    page.goto(f"{live_site}{then}")
+    second_factor(page)
+
+
 def assert_accessible(page):
     """No serious or critical axe violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe

@@ -11,7 +11,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.browser import VIEWPORTS, assert_accessible, second_factor
+from tests.browser import VIEWPORTS, assert_accessible, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +50,7 @@ def test_officer_sees_map_previews_reply_and_shows_a_clean_photo(live_site, make
     assert re.fullmatch(r"BSR-\d\d-[0-9A-Z]{5}-[0-9A-Z]", reference), reference
 
     officer = make_page(VIEWPORTS["desktop"])
-    officer.goto(f"{live_site}/admin/login/")
-    officer.fill("#id_username", "officer.works")
-    officer.fill("#id_password", "portal-demo-2569")
-    with officer.expect_navigation():
-        officer.locator('button[type="submit"]').click()
-    officer.goto(f"{live_site}/admin/cases/")
-    second_factor(officer)
+    staff_sign_in(officer, live_site, "officer.works", then="/admin/cases/")
     # The queue opens on open cases, soonest due first: no closed case is listed.
     assert officer.locator("#id_status").input_value() == "open"
     statuses = officer.locator(".case-listing tbody tr td:nth-child(4)").all_inner_texts()

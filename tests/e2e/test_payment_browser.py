@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from services.demo_payments import showcase_reference
-from tests.browser import VIEWPORTS, assert_accessible, second_factor
+from tests.browser import VIEWPORTS, assert_accessible, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +40,7 @@ def test_resident_pays_permit_fee_with_a_slip_and_officer_confirms(live_site, ma
 
     # The works officer confirms the payment in the admin.
     officer = make_page(VIEWPORTS["desktop"])
-    officer.goto(f"{live_site}/admin/login/")
-    officer.fill("#id_username", "officer.works")
-    officer.fill("#id_password", "portal-demo-2569")
-    with officer.expect_navigation():
-        officer.locator('button[type="submit"]').click()
-    officer.goto(f"{live_site}/admin/payments/")
-    second_factor(officer)
+    staff_sign_in(officer, live_site, "officer.works", then="/admin/payments/")
     row = officer.locator("tr", has_text=reference)
     assert row.count() == 1
     with officer.expect_navigation():
