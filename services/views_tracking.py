@@ -285,8 +285,3 @@ def case_photo(request, reference):
     if not case.after_photo:
         raise Http404
     return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")  # metadata stripped, inline
-
-
-def _ext(name):
-    match = re.search(r"\.[A-Za-z0-9]{1,5}$", name or "")
-    return match.group(0) if match else ""
