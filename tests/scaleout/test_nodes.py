@@ -110,7 +110,9 @@ def test_a_residents_photo_uploaded_through_node_1_is_downloaded_by_staff_throug
     assert reference in case_page.text
     link = re.search(rf"/admin/cases/{case_id}/files/\d+/", case_page.text).group(0)
     download = staff.get(f"{node2}{link}")
-    assert download.status == 200 and "attachment" in download.header("Content-Disposition", "")
+    # A photo opens in the browser (issue 14), as a picture and nothing else.
+    assert download.status == 200 and download.header("Content-Disposition", "").startswith("inline")
+    assert download.header("Content-Type") == "image/jpeg" and download.header("X-Content-Type-Options") == "nosniff"
     with Image.open(io.BytesIO(download.body)) as image:
         assert image.size == (90, 60)
 
