@@ -8,7 +8,6 @@ saw, whatever editors change later.
 import datetime
 import difflib
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
+from portal.i18n import ascii_digits
 from portal.templatetags.portal_tags import thaidate
 
 THAI_MONTHS = [
@@ -62,17 +62,6 @@ ADDRESS_PARTS = [
     ("province", _("Province"), True, 100),
     ("postcode", _("Postcode"), True, 5),
 ]
-
-
-def ascii_digits(value):
-    """Thai (๐-๙), full-width (０-９) and other Unicode digits as 0-9; everything else unchanged.
-
-    Every numeric input goes through this one function (dates, numbers, phone, ID, postcode,
-    coordinates): on a Thai keyboard ๑๒๓ is as much a number as 123."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFKC", value)  # full-width digits, + and - become ASCII
-    return "".join(str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch for ch in value)
 
 
 class DigitsMixin:

@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms_builder.fields import ascii_digits
 from forms_builder.uploads import ACCEPT
+from portal.i18n import ascii_digits
 
 
 class SlipForm(forms.Form):

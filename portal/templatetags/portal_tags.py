@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import unicodedata
 
 from django import template
 from django.conf import settings
@@ -15,7 +14,7 @@ from pythainlp.tokenize import word_tokenize
 from pythainlp.util import thai_strftime
 
 from portal import pagecache
-from portal.i18n import is_thai
+from portal.i18n import ascii_digits, is_thai
 
 register = template.Library()
 
@@ -98,11 +97,6 @@ _EXTENSION = re.compile(r"\s*(?:ต่อ|ext(?:ension)?\.?|x|#|,)\s*(?=\d)", re
 _ALTERNATIVES = re.compile(r"/|;|,\s*(?=[0+])|\s(?:หรือ|or)\s", re.IGNORECASE)
 
 
-def _ascii_digits(text):
-    """Thai (๐-๙), full-width and other Unicode digits as 0-9, everything else unchanged."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-
-
 def dial_string(phone):
     """`0 5312 3456 ต่อ 101` → `053123456,101`: what a phone can dial, or "" if nothing can be.
 
@@ -110,7 +104,7 @@ def dial_string(phone):
     phones refuse the link or dial garbage. The comma is the standard pause before an extension
     (RFC 3966 leaves it to the dialler; Android and iOS both wait, then dial the rest).
     """
-    text = _ALTERNATIVES.split(_ascii_digits(str(phone or "")), maxsplit=1)[0]
+    text = _ALTERNATIVES.split(ascii_digits(str(phone or "")), maxsplit=1)[0]
     number, extension = text, ""
     found = _EXTENSION.search(text)
     if found:

@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from forms_builder.fields import ThaiPhoneField, ascii_digits, check_min_age, suggest_email
+from forms_builder.fields import ThaiPhoneField, check_min_age, suggest_email
 from forms_builder.models import Submission
+from portal.i18n import ascii_digits
 from tests.forms_builder.helpers import Filler
 
 
