@@ -14,7 +14,6 @@ from collections import OrderedDict
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -36,6 +35,7 @@ from forms_builder.fields import (
 from forms_builder.intake import hand_over
 from forms_builder.models import Draft, PendingUpload, Submission, SubmissionFile
 from forms_builder.uploads import allowed_text, store_pending
+from portal import ratelimit
 
 CHECK_STEP = "check"
 logger = logging.getLogger(__name__)
@@ -375,15 +375,7 @@ class FormWizardView(SessionWizardView):
         if filing_role(self.request.user):
             return False  # counters and volunteers file many forms from one address
         limit = int(getattr(settings, "FORMS_BUILDER_SUBMITS_PER_HOUR", 20))
-        ip = self.request.META.get("REMOTE_ADDR", "unknown")
-        key = f"fb:submits:{ip}"
-        cache.add(key, 0, 3600)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, 3600)
-            count = 1
-        return count > limit
+        return ratelimit.hit("fb-submit", ratelimit.client_ip(self.request), limit, 3600)
 
     def submit(self, check_form):
         """Revalidate every step from stored data, then store and hand over in one transaction."""
