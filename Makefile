@@ -29,7 +29,6 @@ run: install ## Set up, load the demo municipality, serve the site, the worker a
 	$(MANAGE) compiletranslations
 	$(MANAGE) load_demo
 	$(MANAGE) setup_schedules
-	$(MANAGE) setup_privacy_schedule
 	@echo "Serving http://$(HOST):$(PORT)/ with the task worker; SMS texts are printed below by the stand-in. Ctrl-C stops all."
 	@trap 'kill 0' INT TERM; $(MANAGE) sms_gateway_standin & $(MANAGE) qcluster & $(MANAGE) runserver $(HOST):$(PORT) & wait
 

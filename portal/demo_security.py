@@ -28,14 +28,14 @@ def ensure_dpo_group():
     group, _created = Group.objects.get_or_create(name=DPO_GROUP)
     group.permissions.add(
         Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
-        Permission.objects.get(codename="handle_personal_data", content_type__app_label="services"),
+        Permission.objects.get(codename="handle_personal_data", content_type__app_label="privacy"),
     )
     return group
 
 
 def load(site, out):
     from services.models.guides import ServicePage
-    from services.models.privacy import PrivacySettings, RetentionRule
+    from services.privacy.models import PrivacySettings, RetentionRule
 
     User = get_user_model()
     dpo, created = User.objects.get_or_create(username="dpo")

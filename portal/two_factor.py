@@ -33,10 +33,10 @@ from portal.security import is_page_request, page_url_or_none
 
 CASE_OFFICERS_GROUP = "Case officers"
 CASE_PERMISSIONS = (
-    "services.view_all_cases",
-    "services.change_case",
-    "services.view_case",
-    "services.handle_personal_data",
+    "cases.view_all_cases",
+    "cases.change_case",
+    "cases.view_case",
+    "privacy.handle_personal_data",
 )
 
 

@@ -12,9 +12,12 @@ from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
 from portal.views import healthz
-from services import urls_cases, urls_dashboard, urls_open311, urls_payments
-from services.views_tracking import track_form
-from services.views_volunteer import my_cases
+from services.cases import urls as urls_cases
+from services.cases.views import track_form
+from services.cases.volunteers import my_cases
+from services.open311 import urls as urls_open311
+from services.payments import urls as urls_payments
+from services.reporting import urls as urls_dashboard
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),

@@ -4,15 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
-    """The office's services: departments, guide pages, the forms library and the case queue."""
+    """The catalogue: departments, categories, guide pages and the forms library. The areas built
+    on it (cases, payments, notifications, privacy, reporting, open311) are apps inside services/."""
 
     name = "services"
     verbose_name = _("Services")
 
     def ready(self):
-        # Imported here: the image model and the receiver need the app registry to be ready.
+        # Imported here: the image model and the receivers need the app registry to be ready.
+        from wagtail.documents.models import document_served
         from wagtail.images import get_image_model
 
         from services.image_metadata import clean_new_image_file
+        from services.models.guides import count_download
 
         pre_save.connect(clean_new_image_file, sender=get_image_model(), dispatch_uid="clean_new_image_file")
+        document_served.connect(count_download, dispatch_uid="count_form_download")

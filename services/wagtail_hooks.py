@@ -2,11 +2,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-import services.case_hooks  # noqa: F401  (the case queue's menu, URLs and snippets)
-import services.dashboard_hooks  # noqa: F401  (dashboard panels, monthly reports, Open311 API keys)
-import services.notification_hooks  # noqa: F401  (failed deliveries page, notification templates)
-import services.payment_hooks  # noqa: F401  (payments to confirm, case invoices, receipts, QR posters)
-import services.privacy_hooks  # noqa: F401  (data protection officer: access log, data-subject requests)
 from services.models import Department, ServiceCategory
 
 

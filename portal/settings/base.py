@@ -32,10 +32,16 @@ INSTALLED_APPS = [
     "portal",
     "home",
     "services",
+    # The areas inside services/, in dependency order (see README, Architecture).
+    "services.cases",
+    "services.payments",
+    "services.notifications",
+    "services.privacy",
+    "services.reporting",
+    "services.open311",
     "forms_builder",
     "wagtail_localize",
     "wagtail_localize.locales",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -294,7 +300,7 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 
 # The callable that receives a completed form submission and opens a case for it. The form
 # engine imports it by this dotted path, so it never imports the case queue itself.
-FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.intake.open_case")
+FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.cases.intake.open_case")
 # E-forms: saved drafts are deleted this many days after their last save; submits per IP per
 # hour for residents (staff and volunteers are not limited); the most one upload may stream.
 FORMS_BUILDER_DRAFT_DAYS = int(os.environ.get("FORMS_BUILDER_DRAFT_DAYS", "30"))
@@ -338,16 +344,16 @@ MIDDLEWARE[_auth_index + 1 : _auth_index + 1] = [
 ]
 MIDDLEWARE.insert(1, "portal.security.SecurityHeadersMiddleware")
 # After the headers and static files, before sessions and everything that reads the database:
-# page views are counted (in the cache only: no cookie, IP or user; portal/usage.py) whether or
+# page views are counted (in the cache only: no cookie, IP or user; services/reporting/usage.py) whether or
 # not the page then comes from the anonymous page cache (portal/pagecache.py).
 _static_index = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
 MIDDLEWARE[_static_index + 1 : _static_index + 1] = [
-    "portal.usage.UsageMiddleware",
+    "services.reporting.usage.UsageMiddleware",
     "portal.pagecache.PageCacheMiddleware",
 ]
 MIDDLEWARE += [
-    # Who opened which case's personal data (services/privacy.py), readable by the DPO.
-    "services.privacy.CaseAccessLogMiddleware",
+    # Who opened which case's personal data (services/privacy/personal_data.py), readable by the DPO.
+    "services.privacy.personal_data.CaseAccessLogMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 # No personal data in logs or error reports: national IDs, phones and e-mails are masked in
@@ -359,5 +365,5 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.PersonalDataReporterFilter"
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "30"))
 # PDPA: closed cases are anonymised this many days after closing, unless the service has its own
-# retention rule or the site's privacy settings say otherwise (services/privacy.py).
+# retention rule or the site's privacy settings say otherwise (services/privacy/personal_data.py).
 PDPA_RETENTION_DAYS = int(os.environ.get("PDPA_RETENTION_DAYS", str(2 * 365)))

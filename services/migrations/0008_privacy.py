@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import services.audit_sql
+import services.privacy.audit_sql
 
 
 class Migration(migrations.Migration):
@@ -95,5 +95,5 @@ class Migration(migrations.Migration):
             },
         ),
         # Append-only timeline and admin log at the database level (services/audit_sql.py).
-        migrations.RunPython(services.audit_sql.install, services.audit_sql.uninstall),
+        migrations.RunPython(services.privacy.audit_sql.install, services.privacy.audit_sql.uninstall),
     ]

@@ -1,17 +1,10 @@
-"""Models of the services room, one module per concern (departments, guides, cases)."""
+"""Models of the catalogue: departments, categories, guide pages and the forms library.
 
-from services.models.cases import Case, CaseEvent, CaseSettings, OfficeClosure, ReplyTemplate  # noqa: F401
+The areas built on it (cases, payments, notifications, privacy, reporting, open311) keep their
+models in their own apps inside services/.
+"""
+
 from services.models.departments import Department
-from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage  # noqa: F401
-from services.models.notifications import Notification, NotificationSettings, NotificationTemplate  # noqa: F401
-from services.models.payments import Household, Invoice, MonthlyCharge, Payment, PaymentSettings, ReceiptCounter  # noqa: F401
-from services.models.privacy import (  # noqa: F401
-    Anonymisation,
-    DataSubjectRequest,
-    PersonalDataAccess,
-    PrivacySettings,
-    RetentionRule,
-)
-from services.models.reports import MonthlyReport, Open311Key, PageViewCount  # noqa: F401
+from services.models.guides import FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage
 
-__all__ = ["Department"]
+__all__ = ["Department", "FormDocument", "FormLibraryPage", "ServiceCategory", "ServiceIndexPage", "ServicePage"]

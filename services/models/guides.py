@@ -11,13 +11,12 @@ from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.dispatch import receiver
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.documents.models import AbstractDocument, Document, document_served
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
@@ -433,9 +432,9 @@ class FormDocument(AbstractDocument):
         return self.file_extension.upper()
 
 
-@receiver(document_served)
 def count_download(sender, instance, **kwargs):
-    """Count a download with one UPDATE (safe under concurrent downloads); nothing about the visitor."""
+    """document_served receiver (connected in ServicesConfig.ready): count a download with one
+    UPDATE (safe under concurrent downloads); nothing about the visitor."""
     if isinstance(instance, FormDocument):
         FormDocument.objects.filter(pk=instance.pk).update(download_count=F("download_count") + 1)
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from forms_builder.models import FormPage, Submission
-from services.models import Case
+from services.cases.models import Case
 from tests.forms_builder.helpers import Filler
 
 pytestmark = pytest.mark.django_db

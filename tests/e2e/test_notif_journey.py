@@ -6,9 +6,9 @@ second SMS saying so — one message per event."""
 import pytest
 
 from forms_builder.models import FormPage, Submission
-from services.models import Case
+from services.cases.models import Case
 from tests.forms_builder.helpers import Filler
-from tests.services.notif_support import run_gateway
+from tests.services.notifications.support import run_gateway
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import io
 import pytest
 from PIL import Image
 
-from services.demo_payments import showcase_reference
+from services.payments.demo import showcase_reference
 from tests.browser import VIEWPORTS, assert_accessible, staff_sign_in
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ and is listed among her files. The demo's in-progress showcase request (phone â€
 
 import pytest
 
-from services.demo_cases import showcase_reference
+from services.cases.demo import showcase_reference
 from tests.browser import VIEWPORTS, assert_accessible
 from tests.forms_builder.helpers import jpeg_bytes
 

@@ -23,7 +23,7 @@ from PIL import Image
 
 from forms_builder.models import SubmissionFile
 from forms_builder.storage import get_private_storage
-from services.models import Case
+from services.cases.models import Case
 from tests.forms_builder.helpers import jpeg_bytes
 from tests.forms_builder.test_forms_wizard import complaint_steps, start
 
@@ -63,7 +63,7 @@ def file_complaint_with_photo(client, page):
 def test_a_residents_upload_lands_in_the_private_bucket_and_only_staff_can_download_it(
     s3, settings, client, staff, make_form
 ):
-    settings.FORMS_BUILDER_INTAKE = "services.intake.open_case"
+    settings.FORMS_BUILDER_INTAKE = "services.cases.intake.open_case"
     page = make_form("complaint-form")
     case = file_complaint_with_photo(client, page)
     upload = SubmissionFile.objects.get(submission=case.submission)
@@ -128,7 +128,7 @@ def test_every_private_file_field_uses_the_private_bucket(s3):
 def test_the_monthly_report_is_written_to_and_downloaded_from_the_bucket(s3, site, staff):
     import datetime
 
-    from services.reports import build_report
+    from services.reporting.monthly import build_report
 
     report = build_report(site, datetime.date(2026, 10, 1))
     assert f"private/{report.csv.name}" in keys(s3["endpoint"], s3["private"])

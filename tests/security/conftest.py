@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # The e-forms fixtures: residents' files in a temporary folder, the demo forms published on demand.
 from tests.forms_builder.conftest import _private_media, form_index, make_form  # noqa: F401
-from tests.services.case_support import make_world
+from tests.services.cases.support import make_world
 
 
 @pytest.fixture

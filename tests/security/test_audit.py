@@ -1,5 +1,5 @@
 """Audit: the case timeline and Wagtail's admin log are append-only. The ORM refuses, and so does
-the database (triggers installed by services/migrations/0008_privacy.py, services/audit_sql.py),
+the database (triggers installed by services/migrations/0008_privacy.py, services/privacy/audit_sql.py),
 so neither a shell script nor raw SQL can rewrite history."""
 
 import pytest
@@ -7,9 +7,9 @@ from django.db import DatabaseError, connection, transaction
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from services import privacy
-from services.models import Case, CaseEvent
-from tests.services.case_support import submit
+from services.cases.models import Case, CaseEvent
+from services.privacy import personal_data as privacy
+from tests.services.cases.support import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from forms_builder.models import Submission, SubmissionFile
-from services import workflow
-from services.models import Case
+from services.cases import workflow
+from services.cases.models import Case
 from tests.forms_builder.helpers import jpeg_bytes
 from tests.forms_builder.test_forms_wizard import complaint_steps, start
 
@@ -27,7 +27,7 @@ PAYLOADS = (SCRIPT, ATTRIBUTE, SQL, MIXED)
 
 @pytest.fixture
 def intake(settings):
-    settings.FORMS_BUILDER_INTAKE = "services.intake.open_case"  # the real case queue, not the e-forms stub
+    settings.FORMS_BUILDER_INTAKE = "services.cases.intake.open_case"  # the real case queue, not the e-forms stub
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from forms_builder.models import SubmissionFile
-from services.models import Case
-from services.models.cases import CaseStatus
+from services.cases.models import Case, CaseStatus
 from tests.security.conftest import denied
-from tests.services.case_support import submit
+from tests.services.cases.support import submit
 
 pytestmark = pytest.mark.django_db
 

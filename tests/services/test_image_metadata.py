@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.images import get_image_model
 
-from tests.services.test_case_after_photo import assert_bare, phone_photo
+from tests.services.cases.test_after_photo import assert_bare, phone_photo
 
 pytestmark = pytest.mark.django_db
 

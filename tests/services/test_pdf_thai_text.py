@@ -16,8 +16,10 @@ from pythainlp.tokenize import word_tokenize
 from wagtail.models import Site
 
 from forms_builder.models import FormIndexPage, FormPage
-from services import demo, pdf_fonts, posters, receipts, reports
+from services import demo, pdf_fonts, posters
 from services.guide_pdf import build_guide_pdf
+from services.payments import receipts
+from services.reporting import monthly as reports
 from tests.services import guides_fixtures as fx
 
 # (word with a tone mark, the same word without it, what the mark must do)

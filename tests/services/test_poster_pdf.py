@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from wagtail.models import Locale
 
-from tests.services.case_support import make_world
+from tests.services.cases.support import make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ DEMO_MODULES = [
     "portal.demo",
     "forms_builder.demo",
     "services.demo",
-    "services.demo_cases",
-    "services.demo_payments",
-    "services.demo_notifications",
+    "services.cases.demo",
+    "services.payments.demo",
+    "services.notifications.demo",
     "home.demo",
     "portal.demo_security",
 ]

@@ -1,0 +1,1 @@
+"""Residents' requests: references, intake, workflow, SLA, tracking and the staff queue."""

@@ -1,0 +1,249 @@
+"""Forms of the case queue: the resident's (tracking, verification, reply, reopen, rating) and
+the officer's (status change, assignment, notes, replies, queue filters)."""
+
+import os
+from typing import NamedTuple
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from forms_builder.uploads import ACCEPT, check_and_clean, hard_cap_bytes
+from services.cases.models import CaseStatus, Channel, Priority, RejectReason, ReplyTemplate
+
+
+class CleanFile(NamedTuple):
+    """A checked file, ready to store: the bytes are already cleaned (images re-encoded)."""
+
+    name: str
+    content_type: str
+    extension: str
+    data: bytes
+
+
+class TrackForm(forms.Form):
+    ref = forms.CharField(
+        label=_("Reference number"),
+        max_length=40,
+        help_text=_("It is on your receipt, for example BSR-69-7KQ2M-4"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class VerifyForm(forms.Form):
+    secret = forms.CharField(
+        label=_("Last 4 digits of your phone number, or your email"),
+        max_length=254,
+        help_text=_("The phone number or email you gave on the form."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe): cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ResidentReplyForm(forms.Form):
+    """The resident's answer to an officer, with the photos or PDFs the officer asked for.
+
+    Files pass the e-forms' own checks (`forms_builder.uploads.check_and_clean`: type read from
+    the bytes, PDFs parsed, virus scan when configured, images re-encoded without EXIF/GPS).
+    The input's name ends in `__upload`, so the e-forms' upload handler stops reading a file
+    the moment it passes the cap; the view reports those (`too_big`).
+    """
+
+    MAX_FILES = 3
+    FILE_SPEC = {"key": "reply", "allowed_types": ["image", "pdf"], "max_size_mb": 10}
+
+    message = forms.CharField(
+        label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files__upload = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: photos (JPEG, PNG, WebP, HEIC) or PDF, up to 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": f"{ACCEPT['image']},{ACCEPT['pdf']}"}),
+    )
+
+    def __init__(self, *args, too_big=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = list(too_big)
+
+    def clean_files__upload(self):
+        uploads = self.cleaned_data.get("files__upload") or []
+        errors = [
+            _("%(name)s is larger than %(limit)s MB, the most a reply can take.")
+            % {"name": name, "limit": hard_cap_bytes() // (1024 * 1024)}
+            for name in self.too_big
+        ]
+        if len(uploads) + len(self.too_big) > self.MAX_FILES:
+            raise forms.ValidationError(_("Upload at most %(count)s files here.") % {"count": self.MAX_FILES})
+        cleaned = []
+        for uploaded in uploads:
+            try:
+                data, content_type, extension = check_and_clean(uploaded, self.FILE_SPEC)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            stem = os.path.splitext(os.path.basename(uploaded.name or "file"))[0][:150] or "file"
+            cleaned.append(CleanFile(f"{stem}.{extension}", content_type, extension, data))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def clean(self):
+        cleaned = super().clean()
+        # A photo alone answers "please send a photo"; an empty reply answers nothing.
+        if not (cleaned.get("message") or "").strip() and not cleaned.get("files__upload") and not self.errors:
+            self.add_error("message", _("Write a message or attach a file."))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should we reopen your request?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how we handled your request?"),
+        choices=[(5, _("5 – Very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – Very dissatisfied"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose from 1 to 5 stars.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the officer saw, for the optimistic lock."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(label=_("New status"))
+    reject_reason = forms.ChoiceField(
+        label=_("Rejection reason"), required=False, choices=[("", "—"), *RejectReason.choices]
+    )
+    message = forms.CharField(
+        label=_("Message to the resident"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when closing or rejecting: the resident reads it."),
+    )
+    after_photo = forms.ImageField(label=_("After photo (optional)"), required=False)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(t, CaseStatus(t).label) for t in targets]
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only staff see notes. Never shown to the resident."),
+    )
+
+
+class ReplyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Start from a template"), queryset=ReplyTemplate.objects.all(), required=False
+    )
+    reply = forms.CharField(
+        label=_("Public reply"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The resident reads this on the tracking page. Leave empty to use the template's text."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reply") or "").strip() and not data.get("template"):
+            raise forms.ValidationError(_("Write a reply or choose a template."))
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Reference, name or phone"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), ("open", _("All open")), *CaseStatus.choices]
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    service = forms.CharField(label=_("Service"), required=False, max_length=255)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices])
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None, choices=[("", _("Any")), *Priority.choices]
+    )
+    overdue = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), ("overdue", _("Overdue")), ("soon", _("Due soon"))],
+    )
+    date_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("Submitted to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("due", _("Due date, soonest first")),
+            ("-due", _("Due date, latest first")),
+            ("-submitted", _("Newest first")),
+            ("submitted", _("Oldest first")),
+        ],
+    )
+
+    def __init__(self, *args, departments=None, services=(), assignees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Any")), *[(str(d.pk), str(d)) for d in departments or ()]]
+        self.fields["service"].widget = forms.Select(choices=[("", _("Any")), *[(s, s) for s in services]])
+        self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")), *assignees]
+
+    def clean_q(self):
+        """Names are found through trigrams (three characters): a shorter search would read every
+        submission on PostgreSQL, and match too many people to be useful anyway."""
+        query = self.cleaned_data["q"].strip()
+        if 0 < len(query) < 3:
+            raise forms.ValidationError(_("Type at least 3 characters."))
+        return query
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=[("assign", _("Assign")), ("status", _("Change status"))])
+    assignee = forms.IntegerField(required=False)
+    status = forms.ChoiceField(required=False, choices=CaseStatus.choices)
+    message = forms.CharField(required=False, max_length=4000)

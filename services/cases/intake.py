@@ -1,0 +1,140 @@
+"""Where a completed form becomes a case: the callable named by settings.FORMS_BUILDER_INTAKE.
+
+The form engine calls `open_case(submission)` inside the transaction that saved the submission,
+so a case and its submission are saved together or not at all.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Site
+
+from forms_builder.intake import IntakeReceipt
+from services.cases import references
+from services.cases.models import Case, CaseEvent, CaseSettings, Channel
+from services.cases.sla import WorkingCalendar, local_date
+
+logger = logging.getLogger(__name__)
+
+# A collision needs two equal 5-character random codes in one office and year: retrying a few
+# times turns "rare" into "never" without hiding a real bug (which would fail every attempt).
+MAX_ATTEMPTS = 8
+
+
+def find_service(form_page):
+    """The service guide whose online form this is, in Thai (the office's record language) when
+    there is one. Service pages may link to either language's form page, so match on the form's
+    translation key."""
+    if form_page is None:
+        return None
+    from services.models.guides import ServicePage
+
+    services = (
+        ServicePage.objects.filter(online_form__translation_key=form_page.translation_key)
+        .select_related("department", "category__department", "locale")
+        .order_by("-live", "id")
+    )
+    services = list(services)
+    if not services:
+        return None
+    for service in services:
+        if service.locale.language_code == "th":
+            return service
+    return services[0]
+
+
+def route(service, settings):
+    """The department whose queue receives the case: the service's, else its category's, else
+    the office's default."""
+    if service is not None:
+        if service.department_id:
+            return service.department
+        category = service.category
+        if category is not None:
+            if category.department_id:
+                return category.department
+            # The English category row may not carry the department; the Thai one does.
+            original = type(category).objects.filter(translation_key=category.translation_key, department__isnull=False)
+            original = original.select_related("department").first()
+            if original is not None:
+                return original.department
+    return settings.default_department
+
+
+def english_title(service):
+    try:
+        translation = service.get_translation(Locale.objects.get(language_code="en"))
+    except Exception:  # noqa: BLE001 - no English locale or no translation: the Thai title stands
+        return ""
+    return translation.title
+
+
+def site_for(submission):
+    if submission.form_page_id:
+        site = submission.form_page.get_site()
+        if site is not None:
+            return site
+    return Site.objects.get(is_default_site=True)
+
+
+def phone_last4(phone):
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def build_case(submission, *, site, settings, calendar, service, rng=None):
+    """An unsaved Case for `submission` (also used by the demo data, which bulk-creates)."""
+    department = route(service, settings)
+    processing_days = service.processing_days if service is not None else settings.default_processing_days
+    submitted = submission.submitted_at
+    return Case(
+        site=site,
+        reference=references.generate(settings.reference_prefix or "REQ", local_date(submitted).year, rng=rng),
+        submission=submission,
+        service=service,
+        service_title=(service.title if service else submission.form_title)[:255],
+        service_title_en=(english_title(service) if service else "")[:255],
+        department=department,
+        channel=submission.channel if submission.channel in Channel.values else Channel.WEB,
+        contact_phone_last4=phone_last4(submission.contact_phone),
+        location_text=(submission.location_text or "")[:500],
+        latitude=submission.latitude,
+        longitude=submission.longitude,
+        submitted_at=submitted,
+        due_date=calendar.add_working_days(local_date(submitted), processing_days),
+    )
+
+
+def open_case(submission):
+    """Open the case for a saved submission and return the receipt the resident sees.
+
+    The reference is unique by constraint; on a collision the insert is retried with a new code
+    inside a savepoint, so the surrounding transaction (the submission's) survives.
+    """
+    site = site_for(submission)
+    settings = CaseSettings.for_site(site)
+    calendar = WorkingCalendar(site)
+    service = find_service(submission.form_page)
+    case = build_case(submission, site=site, settings=settings, calendar=calendar, service=service)
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            break
+        except IntegrityError:
+            if Case.objects.filter(submission=submission).exists() or attempt == MAX_ATTEMPTS - 1:
+                raise
+            logger.info("Reference collision on %s; drawing another", case.reference)
+            case.pk = None
+            case.reference = references.generate(settings.reference_prefix or "REQ", local_date(case.submitted_at).year)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.CREATED, public=True, actor=submission.filed_by, created_at=case.submitted_at
+    )
+    return IntakeReceipt(
+        reference=case.reference,
+        expected_date=case.due_date,
+        tracking_url=reverse("case_track", args=[case.reference]),
+        message=_("Keep this reference to follow your request."),
+    )

@@ -1,0 +1,457 @@
+"""The case queue: every request a resident files becomes a Case with a public reference, a
+department queue, a working-day deadline and an append-only timeline.
+
+A case must never disappear: it holds its Submission with PROTECT and keeps a snapshot of the
+service's title, so deleting a form or a guide page leaves every case readable.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from forms_builder.storage import get_private_storage
+from portal.i18n import BilingualMixin
+
+
+@register_setting(icon="tasks")
+class CaseSettings(BaseSiteSetting):
+    """How this office's case queue behaves. Per site, because each office sets its own prefix
+    and promises."""
+
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=6,
+        default="REQ",
+        help_text=_("2–6 Latin letters at the start of every reference, e.g. BSR gives BSR-69-7KQ2M-4."),
+    )
+    default_processing_days = models.PositiveSmallIntegerField(
+        _("default processing time (working days)"),
+        default=15,
+        help_text=_("Used when the service does not state its own processing time."),
+    )
+    reopen_days = models.PositiveSmallIntegerField(
+        _("reopen window (days)"),
+        default=14,
+        help_text=_("How many days after a case is resolved or closed the resident may reopen it."),
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("due soon (working days)"),
+        default=2,
+        help_text=_("Cases due within this many working days are flagged as due soon in the queue."),
+    )
+    default_department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Receives requests whose service and category name no department."),
+    )
+
+    panels = [
+        FieldPanel("reference_prefix"),
+        FieldPanel("default_processing_days"),
+        FieldPanel("reopen_days"),
+        FieldPanel("due_soon_days"),
+        FieldPanel("default_department"),
+    ]
+
+    class Meta:
+        db_table = "services_casesettings"  # the table it had before the area became its own app
+        verbose_name = _("case queue settings")
+
+    @classmethod
+    def cached_for_site(cls, site):
+        """The settings through the cache: the staff queue reads them on every page load and
+        they change once in a blue moon (saving clears the cache)."""
+        from django.core.cache import cache
+
+        key = f"case-settings:{site.pk}"
+        settings = cache.get(key)
+        if settings is None:
+            settings = cls.for_site(site)
+            cache.set(key, settings, 3600)
+        return settings
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"case-settings:{self.site_id}")
+
+    def clean(self):
+        super().clean()
+        prefix = (self.reference_prefix or "").upper()
+        if not (2 <= len(prefix) <= 6 and prefix.isascii() and prefix.isalpha()):
+            raise ValidationError({"reference_prefix": _("Use 2 to 6 Latin letters.")})
+        self.reference_prefix = prefix
+
+
+class OfficeClosure(BilingualMixin, models.Model):
+    """A day the office declared closed (a local festival, an extra holiday): it does not count
+    towards any deadline, on top of weekends and Thai public holidays."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="office_closures")
+    date = models.DateField(_("date"), help_text=_("The office is closed all day."))
+    reason = models.CharField(_("reason (Thai)"), max_length=200, help_text=_("e.g. วันหยุดประเพณีท้องถิ่น"))
+    reason_en = models.CharField(_("reason (English)"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "services_officeclosure"  # the table it had before the area became its own app
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["site", "date"], name="office_closure_unique_day")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.tr('reason')}"
+
+    def save(self, *args, **kwargs):
+        from services.cases.sla import forget_closures
+
+        super().save(*args, **kwargs)
+        forget_closures(self.site_id)
+
+    def delete(self, *args, **kwargs):
+        from services.cases.sla import forget_closures
+
+        site_id = self.site_id
+        result = super().delete(*args, **kwargs)
+        forget_closures(site_id)
+        return result
+
+
+class ReplyTemplate(BilingualMixin, models.Model):
+    """A ready answer officers adapt for a public reply, so residents get clear, consistent words."""
+
+    title = models.CharField(_("title"), max_length=120, help_text=_("What officers pick from, e.g. Team sent"))
+    body = models.TextField(_("text (Thai)"), help_text=_("The reply the resident reads. Officers may edit it."))
+    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("For residents who filed in English."))
+
+    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("body_en")]
+
+    class Meta:
+        db_table = "services_replytemplate"  # the table it had before the area became its own app
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class CaseStatus(models.TextChoices):
+    """Internal status names (what officers see). Residents see `PUBLIC_LABELS` instead."""
+
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the resident")
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+# What a resident reads for each status: plain words, not the office's internal vocabulary.
+PUBLIC_LABELS = {
+    CaseStatus.RECEIVED: pgettext_lazy("resident status", "We have your request"),
+    CaseStatus.ACCEPTED: pgettext_lazy("resident status", "An officer has taken your request"),
+    CaseStatus.IN_PROGRESS: pgettext_lazy("resident status", "Work is under way"),
+    CaseStatus.WAITING: pgettext_lazy("resident status", "We need something from you"),
+    CaseStatus.RESOLVED: pgettext_lazy("resident status", "Done"),
+    CaseStatus.REJECTED: pgettext_lazy("resident status", "We cannot act on this request"),
+    CaseStatus.CLOSED: pgettext_lazy("resident status", "Closed"),
+}
+
+OPEN_STATUSES = [CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING]
+
+# The columns the staff queue filters on, carried in its indexes (see Case.Meta.indexes).
+QUEUE_COLUMNS = ["department", "status", "assignee", "service", "channel", "priority"]
+
+
+class RejectReason(models.TextChoices):
+    NOT_OURS = "not_ours", _("Not our responsibility")
+    DUPLICATE = "duplicate", _("Duplicate of another request")
+    CANNOT_ACT = "cannot_act", _("We cannot act on it")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Channel(models.TextChoices):
+    """How the request reached the office; mirrors forms_builder's Submission.Channel values."""
+
+    WEB = "web", _("Online")
+    COUNTER = "counter", _("At the counter")
+    VOLUNTEER = "volunteer", _("Through a volunteer")
+    PHONE = "phone", _("By phone")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user, departments=None):
+        """Department scoping: officers see their departments' queues; the permission
+        "view all cases" (or superuser) sees every queue.
+
+        Filtering on department ids (not a join through the membership table) lets PostgreSQL
+        answer from the (department, status, due_date) index; pass `departments` when they are
+        already loaded to save the subquery.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("cases.view_all_cases"):
+            return self
+        if departments is not None:
+            return self.filter(department_id__in=[d.pk for d in departments])
+        from services.models.departments import Department
+
+        return self.filter(department_id__in=Department.objects.filter(members=user).values("pk"))
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=OPEN_STATUSES, due_date__lt=today).exclude(status=CaseStatus.WAITING)
+
+
+class Case(models.Model):
+    """One resident's request, from intake to closure.
+
+    `version` is an optimistic lock: every change goes through `services.cases.workflow`, which only
+    writes if the version the officer saw is still the current one, so two officers editing one
+    case get a conflict message instead of silently overwriting each other.
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    submission = models.OneToOneField(
+        "forms_builder.Submission", on_delete=models.PROTECT, related_name="case", verbose_name=_("submission")
+    )
+    service = models.ForeignKey(
+        "services.ServicePage",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    service_title = models.CharField(
+        _("service title"), max_length=255, help_text=_("The service's name when the request was filed.")
+    )
+    service_title_en = models.CharField(_("service title (English)"), max_length=255, blank=True)
+    department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    contact_phone_last4 = models.CharField(
+        _("last 4 digits of the phone"),
+        max_length=4,
+        blank=True,
+        db_index=True,
+        help_text=_("Lets staff find a case by phone quickly without copying the whole number."),
+    )
+    location_text = models.CharField(_("location"), max_length=500, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    waiting_since = models.DateField(
+        _("waiting since"), null=True, blank=True, help_text=_("The SLA clock is paused from this day.")
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reject_reason = models.CharField(_("rejection reason"), max_length=20, choices=RejectReason.choices, blank=True)
+    public_reason = models.TextField(
+        _("reason given to the resident"), blank=True, help_text=_("Shown on the tracking page.")
+    )
+    after_photo = models.FileField(
+        _("after photo"), upload_to="cases/after/%Y/%m/", storage=get_private_storage, blank=True
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        db_table = "services_case"  # the table it had before the area became its own app
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["due_date", "id"]
+        permissions = [("view_all_cases", _("Can see every department's cases"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="case_rating_1_to_5"
+            ),
+        ]
+        # One index per queue filter and sort (services.cases.admin_views.filter_cases), each in the
+        # queue's order (due date, id) so PostgreSQL walks it and stops after a page instead of
+        # sorting every match. The queue pages over ids, so the INCLUDEd columns (PostgreSQL
+        # only; ignored elsewhere) let the other filters be checked in the index too: any
+        # combination of filters is an index-only walk, never a read of the table.
+        # tests/services/test_case_queue_plans.py checks each filter with EXPLAIN.
+        indexes = [
+            # Default order for everyone; officers' own departments and the department filter.
+            models.Index(fields=["due_date", "id"], name="case_due_id", include=QUEUE_COLUMNS),
+            models.Index(fields=["department", "due_date", "id"], name="case_dept_due", include=QUEUE_COLUMNS[1:]),
+            # Open, overdue and due soon: the cases staff work, a small part of the table.
+            models.Index(
+                fields=["due_date", "id"],
+                name="case_open_due",
+                include=QUEUE_COLUMNS,
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["department", "due_date", "id"],
+                name="case_open_dept_due",
+                include=QUEUE_COLUMNS[1:],
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # A filter that picks few cases leads its own index.
+            models.Index(fields=["status", "due_date", "id"], name="case_status_due", include=["department"]),
+            models.Index(fields=["department", "status", "due_date", "id"], name="case_dept_status_due"),
+            models.Index(
+                fields=["assignee", "due_date", "id"], name="case_assignee_due", include=["department", "status"]
+            ),
+            models.Index(
+                fields=["service", "due_date", "id"], name="case_service_due", include=["department", "status"]
+            ),
+            models.Index(
+                fields=["channel", "due_date", "id"], name="case_channel_due", include=["department", "status"]
+            ),
+            models.Index(
+                fields=["priority", "due_date", "id"], name="case_priority_due", include=["department", "status"]
+            ),
+            # Date ranges and "newest/oldest first".
+            models.Index(
+                fields=["submitted_at", "id"], name="case_submitted_cover", include=["due_date", *QUEUE_COLUMNS]
+            ),
+            models.Index(fields=["rating"], name="case_rating"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def public_label(self):
+        return PUBLIC_LABELS.get(self.status, self.get_status_display())
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    def service_name(self):
+        from portal.i18n import is_thai
+
+        return self.service_title if is_thai() or not self.service_title_en else self.service_title_en
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return (
+            self.status in OPEN_STATUSES
+            and self.status != CaseStatus.WAITING
+            and self.due_date is not None
+            and self.due_date < today
+        )
+
+    def is_due_soon(self, calendar=None, due_soon_days=2, today=None):
+        """Open, not overdue, and due within `due_soon_days` working days."""
+        today = today or timezone.localdate()
+        if self.is_overdue(today) or not self.is_open or self.status == CaseStatus.WAITING or not self.due_date:
+            return False
+        if calendar is None:
+            from services.cases.sla import WorkingCalendar
+
+            calendar = WorkingCalendar(closures=set())
+        return calendar.working_days_between(today, self.due_date) <= due_soon_days
+
+    def can_be_rated(self):
+        return self.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and self.rating is None
+
+
+class CaseEventQuerySet(models.QuerySet):
+    """The timeline is a record: bulk updates are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+    def public(self):
+        return self.filter(public=True)
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline. Append-only: what happened, who did it and what the
+    resident was told can never be rewritten afterwards (an auditable complaint channel)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Request received")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Internal note")
+        REPLY = "reply", _("Reply to the resident")
+        RESIDENT_REPLY = "resident_reply", _("Message from the resident")
+        REOPENED = "reopened", _("Reopened by the resident")
+        RATED = "rated", _("Rated by the resident")
+        PRIORITY = "priority", _("Priority changed")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    public = models.BooleanField(default=False, help_text=_("Shown on the resident's tracking page."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        db_table = "services_caseevent"  # the table it had before the area became its own app
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "public", "created_at"], name="case_event_timeline")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+    @property
+    def public_label(self):
+        if self.kind == self.Kind.STATUS and self.to_status:
+            return PUBLIC_LABELS.get(self.to_status, "")
+        return self.get_kind_display()

@@ -1,0 +1,288 @@
+"""The resident's side of the case queue: /t/<REFERENCE> and /<lang>/track/.
+
+Anyone holding the reference sees what the receipt promises — service, status, public timeline,
+expected date, public replies — and no personal data. Their own answers and files, replying,
+reopening and rating need a second factor from the form (last four phone digits or the email),
+remembered in the session for that case only.
+
+Lookups are rate-limited per IP address in the cache, and an unknown or malformed reference
+gets the same neutral page after the same single indexed query as a known one, so neither
+timing nor wording tells a guesser anything.
+"""
+
+import hmac
+import mimetypes
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from forms_builder.models import Submission, SubmissionFile
+from services.cases import photos as case_photos
+from services.cases import references, workflow
+from services.cases.forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
+from services.cases.models import Case, CaseEvent, CaseStatus
+from services.cases.volunteers import masked_name
+
+SESSION_KEY = "verified_cases"
+# (requests, seconds) per IP address.
+LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_RATE", (60, 600))
+VERIFY_LIMIT = getattr(settings, "CASE_VERIFY_RATE", (10, 900))
+# (requests, seconds) per signed-in account: a volunteer following up fifty residents' requests
+# from the village hall's one address must not be stopped, and an account (created by the
+# office, never by a visitor) is a better handle on abuse than an address many people share.
+SIGNED_IN_LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_SIGNED_IN_RATE", (1000, 600))
+
+
+def client_ip(request):
+    # REMOTE_ADDR only: a reverse proxy must set it (e.g. gunicorn --forwarded-allow-ips), never
+    # a header the client controls.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_limit(request, bucket, limit):
+    count, seconds = limit
+    key = f"case-rate:{bucket}:{client_ip(request)}"
+    user = getattr(request, "user", None)
+    if bucket == "lookup" and user is not None and user.is_authenticated:
+        count, seconds = SIGNED_IN_LOOKUP_LIMIT
+        key = f"case-rate:{bucket}:user:{user.pk}"
+    if cache.add(key, 1, seconds):
+        return False
+    try:
+        return cache.incr(key) > count
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, seconds)
+        return False
+
+
+def rate_limited(request):
+    return render(request, "services/cases/rate_limited.html", status=429)
+
+
+def neutral(request, typed=""):
+    """The one answer for every reference we cannot show: malformed, mistyped or unknown.
+
+    Status 200, not 404: outside the language prefix, Django's LocaleMiddleware would turn a 404
+    into a redirect to /th/t/…, which would make unknown references look different.
+    """
+    form = TrackForm(initial={"ref": typed[:40]})
+    response = render(request, "services/cases/track_form.html", {"form": form, "not_found": True})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _lookup(raw):
+    """One indexed query whatever the input, so a malformed reference costs what a known one does.
+
+    It also says whether the case has any invoice (`has_invoices`, an EXISTS on the invoices'
+    case index), so the tracking page of the many cases without a fee asks for none. The
+    submission (the resident's answers and contact details, a large JSON document) is not
+    joined: the public page never shows it, and a verified resident's page loads it when needed.
+    """
+    from services.payments.models import Invoice
+
+    reference = references.normalize(raw)
+    return (
+        Case.objects.select_related("site")
+        .annotate(has_invoices=Exists(Invoice.objects.filter(case=OuterRef("pk"))))
+        .filter(reference=reference or "-")
+        .first()
+    )
+
+
+def track_form(request):
+    """/<lang>/track/: type a reference (the home page's box submits here)."""
+    raw = request.GET.get("ref")
+    if raw is None:
+        return render(request, "services/cases/track_form.html", {"form": TrackForm()})
+    form = TrackForm(request.GET)
+    if not form.is_valid():
+        return render(request, "services/cases/track_form.html", {"form": form, "error_forms": [form]}, status=400)
+    reference = references.normalize(form.cleaned_data["ref"])
+    if reference is None:
+        if over_limit(request, "lookup", LOOKUP_LIMIT):
+            return rate_limited(request)
+        _lookup(form.cleaned_data["ref"])
+        return neutral(request, form.cleaned_data["ref"])
+    return HttpResponseRedirect(reverse("case_track", args=[reference]))
+
+
+def is_verified(request, case):
+    return case.pk in request.session.get(SESSION_KEY, [])
+
+
+def check_secret(case, secret):
+    """Last four digits of the phone, or the whole email, from the form. Constant-time compares."""
+    secret = (secret or "").strip()
+    submission = case.submission
+    digits = re.sub(r"\D", "", submission.contact_phone or "")
+    typed_digits = re.sub(r"\D", "", secret)
+    ok = False
+    if len(digits) >= 4 and len(typed_digits) == 4 and "@" not in secret:
+        ok = hmac.compare_digest(digits[-4:], typed_digits)
+    email = (submission.contact_email or "").strip().casefold()
+    if email and "@" in secret:
+        ok = hmac.compare_digest(email.encode(), secret.casefold().encode())
+    return ok
+
+
+def _context(request, case, **forms):
+    verified = is_verified(request, case)
+    events = list(case.events.public())  # the (case, public, created_at) index, in timeline order
+    context = {
+        "case": case,
+        "events": events,
+        "verified": verified,
+        "is_finished": case.status in (CaseStatus.RESOLVED, CaseStatus.REJECTED, CaseStatus.CLOSED),
+        "verify_form": forms.get("verify_form") or VerifyForm(),
+    }
+    if verified:
+        context.update(
+            {
+                "answers": case.submission.display_answers(),
+                "files": list(case.submission.files.all()),
+                "location": case.location_text,
+                "reply_form": (forms.get("reply_form") or ResidentReplyForm()) if case.is_open else None,
+                "reopen_form": (forms.get("reopen_form") or ReopenForm()) if workflow.can_reopen(case) else None,
+                "reopen_deadline": workflow.reopen_deadline(case),
+                "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
+            }
+        )
+    if request.user.is_authenticated:
+        context["filed_for"] = _filed_for(request.user, case)
+    errors = [f for f in forms.values() if f is not None and f.errors]
+    context["error_forms"] = errors
+    return context
+
+
+def _filed_for(user, case):
+    """The resident's name for a signed-in volunteer or officer: in full to whoever filed the
+    request for them, masked for any other account, and never for an anonymous visitor (the
+    reference alone is not a key to personal data). One small query, for signed-in users only."""
+    filed = Submission.objects.filter(pk=case.submission_id).values("filed_by_id", "contact_name").first()
+    if not filed or not filed["contact_name"]:
+        return ""
+    return filed["contact_name"] if filed["filed_by_id"] == user.pk else masked_name(filed["contact_name"])
+
+
+@require_http_methods(["GET", "POST"])
+def case_track(request, reference):
+    """/t/<REFERENCE>: the public tracking page; POST verifies the resident."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case = _lookup(reference)
+    if case is None:
+        return neutral(request, reference)
+    if case.reference != reference:
+        return HttpResponseRedirect(reverse("case_track", args=[case.reference]))
+    verify_form = None
+    if request.method == "POST":
+        if over_limit(request, f"verify:{case.pk}", VERIFY_LIMIT):
+            return rate_limited(request)
+        verify_form = VerifyForm(request.POST)
+        if verify_form.is_valid():
+            if check_secret(case, verify_form.cleaned_data["secret"]):
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), case.pk][-20:]
+                return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + "#your-request")
+            verify_form.add_error("secret", _("That does not match what was given on the form."))
+    return render(request, "services/cases/track.html", _context(request, case, verify_form=verify_form))
+
+
+def _verified_case(request, reference):
+    """403 rather than 404: outside the language prefix a 404 is redirected by LocaleMiddleware."""
+    case = _lookup(reference)
+    if case is None or not is_verified(request, case):
+        raise PermissionDenied
+    return case
+
+
+@require_http_methods(["POST"])
+def case_action(request, reference, action):
+    """Reply, reopen or rate, for a verified resident. Errors come back on the same page."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case = _verified_case(request, reference)
+    form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "rate": RatingForm}.get(action)
+    if form_class is None:
+        raise Http404
+    if action == "reply":
+        files = request.FILES  # parses the upload first: the capped handler notes what it skipped
+        too_big = [name for field, name in getattr(request, "_fb_oversize", []) if field == "files__upload"]
+        form = form_class(request.POST, files, too_big=too_big)
+    else:
+        form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            if action == "reply" and case.is_open:
+                with transaction.atomic():
+                    workflow.resident_reply(case, form.cleaned_data["message"])
+                    _keep_reply_files(case, form.cleaned_data["files__upload"])
+            elif action == "reopen":
+                workflow.reopen(case, form.cleaned_data["reason"])
+            elif action == "rate":
+                workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+            else:
+                raise workflow.WorkflowError(_("This request is finished: you can no longer reply to it."))
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + f"?done={action}#your-request")
+    case.refresh_from_db()
+    forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form"}[action]: form}
+    return render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
+
+
+def _keep_reply_files(case, files):
+    """Store a reply's checked files with the resident's other files (private storage), keyed
+    to the reply so the officer's timeline shows them under it. They are the resident's own
+    files of this request, so they follow its retention and erasure like the form's uploads."""
+    if not files:
+        return
+    event = case.events.filter(kind=CaseEvent.Kind.RESIDENT_REPLY).order_by("-created_at", "-pk").first()
+    for clean in files:
+        stored = SubmissionFile(
+            submission_id=case.submission_id,
+            field_key=f"reply:{event.pk}",
+            original_name=clean.name[:255],
+            content_type=clean.content_type,
+            size=len(clean.data),
+        )
+        stored.file.save(f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.data), save=False)
+        stored.save()
+
+
+def stream_private(file_field, download_name, content_type=""):
+    handle = file_field.open("rb")
+    content_type = content_type or mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=download_name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def case_file(request, reference, file_id):
+    """A file the verified resident attached to their own request."""
+    case = _verified_case(request, reference)
+    upload = case.submission.files.filter(pk=file_id).first()
+    if upload is None:
+        raise Http404
+    return stream_private(upload.file, upload.original_name, upload.content_type)
+
+
+def case_photo(request, reference):
+    case = _verified_case(request, reference)
+    if not case.after_photo:
+        raise Http404
+    return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")  # metadata stripped, inline

@@ -1,0 +1,247 @@
+"""The case state machine and every change an officer or resident makes to a case.
+
+All writes go through here so that three rules hold everywhere:
+
+1. only the transitions in ``TRANSITIONS`` happen (anything else raises ``IllegalTransition``
+   with a message for the person who tried);
+2. every change appends a ``CaseEvent`` (the timeline is the audit trail);
+3. a change is written only if the case's ``version`` is still the one the officer saw
+   (optimistic locking: a conditional UPDATE, so it also holds across processes); otherwise
+   ``EditConflict`` is raised and nothing is written.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus
+from services.cases.sla import WorkingCalendar, local_date
+
+S = CaseStatus
+
+# from-status → statuses an officer may move a case to.
+TRANSITIONS = {
+    S.RECEIVED: [S.ACCEPTED, S.REJECTED],
+    S.ACCEPTED: [S.IN_PROGRESS, S.WAITING, S.RESOLVED, S.REJECTED],
+    S.IN_PROGRESS: [S.WAITING, S.RESOLVED, S.REJECTED],
+    S.WAITING: [S.IN_PROGRESS, S.RESOLVED, S.REJECTED],
+    S.RESOLVED: [S.CLOSED],
+    S.REJECTED: [S.CLOSED],
+    S.CLOSED: [],
+}
+# The resident tells us what they need to hear; closing and rejecting without a reason is refused.
+REASON_REQUIRED = {S.REJECTED, S.CLOSED}
+# Where a reopened case goes back to.
+REOPEN_TO = S.IN_PROGRESS
+
+
+class WorkflowError(Exception):
+    """A refused change; `str(error)` is a message for the person who tried."""
+
+
+class IllegalTransition(WorkflowError):
+    pass
+
+
+class EditConflict(WorkflowError):
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Someone else changed this case while you were editing it. Your change was not saved: check the case and try again."
+            )
+        )
+
+
+def allowed_targets(status):
+    return list(TRANSITIONS.get(status, []))
+
+
+def can_transition(status, target):
+    return target in TRANSITIONS.get(status, [])
+
+
+def _write(case, expected_version, fields, events):
+    """Write `fields` only if the case is still at `expected_version`, then append `events`.
+
+    The conditional UPDATE is the lock: whoever saves second matches no row and gets a conflict.
+    """
+    expected = case.version if expected_version is None else int(expected_version)
+    fields = {**fields, "updated_at": timezone.now()}
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, version=expected).update(version=F("version") + 1, **fields)
+        if not updated:
+            raise EditConflict()
+        for event in events:
+            event.case = case
+            event.save()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version = expected + 1
+    return case
+
+
+def _settings(case):
+    return CaseSettings.for_site(case.site)
+
+
+def change_status(case, target, user=None, *, message="", reject_reason="", after_photo=None, expected_version=None):
+    """Move `case` to `target` as an officer. Raises IllegalTransition / EditConflict."""
+    target = CaseStatus(target)
+    if not can_transition(case.status, target):
+        raise IllegalTransition(
+            _("A case that is “%(current)s” cannot be moved to “%(target)s”.")
+            % {"current": CaseStatus(case.status).label, "target": target.label}
+        )
+    message = (message or "").strip()
+    if target in REASON_REQUIRED and not message:
+        raise WorkflowError(_("Give the reason the resident will read."))
+    if target == S.REJECTED and not reject_reason:
+        raise WorkflowError(_("Choose why the request is rejected."))
+    now = timezone.now()
+    fields = {"status": target}
+    if case.status == S.WAITING:
+        # The clock was paused: push the deadline by the working days spent waiting.
+        fields.update(_resume_fields(case, now))
+    if target == S.WAITING:
+        fields["waiting_since"] = local_date(now)
+    if target == S.RESOLVED:
+        fields["resolved_at"] = now
+    if target in (S.REJECTED, S.CLOSED):
+        fields["public_reason"] = message
+        fields["closed_at"] = now if target == S.CLOSED else case.closed_at
+    if target == S.REJECTED:
+        fields["reject_reason"] = reject_reason
+    if after_photo is not None:
+        # The file must be stored before the row points at it.
+        name = case.after_photo.field.generate_filename(case, after_photo.name)
+        fields["after_photo"] = case.after_photo.storage.save(name, after_photo)
+    event = CaseEvent(
+        kind=CaseEvent.Kind.STATUS,
+        public=True,
+        actor=user,
+        from_status=case.status,
+        to_status=target,
+        message=message,
+        created_at=now,
+    )
+    return _write(case, expected_version, fields, [event])
+
+
+def _resume_fields(case, now):
+    if not case.waiting_since or not case.due_date:
+        return {"waiting_since": None}
+    calendar = WorkingCalendar(case.site)
+    waited = calendar.working_days_between(case.waiting_since, local_date(now))
+    return {
+        "waiting_since": None,
+        "due_date": calendar.add_working_days(case.due_date, waited) if waited else case.due_date,
+    }
+
+
+def assign(case, assignee, user=None, *, expected_version=None):
+    event = CaseEvent(kind=CaseEvent.Kind.ASSIGNED, public=False, actor=user, message=str(assignee or "-"))
+    return _write(case, expected_version, {"assignee": assignee}, [event])
+
+
+def set_priority(case, priority, user=None, *, expected_version=None):
+    event = CaseEvent(kind=CaseEvent.Kind.PRIORITY, public=False, actor=user, message=str(priority))
+    return _write(case, expected_version, {"priority": int(priority)}, [event])
+
+
+def add_note(case, text, user=None):
+    """An internal note: never shown to the resident. Notes do not conflict with other edits."""
+    return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, public=False, actor=user, message=text.strip())
+
+
+def reply(case, text, user=None):
+    """A public reply the resident reads on the tracking page."""
+    return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REPLY, public=True, actor=user, message=text.strip())
+
+
+def resident_reply(case, text):
+    """The resident answered. If we were waiting for them, the clock restarts."""
+    text = text.strip()
+    if case.status == S.WAITING:
+        now = timezone.now()
+        fields = {"status": S.IN_PROGRESS, **_resume_fields(case, now)}
+        events = [
+            CaseEvent(kind=CaseEvent.Kind.RESIDENT_REPLY, public=True, message=text, created_at=now),
+            CaseEvent(
+                kind=CaseEvent.Kind.STATUS,
+                public=True,
+                from_status=S.WAITING,
+                to_status=S.IN_PROGRESS,
+                created_at=now + datetime.timedelta(microseconds=1),
+            ),
+        ]
+        return _write(case, None, fields, events)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESIDENT_REPLY, public=True, message=text)
+    return case
+
+
+def reopen_deadline(case):
+    """The last moment the resident may reopen, or None if the case is not reopenable."""
+    finished = case.closed_at if case.status == S.CLOSED else case.resolved_at
+    if case.status not in (S.RESOLVED, S.CLOSED) or finished is None:
+        return None
+    return finished + datetime.timedelta(days=_settings(case).reopen_days)
+
+
+def can_reopen(case, now=None):
+    deadline = reopen_deadline(case)
+    return deadline is not None and (now or timezone.now()) <= deadline
+
+
+def reopen(case, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Tell us why the request should be reopened."))
+    if not can_reopen(case):
+        raise IllegalTransition(_("This request can no longer be reopened. Please file a new request."))
+    now = timezone.now()
+    settings = _settings(case)
+    calendar = WorkingCalendar(case.site)
+    processing = case.service.processing_days if case.service_id and case.service else settings.default_processing_days
+    if not processing:
+        processing = settings.default_processing_days
+    fields = {
+        "status": REOPEN_TO,
+        "resolved_at": None,
+        "closed_at": None,
+        "due_date": calendar.add_working_days(local_date(now), processing),
+    }
+    event = CaseEvent(
+        kind=CaseEvent.Kind.REOPENED,
+        public=True,
+        from_status=case.status,
+        to_status=REOPEN_TO,
+        message=reason,
+        created_at=now,
+    )
+    return _write(case, None, fields, [event])
+
+
+def rate(case, rating, comment=""):
+    """Once per case, after it is resolved or closed. The conditional update makes "once" hold
+    even if the resident double-submits."""
+    rating = int(rating)
+    if not 1 <= rating <= 5:
+        raise WorkflowError(_("Choose from 1 to 5 stars."))
+    if not case.can_be_rated():
+        raise WorkflowError(_("This request cannot be rated now."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, rating__isnull=True).update(
+            rating=rating, rating_comment=(comment or "").strip(), rated_at=now
+        )
+        if not updated:
+            raise WorkflowError(_("This request has already been rated. Thank you."))
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.RATED, public=False, message=str(rating), created_at=now
+        )
+    case.rating, case.rating_comment, case.rated_at = rating, (comment or "").strip(), now
+    return case

@@ -1,0 +1,1 @@
+"""Messages to residents and staff (e-mail, SMS, LINE) through one outbox."""

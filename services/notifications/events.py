@@ -1,0 +1,269 @@
+"""Who is told what, and by which channel.
+
+Residents get one message per event on the channel they gave: a LINE user ID (when the form has
+a `line_user_id` answer, e.g. filled by a LINE front end), otherwise email, otherwise SMS. One
+channel, not all: SMS costs the office money and one clear message is what residents asked for.
+Staff notices go to the department's email address (or, without one, to its members'), and also
+to the office's LINE group when one is set in the notification settings.
+
+Everything here runs inside the transaction that wrote the event (see outbox.record).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from portal.templatetags.portal_tags import thaidate
+from services.cases.models import CaseEvent, CaseStatus
+from services.notifications.channels import LINE_ID, get_channel
+from services.notifications.models import NotificationSettings, NotifyChannel, NotifyEvent
+from services.notifications.outbox import record
+from services.notifications.render import addressee
+
+E = NotifyEvent
+
+# The tracking page's status words (PUBLIC_LABELS) as they read inside a letter: a municipality's
+# letters call the resident ท่าน, the web pages คุณ, and one message must not mix the two.
+LETTER_STATUS = {
+    CaseStatus.RECEIVED: pgettext_lazy("resident status in a letter", "We have your request"),
+    CaseStatus.ACCEPTED: pgettext_lazy("resident status in a letter", "An officer has taken your request"),
+    CaseStatus.IN_PROGRESS: pgettext_lazy("resident status in a letter", "Work is under way"),
+    CaseStatus.WAITING: pgettext_lazy("resident status in a letter", "We need something from you"),
+    CaseStatus.RESOLVED: pgettext_lazy("resident status in a letter", "Done"),
+    CaseStatus.REJECTED: pgettext_lazy("resident status in a letter", "We cannot act on this request"),
+    CaseStatus.CLOSED: pgettext_lazy("resident status in a letter", "Closed"),
+}
+
+
+def base_url():
+    return getattr(settings, "BASE_URL", "").rstrip("/")
+
+
+def office_name(site):
+    return (site.site_name if site is not None else "") or settings.WAGTAIL_SITE_NAME
+
+
+def tracking_url(case):
+    return f"{base_url()}{reverse('case_track', args=[case.reference])}"
+
+
+def admin_url(case):
+    return f"{base_url()}{reverse('case_detail', args=[case.pk])}"
+
+
+def resident_address(submission):
+    """(channel, recipient) the resident is reached on, or None if they left no contact."""
+    line_id = str((submission.answers or {}).get("line_user_id") or "").strip()
+    options = []
+    if line_id and LINE_ID.match(line_id):
+        options.append((NotifyChannel.LINE, line_id))
+    if submission.contact_email:
+        options.append((NotifyChannel.EMAIL, submission.contact_email))
+    if submission.contact_phone:
+        options.append((NotifyChannel.SMS, submission.contact_phone))
+    for channel, recipient in options:
+        if get_channel(channel).is_configured():
+            return channel, recipient
+    # Nothing configured for what they gave: still record it (as undeliverable) so staff see it.
+    return options[0] if options else None
+
+
+def language_of(submission):
+    language = (submission.language or "th")[:2]
+    return language if language in dict(settings.LANGUAGES) else "th"
+
+
+def resident_values(case, event, language):
+    submission = case.submission
+    with translation.override(language):
+        service = case.service_title_en if language == "en" and case.service_title_en else case.service_title
+        return {
+            "name": addressee(submission.contact_name),
+            "reference": case.reference,
+            "service": service,
+            "tracking_url": tracking_url(case),
+            "expected_date": thaidate(case.due_date, "long") if case.due_date else _("(not set)"),
+            "status": str(LETTER_STATUS.get(event.to_status, "")) if event.to_status else "",
+            "message": event.message,
+            "rating_url": "",
+            "office": office_name(case.site),
+        }
+
+
+def notify_resident(case, event, kind):
+    submission = case.submission
+    address = resident_address(submission)
+    if address is None:
+        return []
+    channel, recipient = address
+    language = language_of(submission)
+    values = resident_values(case, event, language)
+    rateable = event.to_status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.rating is None
+    if rateable:
+        url = values["tracking_url"] + "#your-request"
+        with translation.override(language):
+            values["rating_url"] = url if kind == E.CLOSED else _("Rate our service: %(url)s") % {"url": url}
+    row = record(
+        event=kind,
+        channel=channel,
+        recipient=recipient,
+        language=language,
+        values=values,
+        key=f"ev{event.pk}:{channel}:{recipient}",
+        case=case,
+        case_event=event,
+        department=case.department,
+    )
+    return [row] if row else []
+
+
+def staff_addresses(department, site):
+    """[(channel, recipient)] for a department's notices."""
+    addresses = []
+    if department is not None:
+        if department.email:
+            addresses.append((NotifyChannel.EMAIL, department.email))
+        else:
+            emails = department.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+            addresses.extend((NotifyChannel.EMAIL, email) for email in sorted(set(emails)))
+    line_to = NotificationSettings.cached_for_site(site).staff_line_to if site is not None else ""
+    if line_to:
+        addresses.append((NotifyChannel.LINE, line_to))
+    return addresses
+
+
+def staff_values(case, today=None):
+    department = case.department
+    values = {
+        "reference": case.reference,
+        "service": case.service_title,
+        "department": department.name if department else _("(no department)"),
+        "due_date": thaidate(case.due_date, "long") if case.due_date else "-",
+        "admin_url": admin_url(case),
+        "office": office_name(case.site),
+    }
+    if today is not None and case.due_date:
+        values["days_overdue"] = (today - case.due_date).days
+    return values
+
+
+def notify_staff(case, kind, key_prefix, addresses=None, case_event=None, today=None):
+    """Staff notices are in Thai, the office's working language."""
+    rows = []
+    with translation.override("th"):
+        values = staff_values(case, today)
+        for channel, recipient in addresses if addresses is not None else staff_addresses(case.department, case.site):
+            row = record(
+                event=kind,
+                channel=channel,
+                recipient=recipient,
+                language="th",
+                values=values,
+                key=f"{key_prefix}:{channel}:{recipient}",
+                case=case,
+                case_event=case_event,
+                department=case.department,
+            )
+            if row:
+                rows.append(row)
+    return rows
+
+
+def on_case_event(event):
+    """The post_save receiver's work: map a new timeline entry to notifications."""
+    case = event.case
+    K = CaseEvent.Kind
+    if event.kind == K.CREATED:
+        notify_resident(case, event, E.RECEIVED)
+        notify_staff(case, E.NEW_CASE, f"ev{event.pk}", case_event=event)
+    elif event.kind == K.REPLY and event.public:
+        notify_resident(case, event, E.REPLY)
+    elif event.kind == K.STATUS and event.public:
+        if event.to_status == CaseStatus.WAITING:
+            notify_resident(case, event, E.INFO_REQUESTED)
+        elif event.to_status == CaseStatus.CLOSED:
+            notify_resident(case, event, E.CLOSED)
+        else:
+            notify_resident(case, event, E.STATUS)
+
+
+def next_working_day(calendar, day):
+    return calendar.add_working_days(day, 1)
+
+
+def sla_reminders(today=None):
+    """Daily: "due tomorrow" to the assignee (or the department) and "overdue" escalations to
+    the department head (or the department). Keyed by case and due date: each deadline is
+    reminded and escalated once, however often the job runs. Returns the number of notifications recorded."""
+    from services.cases.models import OPEN_STATUSES, Case
+    from services.cases.sla import WorkingCalendar
+
+    today = today or timezone.localdate()
+    count = 0
+    calendars = {}
+    open_cases = (
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(status=CaseStatus.WAITING)
+        .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=10))
+        .select_related("department__head", "assignee", "site")
+    )
+    for case in open_cases.iterator():
+        calendar = calendars.setdefault(case.site_id, WorkingCalendar(case.site))
+        if case.due_date == next_working_day(calendar, today):
+            if case.assignee_id and case.assignee.email:
+                addresses = [(NotifyChannel.EMAIL, case.assignee.email)]
+            else:
+                addresses = staff_addresses(case.department, case.site)
+            count += len(notify_staff(case, E.DUE_TOMORROW, f"due:{case.pk}:{case.due_date}", addresses))
+        elif case.due_date < today:
+            head = case.department.head if case.department_id else None
+            if head is not None and head.email:
+                addresses = [(NotifyChannel.EMAIL, head.email)]
+            else:
+                addresses = staff_addresses(case.department, case.site)
+            count += len(notify_staff(case, E.OVERDUE, f"overdue:{case.pk}:{case.due_date}", addresses, today=today))
+    return count
+
+
+def on_draft_link(draft, resume_url, contact, language):
+    """The resident asked for the link to their saved form: email if they typed an address,
+    SMS otherwise. Keyed by draft, code and recipient: asking twice sends once."""
+    language = language if language in dict(settings.LANGUAGES) else "th"
+    channel = NotifyChannel.EMAIL if "@" in contact else NotifyChannel.SMS
+    site = draft.form_page.get_site()
+    with translation.override(language):
+        from forms_builder.views import draft_expiry_days
+
+        expires = draft.updated_at + datetime.timedelta(days=draft_expiry_days())
+        values = {
+            "form": draft.form_page.title,
+            "resume_url": resume_url,
+            "code": draft.code,
+            "expires": thaidate(expires, "long"),
+            "office": office_name(site),
+        }
+    return record(
+        event=E.DRAFT_SAVED,
+        channel=channel,
+        recipient=contact,
+        language=language,
+        values=values,
+        key=f"draft:{draft.pk}:{draft.code}:{channel}:{contact}",
+    )
+
+
+def case_event_saved(sender, instance, created, raw=False, **kwargs):
+    """post_save of CaseEvent: write the new timeline entry's notifications in the same
+    transaction (the event is saved inside the workflow's atomic block, so both commit or
+    neither does)."""
+    if created and not raw:
+        on_case_event(instance)
+
+
+def draft_link_requested(sender, draft, resume_url, contact, language, **kwargs):
+    """forms_builder knows nothing of notifications: it announces the request, we send the link."""
+    on_draft_link(draft, resume_url, contact, language)

@@ -1,0 +1,283 @@
+"""Notifications: what residents and staff are told, by which channel, and whether it arrived.
+
+`Notification` is an outbox. A row is written in the same transaction as the thing it reports
+(a case event, a saved draft, a scheduled reminder), so a message can never be lost between the
+database and the queue: if the task is never queued or the worker dies, the scheduled retry job
+finds the row. A unique idempotency key (what happened + channel + recipient) and an atomic claim
+before sending make sure the same message is never sent twice.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+class NotifyEvent(models.TextChoices):
+    """Everything the portal tells someone about. The first six go to residents, the rest to staff."""
+
+    RECEIVED = "received", _("Request received")
+    STATUS = "status", _("Status changed")
+    REPLY = "reply", _("Reply from the office")
+    INFO_REQUESTED = "info_requested", _("More information needed")
+    CLOSED = "closed", _("Request closed")
+    DRAFT_SAVED = "draft_saved", _("Link to continue a saved form")
+    NEW_CASE = "new_case", _("New request for the department")
+    DUE_TOMORROW = "due_tomorrow", _("Request due tomorrow")
+    OVERDUE = "overdue", _("Overdue request (escalation)")
+    DIGEST = "digest", _("Weekly department digest")
+    MONTHLY = "monthly", _("Monthly report to executives")
+
+
+# The placeholders each event's template may use, e.g. {reference}. Values are plain text;
+# templates are rendered by substitution only (no template language), so an editor's template
+# can never reach code or data beyond these values.
+PLACEHOLDERS = {
+    NotifyEvent.RECEIVED: ["name", "reference", "service", "tracking_url", "expected_date", "office"],
+    NotifyEvent.STATUS: ["name", "reference", "service", "status", "message", "tracking_url", "rating_url", "office"],
+    NotifyEvent.REPLY: ["name", "reference", "service", "message", "tracking_url", "office"],
+    NotifyEvent.INFO_REQUESTED: ["name", "reference", "service", "message", "tracking_url", "office"],
+    NotifyEvent.CLOSED: ["name", "reference", "service", "message", "tracking_url", "rating_url", "office"],
+    NotifyEvent.DRAFT_SAVED: ["form", "resume_url", "code", "expires", "office"],
+    NotifyEvent.NEW_CASE: ["reference", "service", "department", "due_date", "admin_url", "office"],
+    NotifyEvent.DUE_TOMORROW: ["reference", "service", "department", "due_date", "admin_url", "office"],
+    NotifyEvent.OVERDUE: ["reference", "service", "department", "due_date", "days_overdue", "admin_url", "office"],
+    NotifyEvent.DIGEST: ["department", "period", "new", "open", "overdue", "resolved", "admin_url", "office"],
+    NotifyEvent.MONTHLY: ["period", "received", "resolved", "open", "overdue", "average_rating", "ratings", "office"],
+}
+
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+
+
+class NotifyChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    LINE = "line", _("LINE")
+
+
+class NotificationTemplate(models.Model):
+    """The words of one event's message in one language. Editors change them without a
+    developer; when none exists the built-in wording (translated in locale/) is used."""
+
+    event = models.CharField(_("event"), max_length=20, choices=NotifyEvent.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("th", "ไทย"), ("en", "English")],
+        default="th",
+        help_text=_("Residents get the language they filed their request in."),
+    )
+    subject = models.CharField(
+        _("subject"), max_length=200, help_text=_("Email subject. Placeholders such as {reference} are filled in.")
+    )
+    body = models.TextField(
+        _("message"),
+        help_text=_(
+            "The message for email, SMS and LINE. Placeholders in braces, e.g. {reference}, {tracking_url}; "
+            "the list for each event is shown if you use one that does not exist. Keep SMS short."
+        ),
+    )
+
+    panels = [FieldPanel("event"), FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
+    CACHE_KEY = "notify-templates"
+
+    class Meta:
+        db_table = "services_notificationtemplate"  # the table it had before the area became its own app
+        verbose_name = _("notification template")
+        verbose_name_plural = _("notification templates")
+        ordering = ["event", "language"]
+        constraints = [models.UniqueConstraint(fields=["event", "language"], name="notification_template_unique")]
+
+    def __str__(self):
+        return f"{self.get_event_display()} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def cached_map(cls):
+        """{(event, language): (subject, body)} through the cache: every notification needs its
+        wording and templates change rarely (saving or deleting one clears the cache)."""
+        from django.core.cache import cache
+
+        found = cache.get(cls.CACHE_KEY)
+        if found is None:
+            found = {(t.event, t.language): (t.subject, t.body) for t in cls.objects.all()}
+            cache.set(cls.CACHE_KEY, found, 3600)
+        return found
+
+    def clean(self):
+        super().clean()
+        allowed = set(PLACEHOLDERS.get(self.event, []))
+        errors = {}
+        for field in ("subject", "body"):
+            unknown = sorted(set(PLACEHOLDER_RE.findall(getattr(self, field) or "")) - allowed)
+            if unknown:
+                errors[field] = _("Unknown placeholder %(unknown)s. You can use: %(allowed)s") % {
+                    "unknown": ", ".join("{" + name + "}" for name in unknown),
+                    "allowed": ", ".join("{" + name + "}" for name in PLACEHOLDERS.get(self.event, [])),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+@register_setting(icon="mail")
+class NotificationSettings(BaseSiteSetting):
+    """Who receives the office-wide notices. Per site, because each office has its own executives."""
+
+    executive_emails = models.TextField(
+        _("executives' email addresses"),
+        blank=True,
+        help_text=_("One address per line. They receive the monthly summary of requests."),
+    )
+    staff_line_to = models.CharField(
+        _("staff LINE group or user ID"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Optional. New requests, reminders and escalations are also pushed to this LINE group or user "
+            "(an ID starting with C or U, from your LINE Official Account)."
+        ),
+    )
+
+    panels = [FieldPanel("executive_emails"), FieldPanel("staff_line_to")]
+
+    class Meta:
+        db_table = "services_notificationsettings"  # the table it had before the area became its own app
+        verbose_name = _("notification settings")
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"notify-settings:{self.site_id}")
+
+    @classmethod
+    def cached_for_site(cls, site):
+        """Read on every new request's staff notice: cached, cleared on save."""
+        from django.core.cache import cache
+
+        key = f"notify-settings:{site.pk}"
+        found = cache.get(key)
+        if found is None:
+            found = cls.for_site(site)
+            cache.set(key, found, 3600)
+        return found
+
+    def executive_list(self):
+        return [line.strip() for line in (self.executive_emails or "").splitlines() if line.strip()]
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Department scoping, as for cases: staff see their departments' deliveries."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("cases.view_all_cases"):
+            return self
+        return self.filter(department__members=user)
+
+    def due(self, now=None, lease_seconds=300):
+        """Rows a worker should (re)try now: pending and due, or claimed by a worker that has not
+        finished within the lease (it crashed or was killed)."""
+        now = now or timezone.now()
+        stale = now - timezone.timedelta(seconds=lease_seconds)
+        return self.filter(
+            Q(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=Notification.Status.SENDING, claimed_at__lt=stale)
+        )
+
+
+class Notification(models.Model):
+    """One message to one recipient over one channel (the outbox row)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up retrying)")
+        UNDELIVERABLE = "undeliverable", _("Undeliverable (invalid address)")
+
+    event = models.CharField(_("event"), max_length=20, choices=NotifyEvent.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotifyChannel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=8, default="th")
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("message"))
+    idempotency_key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text=_("What happened + channel + recipient: the same message is never sent twice."),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case_event = models.ForeignKey(
+        "cases.CaseEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        help_text=_("Whose staff see this delivery on the failed deliveries page."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "services_notification"  # the table it had before the area became its own app
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notification_sent_has_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["department", "status"], name="notification_dept_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.masked_recipient()}"
+
+    def masked_recipient(self):
+        """Enough of the address for staff to recognise it, not enough to harvest it."""
+        value = self.recipient
+        if self.channel == NotifyChannel.EMAIL and "@" in value:
+            local, _at, domain = value.partition("@")
+            return f"{local[:2]}***@{domain}"
+        if len(value) > 4:
+            return "*" * (len(value) - 4) + value[-4:]
+        return value

@@ -1,0 +1,159 @@
+"""The words of a notification: the editors' template for the event and language, or the
+built-in wording below (translated in locale/), filled with plain-text values.
+
+Rendering is substitution of {name} placeholders only — no template language — so an editor's
+template can neither run code nor reach data beyond the values offered for its event. The HTML
+part of an email escapes everything and only adds paragraphs and links.
+"""
+
+import re
+
+from django.utils import translation
+from django.utils.html import escape, urlize
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from services.notifications.models import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent
+
+E = NotifyEvent
+
+DEFAULTS = {
+    E.RECEIVED: (
+        _("We have your request {reference}"),
+        _(
+            "Dear {name},\n\nWe have received your request “{service}”. Your reference is {reference}.\n"
+            "We expect to finish by {expected_date}.\n\nFollow it at any time: {tracking_url}\n\n{office}"
+        ),
+    ),
+    E.STATUS: (
+        _("Your request {reference}: {status}"),
+        _(
+            "Dear {name},\n\nYour request {reference} (“{service}”) is now: {status}.\n{message}\n\n"
+            "Details: {tracking_url}\n{rating_url}\n\n{office}"
+        ),
+    ),
+    E.REPLY: (
+        _("A reply about your request {reference}"),
+        _(
+            "Dear {name},\n\nThe office replied about your request {reference}:\n\n{message}\n\nRead and answer: {tracking_url}\n\n{office}"
+        ),
+    ),
+    E.INFO_REQUESTED: (
+        _("We need something from you for request {reference}"),
+        _(
+            "Dear {name},\n\nTo continue with your request {reference} we need more information from you:\n\n{message}\n\n"
+            "Answer here: {tracking_url}\nThe deadline is paused until you answer.\n\n{office}"
+        ),
+    ),
+    E.CLOSED: (
+        _("Your request {reference} is closed"),
+        _(
+            "Dear {name},\n\nYour request {reference} (“{service}”) is closed.\n{message}\n\n"
+            "How did we do? Rate our service: {rating_url}\n\n{office}"
+        ),
+    ),
+    E.DRAFT_SAVED: (
+        _("Continue your form “{form}”"),
+        _(
+            "Your answers to “{form}” are saved until {expires}.\n\nContinue with this link: {resume_url}\n"
+            "or open the form and enter the code {code}.\n\n{office}"
+        ),
+    ),
+    E.NEW_CASE: (
+        _("New request {reference} for {department}"),
+        _(
+            "A new request has arrived for {department}: {reference} “{service}”, due {due_date}.\n\nOpen it: {admin_url}"
+        ),
+    ),
+    E.DUE_TOMORROW: (
+        _("Due tomorrow: request {reference}"),
+        _("Request {reference} “{service}” ({department}) is due on {due_date}.\n\nOpen it: {admin_url}"),
+    ),
+    E.OVERDUE: (
+        _("Overdue: request {reference} ({days_overdue} days)"),
+        _(
+            "Request {reference} “{service}” in {department} was due on {due_date} and is {days_overdue} days overdue.\n\n"
+            "Open it: {admin_url}"
+        ),
+    ),
+    E.DIGEST: (
+        _("{department}: requests this week"),
+        _(
+            "{department}, week {period}\n\nNew requests: {new}\nResolved: {resolved}\nStill open: {open}\n"
+            "Overdue: {overdue}\n\nThe queue: {admin_url}"
+        ),
+    ),
+    E.MONTHLY: (
+        _("Requests report for {period}"),
+        _(
+            "Requests in {period}\n\nReceived: {received}\nResolved: {resolved}\nOpen at the end of the month: {open}\n"
+            "Overdue: {overdue}\nAverage satisfaction: {average_rating} of 5 ({ratings} ratings)\n\n{office}"
+        ),
+    ),
+}
+
+
+# A title the resident typed before the name: Thai forms ask for "คำนำหน้า" and people write it in
+# the name box. Thai titles are written without a space, so they count only when a consonant (or
+# a leading vowel) follows: นายิกา keeps its นาย. คุณ needs a space (คุณากร, คุณวุฒิ are names).
+TITLE = re.compile(
+    r"^(?:(?:นางสาว|นาง|นาย|เด็กชาย|เด็กหญิง|ดร\.|(?:[ก-ฮ]{1,2}\.){2,3})\s*(?=[ก-ฮเแโใไA-Za-z])"
+    r"|คุณ\s+"
+    r"|(?:mrs|mr|ms|miss|mx|dr)\b\.?\s+)",
+    re.IGNORECASE,
+)
+# {name} carries its own คุณ (see addressee); templates written before, and editors who type
+# "เรียน คุณ{name}" as a Thai letter begins, would otherwise greet "คุณคุณสมศรี".
+HONORIFIC_BEFORE_NAME = re.compile(r"(?:คุณ|ท่าน)\s*(?=\{name\})")
+
+
+def addressee(name):
+    """How every message to a resident names them, in the active language: in Thai คุณ and the
+    name without any title typed with it ("นางสมศรี ใจดี" → "คุณสมศรี ใจดี", never "คุณนางสมศรี");
+    in English the name without its title. The body then says ท่าน (Thai) or "you"."""
+    name = " ".join((name or "").split())
+    bare = TITLE.sub("", name, count=1).strip() or name
+    if not bare:
+        return gettext("resident")
+    return pgettext("a resident addressed by name in a message", "%(name)s") % {"name": bare}
+
+
+def fill(text, values):
+    """Replace each {name} with its value in one pass (values are never re-scanned); unknown
+    names stay as typed, so a typo shows instead of breaking the message."""
+    return PLACEHOLDER_RE.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def tidy(text):
+    """No runs of blank lines where an optional value (a message, a rating link) was empty."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    out = []
+    for line in lines:
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def to_html(text):
+    """Escaped paragraphs with clickable links: everything from the template and the values is
+    text, never markup."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    html = "".join(f"<p>{urlize(escape(p))}</p>".replace("\n", "<br>") for p in paragraphs)
+    return mark_safe(f"<html><body>{html}</body></html>")  # noqa: S308
+
+
+def render(event, language, values):
+    """(subject, text, html) for `event` in `language`."""
+    template = NotificationTemplate.cached_map().get((str(event), language))
+    with translation.override(language):
+        if template is not None:
+            subject, body = template
+        else:
+            subject, body = (str(part) for part in DEFAULTS[event])
+        subject, body = (HONORIFIC_BEFORE_NAME.sub("", part) for part in (subject, body))
+        values = {key: ("" if value is None else str(value)) for key, value in values.items()}
+        subject = " ".join(fill(subject, values).split())
+        text = tidy(fill(body, values))
+    return subject, text, to_html(text)

@@ -1,0 +1,1 @@
+"""Fees: invoices, PromptPay QR codes, slips, receipts and households' monthly charges."""

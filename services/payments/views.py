@@ -1,0 +1,417 @@
+"""Fee payments, both sides.
+
+Residents: the invoice of a case under /t/<REFERENCE>/invoices/<NUMBER>/ (anyone with the
+reference sees the amount and the QR, as on the tracking page; sending a slip and downloading
+the receipt need the tracking page's verification), and household fees under /<lang>/pay/
+(account number + house number, remembered in the session for that household only).
+
+Staff (inside the Wagtail admin, wired in payment_hooks.py): slips to check, a case's invoices,
+receipts, and QR posters. Case invoices follow the case queue's department scoping
+(``Case.objects.visible_to``); household invoices need the household-account permission.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from services.cases.models import Case
+from services.cases.views import (
+    LOOKUP_LIMIT,
+    VERIFY_LIMIT,
+    _lookup,
+    is_verified,
+    over_limit,
+    rate_limited,
+    stream_private,
+)
+from services.cases.workflow import WorkflowError
+from services.payments import billing as payments
+from services.payments.forms import HouseholdLookupForm, InvoiceForm, RejectForm, SlipForm
+from services.payments.models import Invoice, InvoiceStatus, Payment
+
+HOUSEHOLD_SESSION_KEY = "verified_households"
+
+
+def _pdf(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Residents: case invoices -----------------------------------------------------------------
+
+
+def _case_invoice(request, reference, number):
+    case = _lookup(reference)
+    if case is None:
+        raise PermissionDenied  # 403, as the tracking views: outside /th/ a 404 would redirect
+    invoice = Invoice.objects.filter(case=case, number=number).select_related("site").first()
+    if invoice is None:
+        raise PermissionDenied
+    invoice.case = case
+    return case, invoice
+
+
+def case_invoice(request, reference, number):
+    """The invoice page: amount, reference and QR; slip upload and receipt once verified."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case, invoice = _case_invoice(request, reference, number)
+    return render(request, "services/payments/invoice.html", _invoice_context(request, invoice, case=case))
+
+
+def _invoice_context(request, invoice, case=None, household=None, slip_form=None, status=None):
+    settings = payments.settings_for(invoice.site)
+    verified = is_verified(request, case) if case is not None else True
+    return {
+        "invoice": invoice,
+        "case": case,
+        "household": household,
+        "payment_settings": settings,
+        "qr_payload": payments.qr_payload(invoice, settings),
+        "verified": verified,
+        "slip_form": slip_form or SlipForm(),
+        "error_forms": [slip_form] if slip_form is not None and slip_form.errors else [],
+        "slip_action": _slip_url(invoice, case),
+        "receipt_url": _receipt_url(invoice, case) if invoice.status == InvoiceStatus.PAID else "",
+        "rejected": invoice.payments.filter(status=Payment.Status.REJECTED).order_by("-decided_at").first()
+        if invoice.status == InvoiceStatus.UNPAID
+        else None,
+    }
+
+
+def _slip_url(invoice, case):
+    if case is not None:
+        return reverse("case_invoice_slip", args=[case.reference, invoice.number])
+    return reverse("household_invoice_slip", args=[invoice.number])
+
+
+def _receipt_url(invoice, case):
+    if case is not None:
+        return reverse("case_invoice_receipt", args=[case.reference, invoice.number])
+    return reverse("household_invoice_receipt", args=[invoice.number])
+
+
+def _take_slip(request, invoice, case=None, household=None):
+    form = SlipForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            payments.upload_slip(invoice, form.cleaned_data["slip"], cleaned=form.cleaned_slip)
+        except payments.PaymentError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error("slip", error)
+        else:
+            return None
+    context = _invoice_context(request, invoice, case=case, household=household, slip_form=form)
+    return render(request, "services/payments/invoice.html", context, status=400)
+
+
+def _confirm_first(case):
+    """A slip or receipt link used where the request was not confirmed as the reader's (another
+    browser, an ended session): the tracking page's own check, in the reader's language."""
+    return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + "#your-request", status=303)
+
+
+@require_POST
+def case_invoice_slip(request, reference, number):
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case, invoice = _case_invoice(request, reference, number)
+    if not is_verified(request, case):
+        return _confirm_first(case)
+    error_page = _take_slip(request, invoice, case=case)
+    if error_page is not None:
+        return error_page
+    return HttpResponseRedirect(reverse("case_invoice", args=[case.reference, invoice.number]) + "?done=slip")
+
+
+def case_invoice_receipt(request, reference, number):
+    case, invoice = _case_invoice(request, reference, number)
+    if not is_verified(request, case):
+        return _confirm_first(case)
+    if invoice.status != InvoiceStatus.PAID:
+        raise PermissionDenied
+    from services.payments.receipts import build_receipt
+
+    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+
+
+# Residents: household fees ----------------------------------------------------------------
+
+
+def _verified_households(request):
+    return request.session.get(HOUSEHOLD_SESSION_KEY, [])
+
+
+@require_http_methods(["GET", "POST"])
+def household_lookup(request):
+    """/<lang>/pay/: a household types its account and house number and sees the months due."""
+    return _lookup_page(request)
+
+
+def _lookup_page(request, bill_number=""):
+    """The account form; with `bill_number` (a bill link opened where the account was never
+    looked up: another phone, a shared link) it is asked again and then leads on to that bill.
+
+    Nothing of the bill is filled in or shown: the account number and house number are the only
+    proof that the household is the reader's, and the bill number alone must not reveal either."""
+    form = HouseholdLookupForm(request.POST or None)
+    if request.method == "POST":
+        if over_limit(request, "household", VERIFY_LIMIT):
+            return rate_limited(request)
+        if form.is_valid():
+            household = payments.find_household(
+                _site(request), form.cleaned_data["account"], form.cleaned_data["house"]
+            )
+            if household is None:
+                form.add_error(
+                    None, _("We could not find that account with that house number. Check both on your bill.")
+                )
+            else:
+                request.session[HOUSEHOLD_SESSION_KEY] = [*_verified_households(request), household.pk][-5:]
+                if bill_number and household.invoices.filter(number=bill_number).exists():
+                    return HttpResponseRedirect(reverse("household_invoice", args=[bill_number]))
+                if not payments.months_due(household):
+                    return render(request, "services/payments/household.html", {"household": household, "due": []})
+                invoice = payments.invoice_for_household(household)
+                return HttpResponseRedirect(reverse("household_invoice", args=[invoice.number]))
+    return render(
+        request,
+        "services/payments/household_lookup.html",
+        {"form": form, "error_forms": [form] if form.errors else [], "for_bill": bool(bill_number)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _site(request):
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    return site
+
+
+def _household_invoice(request, number):
+    """The bill if this browser looked its account up; None otherwise."""
+    invoice = Invoice.objects.filter(number=number, household__isnull=False).select_related("household", "site").first()
+    if invoice is None or invoice.household_id not in _verified_households(request):
+        return None
+    return invoice
+
+
+@require_http_methods(["GET", "POST"])
+def household_invoice(request, number):
+    invoice = _household_invoice(request, number)
+    if invoice is None:
+        return _lookup_page(request, bill_number=number)
+    if request.method == "POST":  # the account form sent twice (back button): the bill is open already
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]))
+    context = _invoice_context(request, invoice, household=invoice.household)
+    context["charges"] = list(invoice.charges.order_by("month", "kind"))
+    return render(request, "services/payments/invoice.html", context)
+
+
+@require_POST
+def household_invoice_slip(request, number):
+    invoice = _household_invoice(request, number)
+    if invoice is None:  # the session ended while the slip was chosen: ask for the account again
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]), status=303)
+    error_page = _take_slip(request, invoice, household=invoice.household)
+    if error_page is not None:
+        return error_page
+    return HttpResponseRedirect(reverse("household_invoice", args=[invoice.number]) + "?done=slip")
+
+
+def household_invoice_receipt(request, number):
+    invoice = _household_invoice(request, number)
+    if invoice is None:
+        return HttpResponseRedirect(reverse("household_invoice", args=[number]))
+    if invoice.status != InvoiceStatus.PAID:
+        raise PermissionDenied
+    from services.payments.receipts import build_receipt
+
+    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+
+
+# Staff ------------------------------------------------------------------------------------
+
+
+def can_see_households(user):
+    return user.is_superuser or user.has_perm("payments.change_household")
+
+
+def visible_invoices(user):
+    """Invoices of cases the user may see, plus household invoices for finance staff."""
+    cases = Case.objects.visible_to(user).values("pk")
+    condition = Q(case__in=cases)
+    if can_see_households(user):
+        condition |= Q(household__isnull=False)
+    return Invoice.objects.filter(condition)
+
+
+def staff_payments(request):
+    """Slips waiting for an officer, oldest first, and the latest decisions."""
+    invoices = visible_invoices(request.user)
+    pending = (
+        Payment.objects.filter(status=Payment.Status.PENDING, invoice__in=invoices)
+        .select_related("invoice", "invoice__case", "invoice__household")
+        .order_by("created_at")
+    )
+    recent = (
+        Payment.objects.exclude(status=Payment.Status.PENDING)
+        .filter(invoice__in=invoices)
+        .select_related("invoice", "invoice__case", "invoice__household", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    from wagtail.models import Site
+
+    settings = payments.settings_for(Site.find_for_request(request))
+    return render(
+        request,
+        "services/payments/admin_payments.html",
+        {
+            "pending": list(pending),
+            "recent": list(recent),
+            "reject_form": RejectForm(),
+            "payment_settings": settings,
+        },
+    )
+
+
+def _staff_payment(request, pk):
+    payment = (
+        Payment.objects.filter(pk=pk, invoice__in=visible_invoices(request.user)).select_related("invoice").first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
+
+
+@require_POST
+def staff_confirm(request, pk):
+    payment = _staff_payment(request, pk)
+    try:
+        invoice = payments.confirm(payment, request.user)
+    except (payments.PaymentError, WorkflowError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Payment confirmed. Receipt %(receipt)s issued for invoice %(number)s.")
+            % {"receipt": invoice.receipt_number, "number": invoice.number},
+        )
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments_admin"))
+
+
+def _safe_next(request):
+    target = request.POST.get("next", "")
+    return target.startswith("/") and not target.startswith("//")
+
+
+@require_POST
+def staff_reject(request, pk):
+    payment = _staff_payment(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason the resident will read."))
+    else:
+        try:
+            payments.reject(payment, request.user, form.cleaned_data["reason"])
+        except payments.PaymentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Slip rejected; the resident sees your reason."))
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments_admin"))
+
+
+def staff_slip(request, pk):
+    payment = _staff_payment(request, pk)
+    if not payment.slip:
+        raise Http404
+    return stream_private(payment.slip, payment.slip_name, payment.slip_type)
+
+
+def staff_receipt(request, pk):
+    invoice = visible_invoices(request.user).filter(pk=pk, status=InvoiceStatus.PAID).first()
+    if invoice is None:
+        raise Http404
+    from services.payments.receipts import build_receipt
+
+    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+
+
+def staff_case_invoices(request, pk):
+    """A case's invoices: issue one (the guide's fee by default), take a counter payment, cancel."""
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("site", "service"), pk=pk)
+    form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        invoice = case.invoices.filter(pk=request.POST.get("invoice") or 0).first()
+        try:
+            if action == "issue":
+                form = InvoiceForm(request.POST)
+                if form.is_valid():
+                    invoice = payments.issue_invoice(
+                        case, form.cleaned_data["amount"], form.cleaned_data["description"], request.user
+                    )
+                    messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+                    return redirect("payments_case", pk=case.pk)
+            elif action == "counter" and invoice is not None:
+                invoice = payments.record_counter_payment(invoice, request.user)
+                messages.success(
+                    request, _("Payment recorded. Receipt %(receipt)s issued.") % {"receipt": invoice.receipt_number}
+                )
+                return redirect("payments_case", pk=case.pk)
+            elif action == "cancel" and invoice is not None:
+                payments.cancel_invoice(invoice, request.user)
+                messages.success(request, _("Invoice %(number)s cancelled.") % {"number": invoice.number})
+                return redirect("payments_case", pk=case.pk)
+            else:
+                raise Http404
+        except payments.PaymentError as error:
+            messages.error(request, str(error))
+            return redirect("payments_case", pk=case.pk)
+    if form is None:
+        fee = payments.default_fee(case)
+        form = InvoiceForm(initial={"amount": f"{fee:.2f}" if fee else "", "description": ""})
+    invoices = list(case.invoices.prefetch_related("payments").order_by("-created_at"))
+    return render(
+        request,
+        "services/payments/admin_case.html",
+        {
+            "case": case,
+            "invoices": invoices,
+            "form": form,
+            "reject_form": RejectForm(),
+            "payment_settings": payments.settings_for(case.site),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def staff_posters(request):
+    """Every live e-form (Thai), with its A4 poster and A6 sticker sheet."""
+    from forms_builder.models import FormPage
+
+    forms = FormPage.objects.live().filter(locale__language_code="th").order_by("title")
+    return render(request, "services/payments/admin_posters.html", {"forms": forms})
+
+
+def staff_poster(request, page_id, kind):
+    from forms_builder.models import FormPage
+    from services.posters import KINDS, build_poster
+
+    if kind not in KINDS:
+        raise Http404
+    page = get_object_or_404(FormPage.objects.live(), pk=page_id)
+    response = _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
+    page.mark_short_code_printed()  # the code may now be on paper: forms_builder keeps it from changing
+    return response

@@ -1,0 +1,64 @@
+"""Wagtail admin wiring of fee payments (imported by services/wagtail_hooks.py): the
+"Payments" page (slips to check), a case's invoices, receipts, QR posters, and household
+accounts as snippets."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from services.cases import admin_views
+from services.payments import views as views_payments
+from services.payments.models import Household
+
+
+class PaymentsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_use_queue(request) or views_payments.can_see_households(request.user)
+
+
+class PostersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_authenticated and request.user.is_active
+
+
+@hooks.register("register_admin_menu_item")
+def register_payments_menu_item():
+    return PaymentsMenuItem(_("Payments"), reverse("payments_admin"), name="payments", icon_name="tag", order=155)
+
+
+@hooks.register("register_admin_menu_item")
+def register_posters_menu_item():
+    return PostersMenuItem(
+        _("QR posters"), reverse("payments_posters"), name="qr-posters", icon_name="image", order=160
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_payment_urls():
+    v = views_payments
+    return [
+        path("payments/", v.staff_payments, name="payments_admin"),
+        path("payments/<int:pk>/confirm/", v.staff_confirm, name="payments_confirm"),
+        path("payments/<int:pk>/reject/", v.staff_reject, name="payments_reject"),
+        path("payments/<int:pk>/slip/", v.staff_slip, name="payments_slip"),
+        path("payments/invoices/<int:pk>/receipt/", v.staff_receipt, name="payments_receipt"),
+        path("payments/cases/<int:pk>/", v.staff_case_invoices, name="payments_case"),
+        path("payments/posters/", v.staff_posters, name="payments_posters"),
+        path("payments/posters/<int:page_id>/<slug:kind>.pdf", v.staff_poster, name="payments_poster"),
+    ]
+
+
+class HouseholdViewSet(SnippetViewSet):
+    """Household accounts for the monthly garbage and wastewater fees (finance staff)."""
+
+    model = Household
+    icon = "home"
+    menu_label = _("Household accounts")
+    list_display = ["account_number", "house_number", "holder_name", "garbage_fee", "wastewater_fee", "active"]
+    search_fields = ["account_number", "house_number", "holder_name", "address"]
+
+
+register_snippet(HouseholdViewSet)

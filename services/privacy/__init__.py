@@ -1,0 +1,1 @@
+"""PDPA: retention, anonymisation, data-subject requests and the access log."""

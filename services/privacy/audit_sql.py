@@ -1,0 +1,87 @@
+"""Database triggers that keep the case timeline and Wagtail's admin log append-only (issue 9).
+
+The ORM already refuses (CaseEvent.save/delete, its queryset's update, and the pre_delete
+receivers in services/privacy/models.py), but a record an auditor relies on must also hold
+against raw SQL, a future bulk update, or a script run in a shell. So the database refuses:
+
+* services_caseevent: any UPDATE except (a) replacing the message with the redaction marker
+  (services.privacy.personal_data.REDACTED, when a case is anonymised under the PDPA) and (b) the actor
+  becoming NULL when a staff account is deleted — every other column must stay the same;
+* wagtailcore_modellogentry and wagtailcore_pagelogentry (Wagtail's admin action log): every UPDATE;
+* DELETE of any of these rows on PostgreSQL. On SQLite, Django's test flush empties tables with
+  row-by-row DELETEs (PostgreSQL uses TRUNCATE, which row triggers do not see), so a SQLite
+  DELETE trigger would make the database impossible to reset; there the ORM receivers refuse.
+"""
+
+REDACTED = "[redacted: personal data removed]"
+LOG_TABLES = ("wagtailcore_modellogentry", "wagtailcore_pagelogentry")
+
+_EVENT_ALLOWED = (
+    "NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.kind = OLD.kind AND NEW.public = OLD.public "
+    "AND NEW.from_status = OLD.from_status AND NEW.to_status = OLD.to_status AND NEW.created_at = OLD.created_at "
+    "AND (NEW.message = OLD.message OR NEW.message = '{redacted}') "
+    "AND ({same_actor} OR NEW.actor_id IS NULL)"
+)
+
+
+def _sqlite_statements():
+    allowed = _EVENT_ALLOWED.format(redacted=REDACTED, same_actor="NEW.actor_id IS OLD.actor_id")
+    statements = [
+        "CREATE TRIGGER IF NOT EXISTS caseevent_append_only BEFORE UPDATE ON services_caseevent "
+        f"WHEN NOT ({allowed}) BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;"
+    ]
+    for table in LOG_TABLES:
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {table}_append_only BEFORE UPDATE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'admin log entries are append-only'); END;"
+        )
+    return statements
+
+
+def _postgresql_statements():
+    allowed = _EVENT_ALLOWED.format(redacted=REDACTED, same_actor="NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id")
+    statements = [
+        f"""
+        CREATE OR REPLACE FUNCTION portal_caseevent_append_only() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND ({allowed}) THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'case events are append-only (% refused)', TG_OP USING ERRCODE = 'raise_exception';
+        END $$ LANGUAGE plpgsql;
+        """,
+        """
+        CREATE OR REPLACE FUNCTION portal_log_append_only() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION 'admin log entries are append-only (% refused)', TG_OP USING ERRCODE = 'raise_exception';
+        END $$ LANGUAGE plpgsql;
+        """,
+        "DROP TRIGGER IF EXISTS caseevent_append_only ON services_caseevent;",
+        "CREATE TRIGGER caseevent_append_only BEFORE UPDATE OR DELETE ON services_caseevent "
+        "FOR EACH ROW EXECUTE FUNCTION portal_caseevent_append_only();",
+    ]
+    for table in LOG_TABLES:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION portal_log_append_only();",
+        ]
+    return statements
+
+
+def install(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": _sqlite_statements, "postgresql": _postgresql_statements}.get(vendor)
+    for statement in statements() if statements else []:
+        schema_editor.execute(statement, params=None)
+
+
+def uninstall(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    tables = ("services_caseevent", *LOG_TABLES)
+    for table in tables:
+        name = "caseevent_append_only" if table == "services_caseevent" else f"{table}_append_only"
+        if vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table};")

@@ -1,0 +1,1 @@
+"""Figures, the public dashboard, open data, monthly reports and page-view counts."""

@@ -1,0 +1,222 @@
+"""The public performance dashboard (/<lang>/dashboard/), its open data downloads and the data
+dictionary. Figures come from `services.reporting.stats` (cached); the views only arrange them."""
+
+import csv
+import datetime
+import io
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from pythainlp.util import thai_strftime
+from wagtail.models import Site
+
+from portal import pagecache
+from portal.i18n import is_thai
+from services.reporting import stats
+from services.reporting.charts import bar_chart
+
+LICENCE = {
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+# Fewer ratings than this in a month and service: the mean is withheld from the open data, so
+# one resident's rating cannot be read off a published number.
+MIN_RATINGS = 3
+
+FIELDS = [
+    # (column, type, description) — the data dictionary and the CSV/JSON share these.
+    ("month", "YYYY-MM", gettext_lazy("Calendar month (Gregorian), Asia/Bangkok time.")),
+    ("service_code", "text", gettext_lazy("The service's code (as in the Open311 API); 'all' for every service.")),
+    ("service_name_th", "text", gettext_lazy("The service's name in Thai.")),
+    ("service_name_en", "text", gettext_lazy("The service's name in English.")),
+    ("received", "integer", gettext_lazy("Requests submitted in the month.")),
+    ("resolved", "integer", gettext_lazy("Requests resolved in the month (rejected requests are not counted).")),
+    (
+        "median_days",
+        "decimal",
+        gettext_lazy("Median calendar days from submission to resolution, over the requests resolved in the month."),
+    ),
+    (
+        "p90_days",
+        "decimal",
+        gettext_lazy("90th percentile (nearest rank) of the same days: 9 in 10 requests took at most this long."),
+    ),
+    (
+        "within_sla_pct",
+        "decimal",
+        gettext_lazy("Percentage of the month's resolved requests resolved on or before their due date."),
+    ),
+    (
+        "satisfaction",
+        "decimal",
+        gettext_lazy("Mean rating (1 to 5) of the month's resolved requests that were rated; empty under 3 ratings."),
+    ),
+    ("ratings", "integer", gettext_lazy("How many of the month's resolved requests were rated.")),
+]
+
+
+def _site(request):
+    return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+
+
+def month_label(key):
+    day = datetime.date.fromisoformat(f"{key}-01")
+    if is_thai():
+        return thai_strftime(datetime.datetime.combine(day, datetime.time()), "%b %y")
+    return day.strftime("%b %y")
+
+
+def service_name(entry):
+    return entry["name"]["th"] if is_thai() else entry["name"]["en"]
+
+
+def _charts(months, labels):
+    def series(name):
+        return [m[name] for m in months]
+
+    return [
+        {
+            "id": "chart-volume",
+            "title": _("Requests received and resolved each month"),
+            "svg": bar_chart(
+                _("Requests received and resolved each month"),
+                labels,
+                [(_("Received"), series("received"), "bar-a"), (_("Resolved"), series("resolved"), "bar-b")],
+                chart_id="chart-volume",
+            ),
+            "columns": [_("Received"), _("Resolved")],
+            "rows": [(label, [m["received"], m["resolved"]]) for label, m in zip(labels, months, strict=True)],
+        },
+        {
+            # Plain words for the median and the 90th percentile: residents read "half" and
+            # "9 in 10", not statistics.
+            "id": "chart-days",
+            "title": _("How many days requests took, each month"),
+            "svg": bar_chart(
+                _("How many days requests took, each month"),
+                labels,
+                [
+                    (_("Half were done within (days)"), series("median_days"), "bar-a"),
+                    (_("9 in 10 were done within (days)"), series("p90_days"), "bar-b"),
+                ],
+                chart_id="chart-days",
+            ),
+            "columns": [_("Half were done within (days)"), _("9 in 10 were done within (days)")],
+            "rows": [(label, [m["median_days"], m["p90_days"]]) for label, m in zip(labels, months, strict=True)],
+        },
+        {
+            "id": "chart-sla",
+            "title": _("Share resolved on time each month (%)"),
+            "svg": bar_chart(
+                _("Share resolved on time each month (%)"),
+                labels,
+                [(_("On time (%)"), series("within_sla_pct"), "bar-a")],
+                max_value=100,
+                chart_id="chart-sla",
+            ),
+            "columns": [_("On time (%)")],
+            "rows": [(label, [m["within_sla_pct"]]) for label, m in zip(labels, months, strict=True)],
+        },
+        {
+            "id": "chart-satisfaction",
+            "title": _("Average satisfaction each month (1 to 5)"),
+            "svg": bar_chart(
+                _("Average satisfaction each month (1 to 5)"),
+                labels,
+                [(_("Satisfaction"), series("satisfaction"), "bar-b")],
+                max_value=5,
+                chart_id="chart-satisfaction",
+            ),
+            "columns": [_("Satisfaction"), _("Ratings")],
+            "rows": [(label, [m["satisfaction"], m["ratings"]]) for label, m in zip(labels, months, strict=True)],
+        },
+    ]
+
+
+@require_GET
+def dashboard(request):
+    pagecache.depends_on(request, pagecache.CASES)  # kept for anonymous visitors until a figure changes
+    figures = stats.public_figures(_site(request))
+    services = [{**s, "display_name": service_name(s)} for s in figures["services"]]
+    selected = next((s for s in services if s["key"] == request.GET.get("service")), None)
+    subject = selected or figures["overall"]
+    labels = [month_label(k) for k in figures["months"]]
+    context = {
+        "figures": figures,
+        "summary": subject,
+        "selected": selected,
+        "services": services,
+        "charts": _charts(subject["months"], labels),
+        "first_month": datetime.date.fromisoformat(figures["months"][0] + "-01"),
+        "today": datetime.date.fromisoformat(figures["today"]),
+        "generated_at": datetime.datetime.fromisoformat(figures["generated_at"]),
+        "licence": LICENCE,
+    }
+    return render(request, "services/dashboard/dashboard.html", context)
+
+
+@require_GET
+def data_dictionary(request):
+    return render(
+        request,
+        "services/dashboard/data_dictionary.html",
+        {"fields": FIELDS, "licence": LICENCE, "min_ratings": MIN_RATINGS},
+    )
+
+
+def open_data_rows(figures):
+    """One row per month and service, plus the 'all' rows: aggregates only, nothing per case."""
+    entries = [("all", {"th": "ทุกบริการ", "en": "All services"}, figures["overall"]["months"])]
+    entries += [(s["key"], s["name"], s["months"]) for s in figures["services"] if not s["key"].startswith("t:")]
+    rows = []
+    for code, name, months in entries:
+        for m in months:
+            rows.append(
+                {
+                    "month": m["month"],
+                    "service_code": code,
+                    "service_name_th": name["th"],
+                    "service_name_en": name["en"],
+                    "received": m["received"],
+                    "resolved": m["resolved"],
+                    "median_days": m["median_days"],
+                    "p90_days": m["p90_days"],
+                    "within_sla_pct": m["within_sla_pct"],
+                    "satisfaction": m["satisfaction"] if m["ratings"] >= MIN_RATINGS else None,
+                    "ratings": m["ratings"],
+                }
+            )
+    return rows
+
+
+@require_GET
+def data_csv(request):
+    figures = stats.public_figures(_site(request))
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a BOM, so Excel opens the Thai names as UTF-8
+    writer = csv.DictWriter(buffer, fieldnames=[f[0] for f in FIELDS], lineterminator="\r\n")
+    writer.writeheader()
+    for row in open_data_rows(figures):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="service-performance.csv"'
+    response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
+    return response
+
+
+@require_GET
+def data_json(request):
+    figures = stats.public_figures(_site(request))
+    payload = {
+        "title": "Service request performance",
+        "licence": LICENCE,
+        "generated_at": figures["generated_at"],
+        "fields": [{"name": n, "type": t, "description": str(d)} for n, t, d in FIELDS],
+        "rows": open_data_rows(figures),
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
+    return response

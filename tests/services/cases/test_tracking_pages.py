@@ -1,0 +1,170 @@
+"""The resident's tracking page: what anyone with the reference sees, what needs the second
+factor, rate limiting and the neutral answer for unknown references."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils.html import escape
+
+from forms_builder.models import SubmissionFile
+from services.cases import workflow
+from services.cases.models import CaseStatus
+from tests.services.cases.support import make_world, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(home_th):
+    return make_world(home_th)
+
+
+def test_public_page_shows_status_timeline_and_no_personal_data(client, world):
+    case, _ = submit(world["form"])
+    workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
+    workflow.add_note(case, "บ้านนี้ร้องเรียนบ่อย", world["officer_works"])
+    workflow.reply(case, "ทีมช่างจะเข้าไปตรวจสอบพรุ่งนี้", world["officer_works"])
+    response = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "แจ้งซ่อมไฟฟ้าสาธารณะ" in html
+    assert "เจ้าหน้าที่รับเรื่องของคุณแล้ว" in html  # resident-facing label of "accepted"
+    assert "ทีมช่างจะเข้าไปตรวจสอบพรุ่งนี้" in html
+    assert "2569" in html  # Buddhist-Era dates
+    for private in ("บ้านนี้ร้องเรียนบ่อย", "สมหญิง", "0812345678", "ซอย 3 หมู่ 2", "ไฟดับหน้าบ้านเลขที่ 12"):
+        assert private not in html
+
+
+def test_tracking_page_is_a_few_indexed_queries(client, world, django_assert_max_num_queries):
+    """One lookup by reference (which also says whether there is any invoice), one for the
+    public timeline, and at most the base template's site lookup; no query per event, none for
+    invoices when the case has none."""
+    case, _ = submit(world["form"])
+    for index in range(5):
+        workflow.reply(case, f"ข้อความ {index}", world["officer_works"])
+    client.get(f"/t/{case.reference}")  # warm the caches every page shares (menus, settings)
+    with django_assert_max_num_queries(3) as captured:
+        response = client.get(f"/t/{case.reference}")
+    assert response.status_code == 200
+    assert "ข้อความ 4" in response.content.decode()
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum('FROM "services_case"' in q for q in sql) == 1
+    assert sum('FROM "services_caseevent"' in q for q in sql) == 1
+    assert not any('FROM "services_invoice"' in q.split("EXISTS")[0] for q in sql)
+
+
+def test_english_labels(client, world):
+    case, _ = submit(world["form"])
+    response = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="en")
+    assert "We have your request" in response.content.decode()
+
+
+def test_unknown_and_malformed_references_get_the_same_neutral_page(client, world):
+    case, _ = submit(world["form"])
+    from services.cases import references
+
+    unknown = references.generate("BSR", 2026)
+    mistyped = case.reference[:-1] + ("A" if case.reference[-1] != "A" else "B")
+    pages = [client.get(f"/t/{ref}", HTTP_ACCEPT_LANGUAGE="th") for ref in (unknown, mistyped, "nonsense", "<b>x")]
+    assert {p.status_code for p in pages} == {200}
+    typed = (unknown, mistyped, "nonsense", "<b>x")
+    # The language switch's CSRF token is masked afresh on every response, known case or not.
+    bodies = {
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", p.content.decode())
+        .replace(quote(ref), "")
+        .replace(escape(ref), "")
+        .replace(ref, "")
+        for p, ref in zip(pages, typed, strict=True)
+    }
+    assert len(bodies) == 1
+    assert "ไม่พบคำร้อง" in bodies.pop()
+
+
+def test_track_form_redirects_to_the_tracking_page(client, world):
+    case, _ = submit(world["form"])
+    response = client.get("/th/track/", {"ref": case.reference.lower().replace("-", " ")})
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/{case.reference}"
+    assert client.get("/th/track/").status_code == 200
+    mistyped = case.reference[:-1] + ("A" if case.reference[-1] != "A" else "B")
+    assert "ไม่พบคำร้อง" in client.get("/th/track/", {"ref": mistyped}).content.decode()
+
+
+def test_lookups_are_rate_limited_per_ip(client, world, settings):
+    case, _ = submit(world["form"])
+    from services.cases import views as views_tracking
+
+    settings.CASE_TRACK_RATE = (5, 600)
+    original = views_tracking.LOOKUP_LIMIT
+    views_tracking.LOOKUP_LIMIT = (5, 600)
+    try:
+        codes = [client.get(f"/t/{case.reference}").status_code for _ in range(7)]
+        other_ip = client.get(f"/t/{case.reference}", REMOTE_ADDR="10.0.0.9").status_code
+    finally:
+        views_tracking.LOOKUP_LIMIT = original
+    assert codes[:5] == [200] * 5
+    assert codes[5:] == [429, 429]
+    assert other_ip == 200
+
+
+def test_verified_resident_sees_answers_files_and_can_reply_rate_and_reopen(client, world):
+    case, _ = submit(world["form"], email="somying@example.com")
+    stored = SubmissionFile(
+        submission=case.submission, field_key="photo", original_name="lamp.jpg", content_type="image/jpeg", size=4
+    )
+    stored.file.save("lamp.jpg", ContentFile(b"JPEG"), save=True)
+    url = f"/t/{case.reference}"
+    # Another person's digits: refused, no answers shown.
+    response = client.post(url, {"secret": "9999"})
+    assert "ไฟดับหน้าบ้านเลขที่ 12" not in response.content.decode()
+    assert "ไม่ตรงกับ" in response.content.decode()
+    assert client.get(f"{url}/files/{stored.pk}").status_code == 403
+    # The right last four digits.
+    response = client.post(url, {"secret": "5678"}, follow=True)
+    html = response.content.decode()
+    assert "ไฟดับหน้าบ้านเลขที่ 12" in html
+    assert "lamp.jpg" in html
+    download = client.get(f"{url}/files/{stored.pk}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"JPEG"
+    # Reply while the office waits for the resident: the case moves on.
+    workflow.change_status(case, CaseStatus.ACCEPTED)
+    workflow.change_status(case, CaseStatus.WAITING, message="ขอรูปเพิ่ม")
+    client.post(f"{url}/reply", {"message": "ส่งรูปทางไลน์แล้ว"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    # Rating is offered once resolved, accepted once.
+    workflow.change_status(case, CaseStatus.RESOLVED, message="ซ่อมแล้ว")
+    assert client.post(f"{url}/rate", {"rating": "9"}).status_code == 400
+    assert client.post(f"{url}/rate", {"rating": "5", "comment": "เร็วมาก"}).status_code == 302
+    response = client.post(f"{url}/rate", {"rating": "1"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.rating == 5
+    # Reopen with a reason.
+    assert client.post(f"{url}/reopen", {"reason": ""}).status_code == 400
+    client.post(f"{url}/reopen", {"reason": "ไฟดับอีก"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+
+
+def test_email_also_verifies(client, world):
+    case, _ = submit(world["form"], email="Somying@Example.com")
+    response = client.post(f"/t/{case.reference}", {"secret": "somying@example.com"}, follow=True)
+    assert "ไฟดับหน้าบ้านเลขที่ 12" in response.content.decode()
+
+
+def test_actions_need_verification(client, world):
+    case, _ = submit(world["form"])
+    workflow.change_status(case, CaseStatus.ACCEPTED)
+    workflow.change_status(case, CaseStatus.RESOLVED)
+    assert client.post(f"/t/{case.reference}/rate", {"rating": "1"}).status_code == 403
+    case.refresh_from_db()
+    assert case.rating is None
+
+
+def test_home_page_track_box_appears(client, world):
+    response = client.get("/th/")
+    assert 'action="/th/track/"' in response.content.decode()
