@@ -138,7 +138,7 @@ def measure_postgres(workdir, cases, residents, each):
         with site.serve() as server:
             submissions = submit_many(server.url, form, residents=residents, each=each)
         stored = site.shell(
-            "from services.models import Case; from django.db.models import Count;"
+            "from services.cases.models import Case; from django.db.models import Count;"
             "print(Case.objects.values('reference').annotate(n=Count('id')).filter(n__gt=1).count(),"
             " Case.objects.filter(submission__contact_name='สมศรี ใจดี').count())"
         ).split()
