@@ -5,11 +5,10 @@ point at the short link, never at the page's URL, so renaming or moving the form
 break a single printed code (forms_builder keeps short codes unchangeable).
 """
 
-import io
-
 from django.conf import settings
 from wagtail.models import Locale
 
+from portal import qr
 from services.pdf_fonts import draw_logo, office_for, thai_pdf
 
 KINDS = ("poster", "stickers")  # A4 poster; A4 sheet of four A6 stickers
@@ -35,16 +34,6 @@ def titles(page):
     return thai, english
 
 
-def _qr_png(url):
-    import qrcode
-
-    image = qrcode.make(url, box_size=12, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    out.seek(0)
-    return out
-
-
 def _panel(pdf, x, y, width, height, thai, english, url, office, scale):
     """One poster or sticker: logo, office, service name (Thai, English), QR, the short link."""
     margin = 8 * scale
@@ -64,9 +53,9 @@ def _panel(pdf, x, y, width, height, thai, english, url, office, scale):
         pdf.set_font("Thai", "", 17 * scale)
         pdf.multi_cell(width - 2 * margin, 8 * scale, english, align="C")
         cursor = pdf.get_y()
-    qr = min(width - 2 * margin, (y + height) - cursor - 34 * scale)
-    pdf.image(_qr_png(url), x=x + (width - qr) / 2, y=cursor + 4 * scale, w=qr, h=qr)
-    cursor += qr + 6 * scale
+    side = min(width - 2 * margin, (y + height) - cursor - 34 * scale)
+    pdf.image(qr.png(url, box_size=12, border=2), x=x + (width - side) / 2, y=cursor + 4 * scale, w=side, h=side)
+    cursor += side + 6 * scale
     pdf.set_xy(x + margin, cursor)
     pdf.set_font("Thai", "B", 17 * scale)
     pdf.cell(width - 2 * margin, 8 * scale, "สแกนเพื่อกรอกแบบฟอร์มออนไลน์", align="C")

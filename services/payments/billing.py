@@ -6,7 +6,6 @@ optimistic lock and SLA pause ("waiting for the resident") stay the case enginee
 """
 
 import datetime
-import io
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -127,27 +126,6 @@ def qr_payload(invoice, payment_settings=None):
     if not payment_settings.has_valid_promptpay or not invoice.is_payable:
         return None
     return promptpay.payload(payment_settings.promptpay_id, invoice.amount, invoice.reference)
-
-
-def qr_svg(text):
-    """The QR as an SVG document (qrcode's path image: one <path>, no style attributes)."""
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue()
-
-
-def qr_png(text, box_size=10):
-    """The same QR as PNG bytes (for PDFs and the tests' decoder)."""
-    import qrcode
-
-    image = qrcode.make(text, box_size=box_size, border=4)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 # Paying -----------------------------------------------------------------------------------

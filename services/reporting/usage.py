@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from portal import ratelimit
+
 logger = logging.getLogger(__name__)
 COUNTER_TTL = 40 * 24 * 3600
 COMMON_SECTIONS = ["home", "services", "forms", "news", "search", "track", "dashboard", "other"]
@@ -54,16 +56,10 @@ def section_for(path):
 
 def count(section, month=None):
     month = month or month_key()
-    key = _counter(month, section)
-    if cache.add(key, 1, COUNTER_TTL):
+    if ratelimit.increment(_counter(month, section), COUNTER_TTL) == 1:
         registry = cache.get(_registry(month)) or []
         if section not in registry:
             cache.set(_registry(month), [*registry, section][:500], COUNTER_TTL)
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, COUNTER_TTL)
 
 
 class UsageMiddleware:

@@ -19,7 +19,7 @@ from forms_builder.models import FormIndexPage, FormPage
 from services import demo, pdf_fonts, posters
 from services.guide_pdf import build_guide_pdf
 from services.payments import receipts
-from services.reporting import monthly as reports
+from services.reporting import monthly
 from tests.services import guides_fixtures as fx
 
 # (word with a tone mark, the same word without it, what the mark must do)
@@ -158,9 +158,9 @@ def test_every_pdf_the_portal_makes_is_shaped(monkeypatch, site, home_th, tmp_pa
         amount=Decimal("320.50"),
     )
     receipts.build_receipt(invoice)
-    overall = {key: 1 for key, _label in reports.COLUMNS}
+    overall = {key: 1 for key, _label in monthly.COLUMNS}
     data = {"overall": overall, "backlog": 0, "services": [("แจ้งซ่อมไฟฟ้าสาธารณะ", overall)], "usage": [("guides", 9)]}
-    reports.build_pdf(site, datetime.date(2026, 10, 1), data)
+    monthly.build_pdf(site, datetime.date(2026, 10, 1), data)
     forms = home_th.add_child(instance=FormIndexPage(title="แบบฟอร์ม", slug="forms"))
     form = forms.add_child(instance=FormPage(title="แจ้งซ่อมไฟฟ้าสาธารณะ", slug="streetlight-form", steps=[]))
     posters.build_poster(form, "poster")

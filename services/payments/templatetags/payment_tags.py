@@ -1,13 +1,9 @@
 """Template hooks of fee payments, so the case engineer's pages show invoices with one
 `{% include %}` line each instead of new view code."""
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+
+from portal import qr
 
 register = template.Library()
 
@@ -45,13 +41,7 @@ def case_invoices_admin(case):
 @register.simple_tag
 def promptpay_qr(payload, label=""):
     """The PromptPay QR as inline SVG (no image request, prints sharply, works without JS)."""
-    image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    svg = svg[svg.index("<svg") :]
-    svg = svg.replace("<svg", f'<svg class="promptpay-qr" role="img" aria-label="{escape(label)}"', 1)
-    return mark_safe(svg)  # noqa: S308 - drawn by qrcode from our own payload, label escaped
+    return qr.svg(payload, css_class="promptpay-qr", label=label)
 
 
 @register.filter

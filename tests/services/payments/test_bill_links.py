@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from services.models.guides import ServicePage, validate_pay_online_url
-from services.payments import billing as payments
+from services.payments import billing
 from services.payments.models import Household, MonthlyCharge, PaymentSettings
 from tests.services.payments.support import TAX_ID, slip_png
 
@@ -38,8 +38,8 @@ def make_household(site, account, house):
 def bill(site):
     household = make_household(site, "G-0417", "12/3")
     for month in (datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)):
-        payments.bill_month(site, month)
-    return payments.invoice_for_household(household)
+        billing.bill_month(site, month)
+    return billing.invoice_for_household(household)
 
 
 def test_a_bill_link_in_another_browser_asks_for_the_account_in_the_pages_language(bill):
@@ -77,7 +77,7 @@ def test_slip_and_receipt_links_without_the_session_lead_to_the_account_form(bil
 
 def test_another_households_account_opens_its_own_bill_not_the_links(site, bill):
     make_household(site, "G-0002", "45")
-    payments.bill_month(site, datetime.date(2026, 11, 1))
+    billing.bill_month(site, datetime.date(2026, 11, 1))
     neighbour = Client()
     response = neighbour.post(f"/th/pay/{bill.number}/", {"account": "G-0002", "house": "45"})
     assert response.status_code == 302 and response["Location"] != f"/th/pay/{bill.number}/"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from services.cases import workflow
 from services.cases.models import CaseStatus
-from services.payments import billing as payments
+from services.payments import billing
 from services.payments.models import Invoice, InvoiceStatus, Payment
 from tests.services.cases.support import submit
 from tests.services.payments.support import payment_world, slip_png, verify
@@ -81,7 +81,7 @@ def test_bad_amounts_are_refused_next_to_the_field(client, world, amount, messag
 
 def test_slip_needs_verification_and_follows_the_upload_rules(client, world):
     case = accepted_case(world)
-    invoice = payments.issue_invoice(case, "20", "", world["officer_works"])
+    invoice = billing.issue_invoice(case, "20", "", world["officer_works"])
     url = f"/t/{case.reference}/invoices/{invoice.number}/slip"
     unverified = client.post(url, {"slip": slip_png()})
     assert unverified.status_code == 303 and unverified["Location"] == f"/t/{case.reference}#your-request"
@@ -101,13 +101,13 @@ def test_slip_needs_verification_and_follows_the_upload_rules(client, world):
 
 def test_confirming_issues_a_receipt_and_moves_the_case_on(client, world):
     case = accepted_case(world)
-    invoice = payments.issue_invoice(case, "320.50", "ค่าธรรมเนียมใบอนุญาตก่อสร้าง", world["officer_works"])
+    invoice = billing.issue_invoice(case, "320.50", "ค่าธรรมเนียมใบอนุญาตก่อสร้าง", world["officer_works"])
     Case = type(case)
     # Two working days pass while the office waits for the money: the deadline moves by two.
     due_before = case.due_date
     Case.objects.filter(pk=case.pk).update(waiting_since=case.waiting_since - datetime.timedelta(days=14))
     case.refresh_from_db()
-    payment = payments.upload_slip(invoice, slip_png())
+    payment = billing.upload_slip(invoice, slip_png())
     client.force_login(world["officer_works"])
     listing = client.get("/admin/payments/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert invoice.number in listing and "Confirm payment" in listing
@@ -142,15 +142,15 @@ def test_receipt_numbers_follow_each_other(world):
     numbers = []
     for _ in range(3):
         case = accepted_case(world)
-        invoice = payments.issue_invoice(case, "20", "", world["officer_works"])
-        numbers.append(payments.record_counter_payment(invoice, world["officer_works"]).receipt_number)
+        invoice = billing.issue_invoice(case, "20", "", world["officer_works"])
+        numbers.append(billing.record_counter_payment(invoice, world["officer_works"]).receipt_number)
     assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
 
 
 def test_rejecting_needs_a_reason_and_the_resident_reads_it(client, world):
     case = accepted_case(world)
-    invoice = payments.issue_invoice(case, "20", "", world["officer_works"])
-    payment = payments.upload_slip(invoice, slip_png())
+    invoice = billing.issue_invoice(case, "20", "", world["officer_works"])
+    payment = billing.upload_slip(invoice, slip_png())
     client.force_login(world["officer_works"])
     client.post(f"/admin/payments/{payment.pk}/reject/", {"reason": " "})
     payment.refresh_from_db()
@@ -167,12 +167,12 @@ def test_rejecting_needs_a_reason_and_the_resident_reads_it(client, world):
 
 def test_counter_payment_and_cancel(client, world):
     case = accepted_case(world)
-    first = payments.issue_invoice(case, "20", "", world["officer_works"])
+    first = billing.issue_invoice(case, "20", "", world["officer_works"])
     client.force_login(world["officer_works"])
     client.post(f"/admin/payments/cases/{case.pk}/", {"action": "cancel", "invoice": first.pk})
     first.refresh_from_db()
     assert first.status == InvoiceStatus.CANCELLED
-    second = payments.issue_invoice(case, "40", "", world["officer_works"])
+    second = billing.issue_invoice(case, "40", "", world["officer_works"])
     client.post(f"/admin/payments/cases/{case.pk}/", {"action": "counter", "invoice": second.pk})
     second.refresh_from_db()
     assert second.status == InvoiceStatus.PAID and second.receipt_number
@@ -183,8 +183,8 @@ def test_counter_payment_and_cancel(client, world):
 
 def test_other_departments_cannot_see_or_confirm(client, world):
     case = accepted_case(world)
-    invoice = payments.issue_invoice(case, "20", "", world["officer_works"])
-    payment = payments.upload_slip(invoice, slip_png())
+    invoice = billing.issue_invoice(case, "20", "", world["officer_works"])
+    payment = billing.upload_slip(invoice, slip_png())
     client.force_login(world["officer_health"])
     assert invoice.number not in client.get("/admin/payments/").content.decode()
     # Not found (outside /th/, Django's LocaleMiddleware answers a 404 by redirecting to /th/…,
@@ -200,7 +200,7 @@ def test_staff_payments_page_query_budget(client, world, django_assert_max_num_q
     """14 queries (session, user, menus, settings, pending, recent) whatever the number of slips."""
     for _ in range(10):
         case = accepted_case(world)
-        payments.upload_slip(payments.issue_invoice(case, "20", "", world["officer_works"]), slip_png())
+        billing.upload_slip(billing.issue_invoice(case, "20", "", world["officer_works"]), slip_png())
     client.force_login(world["officer_works"])
     client.get("/admin/payments/")  # warm caches (menus, settings)
     with django_assert_max_num_queries(14):

@@ -9,8 +9,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from services.payments import billing as payments
-from services.payments import promptpay
+from portal import qr
+from services.payments import billing, promptpay
 from services.payments.models import Household, Invoice, InvoiceStatus, MonthlyCharge
 from tests.services.payments.support import TAX_ID, slip_png
 
@@ -33,13 +33,13 @@ def household(site):
         wastewater_fee=Decimal("10"),
     )
     for month in (datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)):
-        payments.bill_month(site, month)
+        billing.bill_month(site, month)
     MonthlyCharge.objects.filter(month=datetime.date(2026, 9, 1)).update(paid=True)
     return household
 
 
 def test_billing_a_month_twice_adds_nothing(site, household):
-    assert payments.bill_month(site, datetime.date(2026, 11, 15)) == 0
+    assert billing.bill_month(site, datetime.date(2026, 11, 15)) == 0
     assert household.charges.count() == 6
 
 
@@ -65,14 +65,14 @@ def test_household_pays_the_months_due(client, site, household):
     assert Invoice.objects.filter(household=household).count() == 1
     # The QR for the total decodes to the right amount and the account as bill number.
     fields = promptpay.parse(
-        zxingcpp.read_barcodes(Image.open(io.BytesIO(payments.qr_png(payments.qr_payload(invoice)))))[0].text
+        zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.png(billing.qr_payload(invoice)))))[0].text
     )
     assert fields["54"] == "60.00" and fields["62"] == {"01": "G0001"} and fields["29"]["02"] == TAX_ID
     # Slip, then confirmation: the months are paid.
     upload = client.post(f"/th/pay/{invoice.number}/slip", {"slip": slip_png()})
     assert upload.status_code == 302
     payment = invoice.payments.get()
-    payments.confirm(payment)
+    billing.confirm(payment)
     assert not household.charges.filter(paid=False).exists()
     done = client.post("/en/pay/", {"account": "G-0001", "house": "12/3"})
     assert "Nothing is due on account G-0001" in done.content.decode()
@@ -80,6 +80,6 @@ def test_household_pays_the_months_due(client, site, household):
 
 
 def test_another_session_cannot_open_the_households_invoice(client, household):
-    invoice = payments.invoice_for_household(household)
+    invoice = billing.invoice_for_household(household)
     html = client.get(f"/th/pay/{invoice.number}/").content.decode()
     assert 'name="account"' in html and "60.00" not in html  # asked for the account, bill not shown

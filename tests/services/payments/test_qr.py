@@ -9,10 +9,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from portal import qr
 from services.cases import workflow
 from services.cases.models import CaseStatus
-from services.payments import billing as payments
-from services.payments import promptpay
+from services.payments import billing, promptpay
 from services.payments.models import Invoice
 from services.payments.templatetags.payment_tags import promptpay_qr
 from tests.services.cases.support import submit
@@ -36,14 +36,14 @@ def decode(png_bytes):
 def _invoice(world, amount="320.50"):
     case, _ = submit(world["form"])
     workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
-    return case, payments.issue_invoice(case, amount, "ค่าธรรมเนียม", world["officer_works"])
+    return case, billing.issue_invoice(case, amount, "ค่าธรรมเนียม", world["officer_works"])
 
 
 def test_tax_id_invoice_qr_decodes_to_every_emvco_field(home_th):
     world = payment_world(home_th)
     case, invoice = _invoice(world)
-    text = payments.qr_payload(invoice)
-    decoded = decode(payments.qr_png(text))
+    text = billing.qr_payload(invoice)
+    decoded = decode(qr.png(text))
     assert decoded == text
     fields = promptpay.parse(decoded)  # raises if the CRC does not match
     assert fields["00"] == "01"  # payload format indicator
@@ -61,7 +61,7 @@ def test_tax_id_invoice_qr_decodes_to_every_emvco_field(home_th):
 def test_biller_id_invoice_carries_the_case_reference_as_reference_1(home_th):
     world = payment_world(home_th, promptpay_id=BILLER_ID)
     case, invoice = _invoice(world, "20")
-    fields = promptpay.parse(decode(payments.qr_png(payments.qr_payload(invoice))))
+    fields = promptpay.parse(decode(qr.png(billing.qr_payload(invoice))))
     assert fields["30"] == {
         "00": "A000000677010112",
         "01": BILLER_ID,
@@ -74,7 +74,7 @@ def test_biller_id_invoice_carries_the_case_reference_as_reference_1(home_th):
 def test_a_tampered_payload_fails_the_crc(home_th):
     world = payment_world(home_th)
     _case, invoice = _invoice(world)
-    text = payments.qr_payload(invoice).replace("320.50", "020.50")
+    text = billing.qr_payload(invoice).replace("320.50", "020.50")
     with pytest.raises(promptpay.PromptPayError):
         promptpay.parse(text)
 
@@ -84,7 +84,7 @@ def test_tracking_page_draws_the_invoice_qr(client, home_th):
     case, invoice = _invoice(world)
     html = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th").content.decode()
     assert "320.50" in html and invoice.number in html
-    assert str(promptpay_qr(payments.qr_payload(invoice), "")).split("<path", 1)[1] in html  # the same drawing
+    assert str(promptpay_qr(billing.qr_payload(invoice), "")).split("<path", 1)[1] in html  # the same drawing
     assert 'role="img"' in html
     invoice_page = client.get(f"/t/{case.reference}/invoices/{invoice.number}/", HTTP_ACCEPT_LANGUAGE="en")
     assert invoice_page.status_code == 200
@@ -98,7 +98,7 @@ def test_no_valid_promptpay_id_no_qr_and_a_neutral_message(client, home_th, bad_
     settings = world["payment_settings"]
     settings.promptpay_id = bad_id  # an old bad value saved before validation existed
     settings.save()
-    assert payments.qr_payload(invoice) is None
+    assert billing.qr_payload(invoice) is None
     html = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<svg" not in html.split('id="fees"', 1)[1]
     assert "Please pay at the office" in html
@@ -126,9 +126,9 @@ def test_amount_limits(home_th):
     world = payment_world(home_th)
     case, _ = submit(world["form"])
     for bad in ("0", "-5", "0.001", "1000000.01", "abc", "NaN", "Infinity"):
-        with pytest.raises(payments.PaymentError):
-            payments.issue_invoice(case, bad)
-    assert payments.issue_invoice(case, "1,000,000").amount == Decimal("1000000.00")
+        with pytest.raises(billing.PaymentError):
+            billing.issue_invoice(case, bad)
+    assert billing.issue_invoice(case, "1,000,000").amount == Decimal("1000000.00")
 
 
 def test_database_refuses_zero_amounts(home_th):

@@ -9,7 +9,7 @@ from django.db import connection
 
 from services.cases import workflow
 from services.cases.models import CaseStatus
-from services.payments import billing as payments
+from services.payments import billing
 from services.payments.models import Invoice
 from tests.services.cases.support import submit
 from tests.services.payments.support import payment_world
@@ -24,7 +24,7 @@ def test_twenty_simultaneous_confirmations_get_twenty_consecutive_numbers(home_t
     for _ in range(THREADS):
         case, _receipt = submit(world["form"])
         workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
-        invoice_ids.append(payments.issue_invoice(case, "20", "", world["officer_works"]).pk)
+        invoice_ids.append(billing.issue_invoice(case, "20", "", world["officer_works"]).pk)
     barrier = threading.Barrier(THREADS)
     numbers, errors = [], []
     lock = threading.Lock()
@@ -33,7 +33,7 @@ def test_twenty_simultaneous_confirmations_get_twenty_consecutive_numbers(home_t
         try:
             invoice = Invoice.objects.get(pk=invoice_id)
             barrier.wait(timeout=30)
-            paid = payments.record_counter_payment(invoice, None)
+            paid = billing.record_counter_payment(invoice, None)
             with lock:
                 numbers.append(paid.receipt_number)
         except Exception as error:  # noqa: BLE001 - collected and reported below

@@ -16,8 +16,7 @@ from pypdf import PdfReader
 from portal.schedules import ensure_schedules
 from services import pdf_fonts
 from services.open311.models import Open311Key
-from services.reporting import monthly as reports
-from services.reporting import usage
+from services.reporting import monthly, usage
 from services.reporting.models import MonthlyReport, PageViewCount
 from services.reporting.tasks import build_monthly_report
 from tests.services.cases.support import make_world
@@ -61,13 +60,13 @@ def test_monthly_report_pdf_and_csv_have_the_months_figures(world, private_media
 
 def test_without_a_thai_font_the_csv_is_still_built_and_the_reason_shown(world, private_media, monkeypatch, tmp_path):
     monkeypatch.setattr(pdf_fonts, "FONT_DIRS", [tmp_path / "nowhere"])
-    report = reports.build_report(world["site"], OCTOBER)
+    report = monthly.build_report(world["site"], OCTOBER)
     assert not report.pdf and report.csv
     assert "fonts-thai-tlwg" in report.note
 
 
 def test_reports_admin_is_for_permitted_staff_only(client, world, private_media):
-    report = reports.build_report(world["site"], OCTOBER)
+    report = monthly.build_report(world["site"], OCTOBER)
     client.force_login(world["officer_works"])
     # Wagtail turns a refusal into a redirect to the admin home with a message.
     assert client.get("/admin/reports/")["Location"] == "/admin/"
