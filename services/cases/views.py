@@ -16,11 +16,9 @@ import re
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from forms_builder.models import Submission, SubmissionFile
+from portal import ratelimit
+from services.cases import panels, references, workflow
 from services.cases import photos as case_photos
-from services.cases import references, workflow
 from services.cases.forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
 from services.cases.models import Case, CaseEvent, CaseStatus
 from services.cases.volunteers import masked_name
@@ -44,26 +43,14 @@ VERIFY_LIMIT = getattr(settings, "CASE_VERIFY_RATE", (10, 900))
 SIGNED_IN_LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_SIGNED_IN_RATE", (1000, 600))
 
 
-def client_ip(request):
-    # REMOTE_ADDR only: a reverse proxy must set it (e.g. gunicorn --forwarded-allow-ips), never
-    # a header the client controls.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def over_limit(request, bucket, limit):
     count, seconds = limit
-    key = f"case-rate:{bucket}:{client_ip(request)}"
+    ident = ratelimit.client_ip(request)
     user = getattr(request, "user", None)
     if bucket == "lookup" and user is not None and user.is_authenticated:
         count, seconds = SIGNED_IN_LOOKUP_LIMIT
-        key = f"case-rate:{bucket}:user:{user.pk}"
-    if cache.add(key, 1, seconds):
-        return False
-    try:
-        return cache.incr(key) > count
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds)
-        return False
+        ident = f"user:{user.pk}"
+    return ratelimit.hit(f"case-{bucket}", ident, count, seconds)
 
 
 def rate_limited(request):
@@ -85,20 +72,14 @@ def neutral(request, typed=""):
 def _lookup(raw):
     """One indexed query whatever the input, so a malformed reference costs what a known one does.
 
-    It also says whether the case has any invoice (`has_invoices`, an EXISTS on the invoices'
-    case index), so the tracking page of the many cases without a fee asks for none. The
+    Other rooms annotate it through the `case_tracking_lookup` hook (payments adds whether the
+    case has any invoice, so the page of the many cases without a fee asks for none). The
     submission (the resident's answers and contact details, a large JSON document) is not
     joined: the public page never shows it, and a verified resident's page loads it when needed.
     """
-    from services.payments.models import Invoice
-
     reference = references.normalize(raw)
-    return (
-        Case.objects.select_related("site")
-        .annotate(has_invoices=Exists(Invoice.objects.filter(case=OuterRef("pk"))))
-        .filter(reference=reference or "-")
-        .first()
-    )
+    cases = panels.tracking_lookup(Case.objects.select_related("site"))
+    return cases.filter(reference=reference or "-").first()
 
 
 def track_form(request):
