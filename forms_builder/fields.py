@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
+from forms_builder.uploads import ACCEPT
 from portal.i18n import ascii_digits
 from portal.templatetags.portal_tags import thaidate
 
@@ -553,8 +554,6 @@ class MultipleFileInput(forms.FileInput):
 
 
 def accept_for(spec):
-    from forms_builder.uploads import ACCEPT
-
     return ",".join(ACCEPT[t] for t in spec.get("allowed_types") or [] if t in ACCEPT)
 
 

@@ -1,35 +1,30 @@
-"""Form pages editors build, and what residents send through them.
+"""The form pages editors build: the index of forms and the multi-step FormPage.
 
-A Submission never depends on the page staying as it was: it keeps a snapshot of the form
-definition (labels, options, types) taken at submit time, and the page link is SET_NULL. Editors
-can reword, reorder or delete a form without breaking a single old submission.
+What residents send through them (Submission, SubmissionFile, PendingUpload, Draft) lives in
+forms_builder.submissions, under the wizard and the screens this page routes to; it is imported
+here so Django registers those models with this app and `forms_builder.models.Submission` stays
+the path the other rooms use.
 """
 
-import secrets
-import uuid
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from forms_builder import views
 from forms_builder.admin_forms import FormPageAdminForm
 from forms_builder.blocks import StepBlock
-from forms_builder.slugs import slugify_keep_marks, validate_short_code, validate_slug_keeping_marks
-from forms_builder.storage import get_private_storage
+from forms_builder.slugs import random_code, slugify_keep_marks, validate_short_code, validate_slug_keeping_marks
+from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile
+from forms_builder.wizard import FormWizardView
 from portal.pages import ViewRestrictionsMixin
 
-# No 0/O, 1/I/L: codes are read aloud over the phone and typed by elderly residents.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def random_code(length=8):
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+__all__ = ["Draft", "FormIndexPage", "FormPage", "PendingUpload", "Submission", "SubmissionFile", "new_short_code"]
 
 
 def new_short_code():
@@ -212,171 +207,29 @@ class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     # The wizard owns every request to the page; the routes only name the screens.
     @path("", name="wizard")
     def wizard_route(self, request):
-        from forms_builder.wizard import FormWizardView
-
         return FormWizardView.for_page(self)(request)
 
     @path("resume/", name="resume_code")
     def resume_by_code(self, request):
-        from forms_builder.views import resume_by_code
-
-        return resume_by_code(request, self)
+        return views.resume_by_code(request, self)
 
     @path("resume/<str:token>/", name="resume")
     def resume_by_token(self, request, token):
-        from forms_builder.views import resume_by_token
-
-        return resume_by_token(request, self, token)
+        return views.resume_by_token(request, self, token)
 
     @path("saved/", name="saved")
     def saved_route(self, request):
-        from forms_builder.views import saved
-
-        return saved(request, self)
+        return views.saved(request, self)
 
     @path("sent/<str:reference>/", name="confirmation")
     def confirmation_route(self, request, reference):
-        from forms_builder.views import confirmation
-
-        return confirmation(request, self, reference)
+        return views.confirmation(request, self, reference)
 
     @property
     def post_url(self):
-        """The lean URL the wizard's steps post to (see forms_builder.views.wizard_post)."""
-        from django.urls import reverse
-        from django.utils import translation
-
+        """The lean URL the wizard's steps post to (see forms_builder.links.wizard_post)."""
         with translation.override(self.locale.language_code):
             return reverse("form_wizard", kwargs={"page_id": self.pk})
 
     def subpage_url(self, name, **kwargs):
         return self.url + self.reverse_subpage(name, kwargs=kwargs)
-
-
-class Submission(models.Model):
-    """One completed form, as the resident sent it. The case queue opens a case from it.
-
-    `answers` maps field keys to JSON values; `form_snapshot` is the definition they answered,
-    so both can be displayed forever, whatever happens to the page.
-    """
-
-    class Channel(models.TextChoices):
-        WEB = "web", _("Online, by the resident")
-        COUNTER = "counter", _("At the counter")
-        VOLUNTEER = "volunteer", _("Through a volunteer")
-        PHONE = "phone", _("By phone")
-
-    form_page = models.ForeignKey(
-        FormPage, verbose_name=_("form"), null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
-    )
-    form_title = models.CharField(_("form title"), max_length=255)
-    form_snapshot = models.JSONField(_("form definition at submit time"), default=dict)
-    answers = models.JSONField(_("answers"), default=dict)
-    language = models.CharField(_("language"), max_length=8, default="th")
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="filed_submissions",
-        help_text=_("The staff member or volunteer who filled the form for a resident."),
-    )
-    contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    location_text = models.CharField(_("location as typed"), max_length=500, blank=True)
-    consent_version = models.CharField(_("privacy notice version"), max_length=40, blank=True)
-    reference = models.CharField(_("reference"), max_length=40, blank=True, db_index=True)
-    expected_date = models.DateField(_("expected completion"), null=True, blank=True)
-    tracking_url = models.CharField(_("tracking link"), max_length=300, blank=True)
-    wizard_token = models.CharField(
-        max_length=40, unique=True, editable=False, help_text=_("One per filling: a replayed submit is refused.")
-    )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("submission")
-        verbose_name_plural = _("submissions")
-        ordering = ["-submitted_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(channel__in=["web", "counter", "volunteer", "phone"]), name="fb_submission_channel"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(channel="web") | models.Q(filed_by__isnull=False),
-                name="fb_submission_filed_by_for_assisted",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.reference or self.pk} · {self.form_title}"
-
-    def display_answers(self):
-        """[(step title, [(label, display value), ...]), ...] from the snapshot, for people."""
-        from forms_builder.fields import display_answers
-
-        return display_answers(self.form_snapshot, self.answers, files=list(self.files.all()))
-
-
-class SubmissionFile(models.Model):
-    """An uploaded file, checked by content and stripped of metadata, in private storage."""
-
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
-    field_key = models.CharField(_("field"), max_length=64)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    file = models.FileField(_("file"), storage=get_private_storage, upload_to="submissions/%Y/%m/", max_length=255)
-
-    class Meta:
-        verbose_name = _("submitted file")
-        verbose_name_plural = _("submitted files")
-
-    def __str__(self):
-        return self.original_name
-
-
-class PendingUpload(models.Model):
-    """A file accepted on a step before the form is sent: kept across errors, Back and resume.
-
-    `owner` is the wizard's random token: the step form only offers a filling its own uploads,
-    so a tampered id can never attach someone else's file.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.CharField(max_length=40, db_index=True)
-    field_key = models.CharField(max_length=64)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    file = models.FileField(storage=get_private_storage, upload_to="pending/%Y/%m/", max_length=255)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("upload in progress")
-        verbose_name_plural = _("uploads in progress")
-
-    def __str__(self):
-        return self.original_name
-
-
-class Draft(models.Model):
-    """A form saved half-way. Residents come back with the link or the short code."""
-
-    form_page = models.ForeignKey(FormPage, on_delete=models.CASCADE, related_name="drafts")
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
-    code = models.CharField(max_length=12, unique=True, default=random_code, editable=False)
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("saved draft")
-        verbose_name_plural = _("saved drafts")
-
-    def __str__(self):
-        return self.code

@@ -6,6 +6,7 @@ then refused. Thai marks (Unicode categories Mn and Mc) are part of the word and
 """
 
 import re
+import secrets
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -40,3 +41,11 @@ validate_short_code = RegexValidator(
     _("Use 2 to 60 English letters, digits or hyphens (-), e.g. HALL-24."),
     code="invalid",
 )
+
+# No 0/O, 1/I/L: codes are read aloud over the phone and typed by elderly residents.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def random_code(length=8):
+    """A code of CODE_ALPHABET letters: six for a form's short link, eight to resume a draft."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))

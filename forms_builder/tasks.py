@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils import timezone
 
+from forms_builder.submissions import Draft, PendingUpload
+
 
 def purge_expired_drafts():
     """Delete saved drafts untouched for FORMS_BUILDER_DRAFT_DAYS and uploads nobody sent.
@@ -11,8 +13,6 @@ def purge_expired_drafts():
     attached to a submission (those rows are removed at submit), nobody can send it any more.
     Returns (drafts deleted, uploads deleted).
     """
-    from forms_builder.models import Draft, PendingUpload
-
     cutoff = timezone.now() - timezone.timedelta(days=int(getattr(settings, "FORMS_BUILDER_DRAFT_DAYS", 30)))
     drafts, _ = Draft.objects.filter(updated_at__lt=cutoff).delete()
     live_owners = set()

@@ -8,12 +8,10 @@ the file; PDFs must start with a PDF header and end with an end-of-file marker.
 
 import io
 import os
-import uuid
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -162,22 +160,3 @@ def without_metadata(data, name="photo"):
         return data, mime
     cleaned, content_type, _extension = _reencode_image(data, mime, name)
     return cleaned, content_type
-
-
-def store_pending(uploaded, spec, owner):
-    """Check an uploaded file and keep it as a PendingUpload of this filling."""
-    from forms_builder.models import PendingUpload
-
-    data, content_type, extension = check_and_clean(uploaded, spec)
-    original = os.path.basename(uploaded.name or "file")[:200]
-    stem = os.path.splitext(original)[0][:150] or "file"
-    pending = PendingUpload(
-        owner=owner,
-        field_key=spec["key"],
-        original_name=f"{stem}.{extension}",
-        content_type=content_type,
-        size=len(data),
-    )
-    pending.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
-    pending.save()
-    return pending

@@ -1,43 +1,28 @@
-"""The screens around the wizard: saved, resume, confirmation, short links and staff login."""
+"""The screens of a form page around the wizard (saved, resume, confirmation), which FormPage's
+routes serve, and the sign-in for staff and volunteers who file forms for residents.
+
+The URLs that reach a form page by id or printed code, not through the page tree, are in
+forms_builder.links (they look the page up, and the page routes here).
+"""
 
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.validators import validate_email
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale
 
 from forms_builder.fields import MOBILE_RE, normalise_phone
-from forms_builder.models import Draft, FormPage, Submission
 from forms_builder.signals import draft_link_requested
+from forms_builder.submissions import Draft, Submission
 from portal import qr, ratelimit
-
-
-def wizard_post(request, page_id):
-    """Where every wizard step posts: the page by primary key, not by walking the page tree.
-
-    Rendering a page URL costs Wagtail's routing (site, locale, each ancestor, restrictions);
-    a step post needs none of it, and a four-step form posts five times. GET (a refresh, an old
-    bookmark) goes back to the page's own URL. View restrictions are checked as Wagtail does.
-    """
-    page = FormPage.objects.live().filter(pk=page_id).select_related("locale").first()
-    if page is None:
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseRedirect(page.url)
-    for restriction in page.get_view_restrictions():
-        if not restriction.accept_request(request):
-            return HttpResponseRedirect(page.url)
-    from forms_builder.wizard import FormWizardView
-
-    return FormWizardView.for_page(page)(request)
 
 
 def draft_expiry_days():
@@ -63,8 +48,6 @@ class DraftLinkForm(forms.Form):
     )
 
     def clean_contact(self):
-        from django.core.validators import validate_email
-
         value = self.cleaned_data["contact"].strip()
         if "@" in value:
             try:
@@ -187,23 +170,6 @@ def confirmation(request, page, reference):
             "answers": submission.display_answers(),
         },
     )
-
-
-def short_link(request, code):
-    """/f/<code>: a printed QR sticker. Resolves by the never-changing short code first, then the
-    current slug, and sends the visitor to the form in their language."""
-    pages = FormPage.objects.live().select_related("locale")
-    # Generated codes are capitals, but people type what they read: any case finds the form.
-    candidates = list(pages.filter(short_code__iexact=code)) or list(pages.filter(slug=code))
-    if not candidates:
-        raise Http404
-    language = get_language_from_request(request) or settings.LANGUAGE_CODE
-    language = language.split("-")[0]
-    chosen = next((p for p in candidates if p.locale.language_code == language), None)
-    if chosen is None:
-        translation = candidates[0].get_translation_or_none(Locale.objects.filter(language_code=language).first())
-        chosen = translation if translation is not None and translation.live else candidates[0]
-    return HttpResponseRedirect(chosen.url)
 
 
 class LoginView(auth_views.LoginView):

@@ -33,8 +33,8 @@ from forms_builder.fields import (
     suggest_email,
 )
 from forms_builder.intake import hand_over
-from forms_builder.models import Draft, PendingUpload, Submission, SubmissionFile
-from forms_builder.uploads import allowed_text, store_pending
+from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile, store_pending
+from forms_builder.uploads import allowed_text
 from portal import ratelimit
 
 CHECK_STEP = "check"

@@ -6,7 +6,7 @@ import secrets
 
 from django.db import migrations, models
 
-# No 0/O, 1/I/L, as forms_builder.models.CODE_ALPHABET (copied: migrations do not import models).
+# No 0/O, 1/I/L, as forms_builder.slugs.CODE_ALPHABET (copied: migrations do not import models).
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from forms_builder.models import CODE_ALPHABET, FormPage
-from forms_builder.slugs import slugify_keep_marks
+from forms_builder.models import FormPage
+from forms_builder.slugs import CODE_ALPHABET, slugify_keep_marks
 
 THAI_TITLE = "ทดสอบระบบ ขอใช้ศาลาประชาคม ออนไลน์"
 THAI_SLUG = "ทดสอบระบบ-ขอใช้ศาลาประชาคม-ออนไลน์"
