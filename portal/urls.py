@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -7,7 +8,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
-from forms_builder.views import LoginView, LogoutView, short_link, wizard_post
+from forms_builder.links import short_link, wizard_post
+from forms_builder.views import LoginView, LogoutView
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
@@ -32,8 +34,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Everything a visitor reads is under /th/ or /en/; Wagtail's catch-all comes last.
