@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
+from wagtail.signals import page_published, page_unpublished
 
 
 class HomeConfig(AppConfig):
@@ -9,10 +12,8 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home and news")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.documents import get_document_model
-        from wagtail.signals import page_published, page_unpublished
-
+        # Here, not at the top: home.search imports home.models, which Django loads only after
+        # every app's config (the one import inside a function this app keeps).
         from home import search
 
         # Keep the Thai-aware search index in step with what visitors can see.

@@ -15,11 +15,15 @@ import re
 import unicodedata
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
+from wagtail.documents import get_document_model
+from wagtail.models import Page
 
+from home.models import NewsPage, SearchEntry
 from portal import pagecache
 
 MAX_QUERY_LENGTH = 200
@@ -64,10 +68,6 @@ def query_words(query):
 
 def search(query, language):
     """Entries matching every word of `query`, best first. Two queries at most, whatever the size."""
-    from django.db.models import Q
-
-    from home.models import SearchEntry
-
     words = query_words(query)
     if not words:
         return []
@@ -97,8 +97,6 @@ def vocabulary(language, request=None):
     plus the same words as one string for substring tests. Kept per content version."""
 
     def build():
-        from home.models import SearchEntry  # home.models imports this module
-
         counts = {}
         texts = SearchEntry.objects.filter(language__in=[language, ""]).values_list("search_text", flat=True)
         for text in texts:
@@ -191,8 +189,6 @@ def make_snippet(body, words):
 
 
 def _kind_for_page(page):
-    from home.models import NewsPage, SearchEntry
-
     if page.specific_class is None:
         return None
     name = page.specific_class.__name__
@@ -207,8 +203,6 @@ def _kind_for_page(page):
 
 def index_page(page):
     """Add or refresh one page's entry; remove it if the page is not live and public."""
-    from home.models import SearchEntry
-
     page = page.specific
     kind = _kind_for_page(page)
     if kind is None or not page.live or page.get_view_restrictions().exists():
@@ -247,16 +241,12 @@ def _unique_lines(parts):
 
 
 def remove_page(page):
-    from home.models import SearchEntry
-
     SearchEntry.objects.filter(page_id=page.pk).delete()
 
 
 def index_document(document):
     """Forms in the library are found in both languages (a Thai form is still what an English
     reader must file), so their entry has no language."""
-    from home.models import SearchEntry
-
     parts = [getattr(document, "form_code", ""), getattr(document, "description", "")]
     category = getattr(document, "category", None)
     if category is not None:
@@ -277,18 +267,11 @@ def index_document(document):
 
 
 def remove_document(document_id):
-    from home.models import SearchEntry
-
     SearchEntry.objects.filter(document_id=document_id).delete()
 
 
 def rebuild():
     """Index everything again (after a deploy that changed what is indexed, or by hand)."""
-    from wagtail.documents import get_document_model
-    from wagtail.models import Page
-
-    from home.models import SearchEntry
-
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         count = 0

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from home.models import StandardPage
 from portal import pagecache
 
 register = template.Library()
@@ -25,8 +26,6 @@ def _navigation(request):
 
 
 def _build_navigation(site, language, request):
-    from home.models import StandardPage
-
     root = Page.objects.filter(translation_key=site.root_page.translation_key, locale__language_code=language).first()
     if root is None:
         root = site.root_page
