@@ -12,7 +12,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # Imported here: the page cache connects to Wagtail's models, which need the registry.
+        # Imported here, not at the top: the page cache imports Wagtail's models, which Django loads
+        # only after every app's config (this module is one of them).
         from portal import pagecache
 
         pagecache.connect()

@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.demo import DEMO_PASSWORD
+from services.models.guides import ServicePage
+from services.privacy.models import PrivacySettings, RetentionRule
 
 DEMO_TOTP_SECRET = "PORTALDEMOSECRETPORTALDEMOSECRET"  # noqa: S105 - documented demo credential (base32)
 DEMO_DEVICE_NAME = "Demo authenticator"
@@ -34,9 +36,6 @@ def ensure_dpo_group():
 
 
 def load(site, out):
-    from services.models.guides import ServicePage
-    from services.privacy.models import PrivacySettings, RetentionRule
-
     User = get_user_model()
     dpo, created = User.objects.get_or_create(username="dpo")
     dpo.first_name, dpo.last_name, dpo.email = "อรทัย", "คุ้มครองข้อมูล", "dpo@demo.invalid"

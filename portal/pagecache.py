@@ -23,11 +23,20 @@ import logging
 import time
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
+from wagtail.signals import post_page_move
+from wagtail.snippets.models import get_snippet_models
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +122,6 @@ def memo(key, compute, request=None, topic=CONTENT, timeout=3600):
 def _remember_site(request):
     """Wagtail looks up the request's Site, then its root page and that page's own type, on
     every page view (three queries); the answer only changes with content, so keep it."""
-    from django.core.exceptions import DisallowedHost
-    from wagtail.models import Site
-
     try:
         host = request.get_host()
     except DisallowedHost:
@@ -213,14 +219,6 @@ def _content_models():
     documents, sites, locales, view restrictions and redirects. Case-queue rows (cases, events,
     submissions, notifications) are not here: they change every minute and would empty the
     cache for nothing; pages that show them declare the "cases" topic instead."""
-    from django.apps import apps
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.documents.models import AbstractDocument
-    from wagtail.images.models import AbstractImage, AbstractRendition
-    from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
-    from wagtail.snippets.models import get_snippet_models
-
     bases = (Page, BaseSiteSetting, AbstractDocument, AbstractImage, AbstractRendition)
     fixed = {Site, Locale, PageViewRestriction, Collection, Redirect}
     found = {model for model in apps.get_models() if issubclass(model, bases)} | fixed
@@ -228,8 +226,6 @@ def _content_models():
 
 
 def _content_changed(sender, instance=None, created=False, **kwargs):
-    from wagtail.contrib.settings.models import BaseSiteSetting
-
     if created and issubclass(sender, BaseSiteSetting):
         return  # made with its defaults on first use, by the very render that shows them
     if sender in CONTENT_MODELS or type(instance) in CONTENT_MODELS:
@@ -241,8 +237,6 @@ CONTENT_MODELS = set()
 
 def connect():
     """Called from PortalConfig.ready(), once every app's models and snippets are registered."""
-    from wagtail.signals import post_page_move
-
     CONTENT_MODELS.update(_content_models())
     for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed), ("move", post_page_move)):
         signal.connect(_content_changed, dispatch_uid=f"pagecache-{name}")

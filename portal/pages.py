@@ -1,6 +1,9 @@
 """What every page type of the portal shares."""
 
 from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction
+
+from portal import pagecache
 
 
 class ViewRestrictionsMixin:
@@ -11,10 +14,6 @@ class ViewRestrictionsMixin:
     restrictions on this page, its ancestors, or the pages they alias."""
 
     def get_view_restrictions(self):
-        from wagtail.models import Page, PageViewRestriction
-
-        from portal import pagecache
-
         if not pagecache.memo("view-restrictions-exist", PageViewRestriction.objects.exists):
             return PageViewRestriction.objects.none()
         steplen = self.steplen

@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from portal import virus_scan
 
@@ -23,8 +24,6 @@ def check(data, kind, name):
 def check_pdf(data, name):
     """A PDF is kept only if pypdf can read its structure and pages and it is not encrypted
     (an officer could not open it) — a header and an end marker alone prove nothing."""
-    from pypdf import PdfReader
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
