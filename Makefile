@@ -36,9 +36,10 @@ test: install ## Install what is missing and run the whole suite
 	$(MANAGE) compiletranslations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, then the import contracts between rooms (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
