@@ -13,6 +13,7 @@ import datetime
 
 from django.db import connections
 from django.utils import timezone
+from django_q.models import Schedule
 
 # name: (function, schedule type, minutes (MINUTES only), first run: (weekday or None, day of month or None, hh, mm))
 # Schedule types are django-q2's: I minutes, D daily, W weekly, M monthly.
@@ -76,10 +77,6 @@ def first_run(when, now=None):
 
 def ensure_schedules(now=None):
     """Create missing schedules, correct changed ones. Returns (created, updated) counts."""
-    # Imported here: django_q's models need the app registry, and this module is imported by
-    # portal/apps.py before it is ready.
-    from django_q.models import Schedule
-
     created = updated = 0
     for name, (func, kind, minutes, when) in SCHEDULES.items():
         wanted = {"func": func, "schedule_type": kind, "minutes": minutes, "repeats": -1}
