@@ -1,74 +1,63 @@
-"""Wagtail admin wiring of the Open311 API: issuing and revoking partners' keys."""
+"""Wagtail admin wiring of the Open311 API: partners' keys as a ModelViewSet (Settings → Open311
+API keys). Issuing a key shows it once; revoking is unticking "active" on the key's edit page."""
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import CreateView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from services.open311.models import Open311Key
 
 
-def can_manage_keys(user):
-    return user.is_active and (user.is_superuser or user.has_perm("open311.add_open311key"))
+class KeyForm(forms.ModelForm):
+    """Name and "active"; a revoked key stays revoked (it may have leaked): issue a new one."""
+
+    class Meta:
+        model = Open311Key
+        fields = ["name", "active"]
+
+    def clean_active(self):
+        active = self.cleaned_data["active"]
+        if active and self.instance.pk and not Open311Key.objects.filter(pk=self.instance.pk, active=True).exists():
+            raise forms.ValidationError(_("A revoked key stays revoked: issue a new key instead."))
+        return active
 
 
-class IssueKeyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Who will use the key"), max_length=120, help_text=_("e.g. LINE OA of the office, call centre")
-    )
+class IssueKeyView(CreateView):
+    """The new key's only appearance: only its hash is stored. The page is not kept by the
+    browser or any cache (Cache-Control: no-store), so Back or a shared computer cannot show it
+    again."""
+
+    def form_valid(self, form):
+        key, raw = Open311Key.issue(form.cleaned_data["name"], self.request.user)
+        self.object = key
+        response = render(
+            self.request,
+            "services/open311/key_issued.html",
+            {"key": key, "new_key": raw, "index_url": reverse(self.index_url_name)},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
-def api_keys(request):
-    if not can_manage_keys(request.user):
-        raise PermissionDenied
-    form = IssueKeyForm(request.POST or None)
-    new_key = None
-    if request.method == "POST" and form.is_valid():
-        _key, new_key = Open311Key.issue(form.cleaned_data["name"], request.user)
-        form = IssueKeyForm()
-    response = render(
-        request,
-        "services/dashboard/admin_api_keys.html",
-        {"keys": Open311Key.objects.select_related("created_by"), "form": form, "new_key": new_key},
-    )
-    response["Cache-Control"] = "no-store"  # the new key is on this page once
-    return response
+class Open311KeyViewSet(ModelViewSet):
+    model = Open311Key
+    icon = "key"
+    add_to_settings_menu = True
+    form_fields = ["name"]  # issuing asks only who will use the key
+    add_view_class = IssueKeyView
+    copy_view_enabled = False
+    list_filter = ["active"]
+    list_display = ["name", "prefix", "created_at", "created_by", "last_used_at", "requests_filed", "active"]
+    list_export = ["name", "prefix", "created_at", "created_by", "last_used_at", "requests_filed", "active"]
+
+    def get_form_class(self, for_update=False):
+        return KeyForm if for_update else super().get_form_class()
 
 
-@require_POST
-def revoke_key(request, pk):
-    if not can_manage_keys(request.user):
-        raise PermissionDenied
-    Open311Key.objects.filter(pk=pk).update(active=False)
-    messages.success(request, _("The key is revoked: requests using it are refused from now on."))
-    return redirect("dashboard_api_keys")
-
-
-class KeysMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_manage_keys(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_key_urls():
-    return [
-        path("open311-keys/", api_keys, name="dashboard_api_keys"),
-        path("open311-keys/<int:pk>/revoke/", revoke_key, name="dashboard_api_key_revoke"),
-    ]
-
-
-@hooks.register("register_settings_menu_item")
-def register_keys_menu_item():
-    return KeysMenuItem(_("Open311 API keys"), reverse("dashboard_api_keys"), name="open311-keys", icon_name="key")
-
-
-@hooks.register("register_permissions")
-def register_key_permissions():
-    """Offer "issue API keys" on the admin's group editor."""
-    return Permission.objects.filter(content_type__app_label="open311", codename="add_open311key")
+@hooks.register("register_admin_viewset")
+def register_key_viewset():
+    return Open311KeyViewSet("open311-keys")

@@ -5,20 +5,33 @@ reference sees the amount and the QR, as on the tracking page; sending a slip an
 the receipt need the tracking page's verification), and household fees under /<lang>/pay/
 (account number + house number, remembered in the session for that household only).
 
-Staff (inside the Wagtail admin, wired in payment_hooks.py): slips to check, a case's invoices,
-receipts, and QR posters. Case invoices follow the case queue's department scoping
+Staff (inside the Wagtail admin, wired in wagtail_hooks.py): "Payments to confirm" (a Wagtail
+ModelViewSet with confirm and reject on each waiting slip), a case's invoices, receipts, and QR
+posters. Case invoices follow the case queue's department scoping
 (``Case.objects.visible_to``); household invoices need the household-account permission.
 """
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Site
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
+from forms_builder.models import FormPage
+from services.cases.admin_views import sees_all
 from services.cases.models import Case
 from services.cases.views import (
     LOOKUP_LIMIT,
@@ -30,9 +43,11 @@ from services.cases.views import (
     stream_private,
 )
 from services.cases.workflow import WorkflowError
-from services.payments import billing as payments
+from services.payments import billing
 from services.payments.forms import HouseholdLookupForm, InvoiceForm, RejectForm, SlipForm
 from services.payments.models import Invoice, InvoiceStatus, Payment
+from services.payments.receipts import build_receipt
+from services.posters import KINDS, build_poster
 
 HOUSEHOLD_SESSION_KEY = "verified_households"
 
@@ -67,14 +82,14 @@ def case_invoice(request, reference, number):
 
 
 def _invoice_context(request, invoice, case=None, household=None, slip_form=None, status=None):
-    settings = payments.settings_for(invoice.site)
+    settings = billing.settings_for(invoice.site)
     verified = is_verified(request, case) if case is not None else True
     return {
         "invoice": invoice,
         "case": case,
         "household": household,
         "payment_settings": settings,
-        "qr_payload": payments.qr_payload(invoice, settings),
+        "qr_payload": billing.qr_payload(invoice, settings),
         "verified": verified,
         "slip_form": slip_form or SlipForm(),
         "error_forms": [slip_form] if slip_form is not None and slip_form.errors else [],
@@ -102,8 +117,8 @@ def _take_slip(request, invoice, case=None, household=None):
     form = SlipForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            payments.upload_slip(invoice, form.cleaned_data["slip"], cleaned=form.cleaned_slip)
-        except payments.PaymentError as error:
+            billing.upload_slip(invoice, form.cleaned_data["slip"], cleaned=form.cleaned_slip)
+        except billing.PaymentError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             form.add_error("slip", error)
@@ -138,8 +153,6 @@ def case_invoice_receipt(request, reference, number):
         return _confirm_first(case)
     if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
-    from services.payments.receipts import build_receipt
-
     return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
@@ -167,9 +180,7 @@ def _lookup_page(request, bill_number=""):
         if over_limit(request, "household", VERIFY_LIMIT):
             return rate_limited(request)
         if form.is_valid():
-            household = payments.find_household(
-                _site(request), form.cleaned_data["account"], form.cleaned_data["house"]
-            )
+            household = billing.find_household(_site(request), form.cleaned_data["account"], form.cleaned_data["house"])
             if household is None:
                 form.add_error(
                     None, _("We could not find that account with that house number. Check both on your bill.")
@@ -178,9 +189,9 @@ def _lookup_page(request, bill_number=""):
                 request.session[HOUSEHOLD_SESSION_KEY] = [*_verified_households(request), household.pk][-5:]
                 if bill_number and household.invoices.filter(number=bill_number).exists():
                     return HttpResponseRedirect(reverse("household_invoice", args=[bill_number]))
-                if not payments.months_due(household):
+                if not billing.months_due(household):
                     return render(request, "services/payments/household.html", {"household": household, "due": []})
-                invoice = payments.invoice_for_household(household)
+                invoice = billing.invoice_for_household(household)
                 return HttpResponseRedirect(reverse("household_invoice", args=[invoice.number]))
     return render(
         request,
@@ -191,8 +202,6 @@ def _lookup_page(request, bill_number=""):
 
 
 def _site(request):
-    from wagtail.models import Site
-
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
@@ -236,8 +245,6 @@ def household_invoice_receipt(request, number):
         return HttpResponseRedirect(reverse("household_invoice", args=[number]))
     if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
-    from services.payments.receipts import build_receipt
-
     return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
@@ -257,33 +264,101 @@ def visible_invoices(user):
     return Invoice.objects.filter(condition)
 
 
-def staff_payments(request):
-    """Slips waiting for an officer, oldest first, and the latest decisions."""
-    invoices = visible_invoices(request.user)
-    pending = (
-        Payment.objects.filter(status=Payment.Status.PENDING, invoice__in=invoices)
-        .select_related("invoice", "invoice__case", "invoice__household")
-        .order_by("created_at")
-    )
-    recent = (
-        Payment.objects.exclude(status=Payment.Status.PENDING)
-        .filter(invoice__in=invoices)
-        .select_related("invoice", "invoice__case", "invoice__household", "decided_by")
-        .order_by("-decided_at")[:20]
-    )
-    from wagtail.models import Site
+class PaymentPermissionPolicy(ModelPermissionPolicy):
+    """Who may open "Payments to confirm": officers of a department (they see the slips of
+    their departments' cases, as in the case queue) and finance staff (household fees). Nobody
+    adds, edits or deletes a payment row by hand: billing.py writes them, so the listing offers
+    no add, edit or delete even to a superuser."""
 
-    settings = payments.settings_for(Site.find_for_request(request))
-    return render(
-        request,
-        "services/payments/admin_payments.html",
-        {
-            "pending": list(pending),
-            "recent": list(recent),
-            "reject_form": RejectForm(),
-            "payment_settings": settings,
-        },
-    )
+    def user_has_permission(self, user, action):
+        if action != "view" or not (user.is_authenticated and user.is_active):
+            return False
+        if not hasattr(user, "_sees_payments"):  # the menu and the listing both ask, once a request
+            user._sees_payments = can_see_households(user) or sees_all(user) or user.departments.exists()
+        return user._sees_payments
+
+
+# Wagtail 8 asks for a model's policy through its registry (the viewset's menu item and views).
+register_permission_policy(Payment, PaymentPermissionPolicy(Payment), exact_class=True)
+
+
+class PaymentCell(Column):
+    """One cell of a payment's row, drawn by the template the case's invoice page uses too
+    (templates/services/payments/cells/), so both show a slip the same way."""
+
+    def __init__(self, name, label, **kwargs):
+        super().__init__(name, label=label, accessor=lambda payment: payment, **kwargs)
+        self.cell_template_name = f"services/payments/cells/{name}.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["payment"] = instance
+        context["csrf_token"] = get_token(context["request"])  # the confirm and reject forms
+        return context
+
+
+class PaymentIndexView(IndexView):
+    template_name = "services/payments/admin_payments.html"
+
+    def get_base_queryset(self):
+        return Payment.objects.filter(invoice__in=visible_invoices(self.request.user)).select_related(
+            "invoice", "invoice__case", "invoice__household", "decided_by"
+        )
+
+    def order_queryset(self, queryset):
+        if self.ordering:
+            return super().order_queryset(queryset)
+        # Slips waiting first, the one waiting longest at the top; then the latest decisions.
+        return queryset.order_by(F("decided_at").desc(nulls_first=True), "created_at", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["payment_settings"] = billing.settings_for(Site.find_for_request(self.request))
+        return context
+
+
+class PaymentViewSet(ModelViewSet):
+    """ "Payments to confirm": slips waiting for an officer, then the latest decisions, with
+    confirm and reject on each waiting slip; scoped like the case queue (visible_invoices)."""
+
+    model = Payment
+    icon = "tag"
+    menu_label = _l("Payments")
+    menu_order = 155
+    add_to_admin_menu = True
+    index_view_class = PaymentIndexView
+    form_fields = ["reason"]  # required by ModelViewSet; the policy lets nobody edit a payment
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    list_filter = ["status", "method"]
+    list_display = [
+        PaymentCell("subject", _l("Case or account")),
+        PaymentCell("invoice", _l("Invoice")),
+        PaymentCell("amount", _l("Amount (baht)")),
+        PaymentCell("method", _l("Method")),
+        PaymentCell("sent", _l("Sent"), sort_key="created_at"),
+        PaymentCell("decision", _l("Decision")),
+    ]
+    list_export = ["invoice.number", "invoice.description", "invoice.amount", "method", "status", "created_at"]
+    list_export += ["decided_at", "decided_by", "reason", "invoice.receipt_number"]
+    export_headings = {
+        "invoice.number": capfirst(_l("invoice number")),
+        "invoice.description": capfirst(_l("description")),
+        "invoice.amount": capfirst(_l("amount (baht)")),
+        "invoice.receipt_number": capfirst(_l("receipt number")),
+    }
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()  # nothing to grant: the policy above decides
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/confirm/", staff_confirm, name="confirm"),
+            path("<int:pk>/reject/", staff_reject, name="reject"),
+            path("<int:pk>/slip/", staff_slip, name="slip"),
+        ]
 
 
 def _staff_payment(request, pk):
@@ -299,8 +374,8 @@ def _staff_payment(request, pk):
 def staff_confirm(request, pk):
     payment = _staff_payment(request, pk)
     try:
-        invoice = payments.confirm(payment, request.user)
-    except (payments.PaymentError, WorkflowError) as error:
+        invoice = billing.confirm(payment, request.user)
+    except (billing.PaymentError, WorkflowError) as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -308,7 +383,7 @@ def staff_confirm(request, pk):
             _("Payment confirmed. Receipt %(receipt)s issued for invoice %(number)s.")
             % {"receipt": invoice.receipt_number, "number": invoice.number},
         )
-    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments_admin"))
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments:index"))
 
 
 def _safe_next(request):
@@ -324,12 +399,12 @@ def staff_reject(request, pk):
         messages.error(request, _("Give the reason the resident will read."))
     else:
         try:
-            payments.reject(payment, request.user, form.cleaned_data["reason"])
-        except payments.PaymentError as error:
+            billing.reject(payment, request.user, form.cleaned_data["reason"])
+        except billing.PaymentError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Slip rejected; the resident sees your reason."))
-    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments_admin"))
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("payments:index"))
 
 
 def staff_slip(request, pk):
@@ -343,8 +418,6 @@ def staff_receipt(request, pk):
     invoice = visible_invoices(request.user).filter(pk=pk, status=InvoiceStatus.PAID).first()
     if invoice is None:
         raise Http404
-    from services.payments.receipts import build_receipt
-
     return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
@@ -359,28 +432,28 @@ def staff_case_invoices(request, pk):
             if action == "issue":
                 form = InvoiceForm(request.POST)
                 if form.is_valid():
-                    invoice = payments.issue_invoice(
+                    invoice = billing.issue_invoice(
                         case, form.cleaned_data["amount"], form.cleaned_data["description"], request.user
                     )
                     messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
                     return redirect("payments_case", pk=case.pk)
             elif action == "counter" and invoice is not None:
-                invoice = payments.record_counter_payment(invoice, request.user)
+                invoice = billing.record_counter_payment(invoice, request.user)
                 messages.success(
                     request, _("Payment recorded. Receipt %(receipt)s issued.") % {"receipt": invoice.receipt_number}
                 )
                 return redirect("payments_case", pk=case.pk)
             elif action == "cancel" and invoice is not None:
-                payments.cancel_invoice(invoice, request.user)
+                billing.cancel_invoice(invoice, request.user)
                 messages.success(request, _("Invoice %(number)s cancelled.") % {"number": invoice.number})
                 return redirect("payments_case", pk=case.pk)
             else:
                 raise Http404
-        except payments.PaymentError as error:
+        except billing.PaymentError as error:
             messages.error(request, str(error))
             return redirect("payments_case", pk=case.pk)
     if form is None:
-        fee = payments.default_fee(case)
+        fee = billing.default_fee(case)
         form = InvoiceForm(initial={"amount": f"{fee:.2f}" if fee else "", "description": ""})
     invoices = list(case.invoices.prefetch_related("payments").order_by("-created_at"))
     return render(
@@ -391,7 +464,7 @@ def staff_case_invoices(request, pk):
             "invoices": invoices,
             "form": form,
             "reject_form": RejectForm(),
-            "payment_settings": payments.settings_for(case.site),
+            "payment_settings": billing.settings_for(case.site),
         },
         status=400 if form.errors else 200,
     )
@@ -399,16 +472,11 @@ def staff_case_invoices(request, pk):
 
 def staff_posters(request):
     """Every live e-form (Thai), with its A4 poster and A6 sticker sheet."""
-    from forms_builder.models import FormPage
-
     forms = FormPage.objects.live().filter(locale__language_code="th").order_by("title")
     return render(request, "services/payments/admin_posters.html", {"forms": forms})
 
 
 def staff_poster(request, page_id, kind):
-    from forms_builder.models import FormPage
-    from services.posters import KINDS, build_poster
-
     if kind not in KINDS:
         raise Http404
     page = get_object_or_404(FormPage.objects.live(), pk=page_id)

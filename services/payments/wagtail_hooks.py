@@ -1,6 +1,5 @@
-"""Wagtail admin wiring of fee payments (imported by services/wagtail_hooks.py): the
-"Payments" page (slips to check), a case's invoices, receipts, QR posters, and household
-accounts as snippets."""
+"""Wagtail admin wiring of fee payments: "Payments to confirm" (a ModelViewSet, in views.py),
+a case's invoices, receipts, QR posters, and household accounts as snippets."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,14 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from services.cases import admin_views
-from services.payments import views as views_payments
+from services.payments import views
 from services.payments.models import Household
-
-
-class PaymentsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.can_use_queue(request) or views_payments.can_see_households(request.user)
 
 
 class PostersMenuItem(MenuItem):
@@ -24,9 +17,9 @@ class PostersMenuItem(MenuItem):
         return request.user.is_authenticated and request.user.is_active
 
 
-@hooks.register("register_admin_menu_item")
-def register_payments_menu_item():
-    return PaymentsMenuItem(_("Payments"), reverse("payments_admin"), name="payments", icon_name="tag", order=155)
+@hooks.register("register_admin_viewset")
+def register_payment_viewset():
+    return views.PaymentViewSet("payments")
 
 
 @hooks.register("register_admin_menu_item")
@@ -38,16 +31,11 @@ def register_posters_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_payment_urls():
-    v = views_payments
     return [
-        path("payments/", v.staff_payments, name="payments_admin"),
-        path("payments/<int:pk>/confirm/", v.staff_confirm, name="payments_confirm"),
-        path("payments/<int:pk>/reject/", v.staff_reject, name="payments_reject"),
-        path("payments/<int:pk>/slip/", v.staff_slip, name="payments_slip"),
-        path("payments/invoices/<int:pk>/receipt/", v.staff_receipt, name="payments_receipt"),
-        path("payments/cases/<int:pk>/", v.staff_case_invoices, name="payments_case"),
-        path("payments/posters/", v.staff_posters, name="payments_posters"),
-        path("payments/posters/<int:page_id>/<slug:kind>.pdf", v.staff_poster, name="payments_poster"),
+        path("payments/invoices/<int:pk>/receipt/", views.staff_receipt, name="payments_receipt"),
+        path("payments/cases/<int:pk>/", views.staff_case_invoices, name="payments_case"),
+        path("payments/posters/", views.staff_posters, name="payments_posters"),
+        path("payments/posters/<int:page_id>/<slug:kind>.pdf", views.staff_poster, name="payments_poster"),
     ]
 
 
@@ -63,13 +51,3 @@ class HouseholdViewSet(SnippetViewSet):
 
 register_snippet(HouseholdViewSet)
 
-
-# The fee panels on the case pages: services.cases offers the slots (services/cases/panels.py),
-# payments fills them (services/payments/panels.py). Imported down here so the block stands on
-# its own in this file; nothing above depends on it.
-from services.cases import panels as case_panels  # noqa: E402
-from services.payments import panels as payment_panels  # noqa: E402
-
-hooks.register(case_panels.STAFF_PANELS, payment_panels.staff_panel)
-hooks.register(case_panels.TRACKING_PANELS, payment_panels.tracking_panel)
-hooks.register(case_panels.TRACKING_LOOKUP, payment_panels.annotate_lookup)

@@ -1,39 +1,52 @@
 """Wagtail admin wiring of the performance reporting: the staff dashboard panels on the admin
-home, and the monthly reports listing with downloads and usage statistics."""
+home, and the monthly reports (a ModelViewSet) with their downloads, the form that builds a
+month and the usage statistics."""
+
+import functools
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_q.tasks import async_task
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
+from wagtail.models import Site
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
+from portal.templatetags.portal_tags import thaidate
+from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.reporting import stats
 from services.reporting.models import MonthlyReport, PageViewCount
 
 
 def _scope_key(user):
     """Figures depend only on which departments a user sees, so officers of one department
     share one cached copy."""
-    from services.cases.admin_views import sees_all
-
     if sees_all(user):
         return "all"
     return "d" + "-".join(str(pk) for pk in sorted(user.departments.values_list("pk", flat=True)))
 
 
 def staff_figures(user, today=None):
-    from django.core.cache import cache
-
-    from services.reporting import stats
-
     today = today or timezone.localdate()
     key = stats._key(f"staff-{_scope_key(user)}", today)
     figures = cache.get(key)
@@ -93,8 +106,6 @@ class DepartmentFiguresPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_case_panels(request, panels):
-    from services.cases.admin_views import can_use_queue
-
     if can_use_queue(request):
         panels.append(CaseSummaryPanel(request))
         panels.append(DepartmentFiguresPanel(request))
@@ -103,8 +114,23 @@ def add_case_panels(request, panels):
 # --- monthly reports and usage statistics -----------------------------------------------------
 
 
+class ReportPermissionPolicy(ModelPermissionPolicy):
+    """Reports are built by the scheduled task or the build form, never typed in: whoever has
+    "Can view monthly report" (offered on the group editor, so an office can give executives
+    the reports without making them superusers) sees them and their files, and may build a
+    month; nobody adds, edits or deletes one by hand."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, "view")
+
+
+report_policy = ReportPermissionPolicy(MonthlyReport)
+# Wagtail 8 asks for a model's policy through its registry (the viewset's menu item and views).
+register_permission_policy(MonthlyReport, report_policy, exact_class=True)
+
+
 def can_see_reports(user):
-    return user.is_active and (user.is_superuser or user.has_perm("reporting.view_monthlyreport"))
+    return report_policy.user_has_permission(user, "view")
 
 
 class BuildReportForm(forms.Form):
@@ -116,32 +142,100 @@ class BuildReportForm(forms.Form):
     )
 
 
-def reports(request):
-    if not can_see_reports(request.user):
-        raise PermissionDenied
+def _files(report):
+    """PDF and CSV links, and why a file is missing (no Thai font on the server)."""
+    links = format_html_join(
+        " ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("reports:file", args=[report.pk, kind]), kind.upper())
+            for kind in ("pdf", "csv")
+            if getattr(report, kind)
+        ),
+    )
+    note = format_html('<p class="help-block help-warning">{}</p>', report.note) if report.note else ""
+    return links + note
+
+
+class ReportIndexView(IndexView):
+    template_name = "services/dashboard/admin_reports.html"
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(_("Build a report"), url=reverse("reports:build"), icon_name="plus"),
+            HeaderButton(_("Usage statistics"), url=reverse("reports:usage"), icon_name="view"),
+        ]
+
+
+class MonthlyReportViewSet(ModelViewSet):
+    """The monthly reports for executives: one row per month with its PDF and CSV."""
+
+    model = MonthlyReport
+    icon = "doc-full"
+    menu_label = _("Reports")
+    menu_name = "monthly-reports"
+    menu_order = 160
+    add_to_admin_menu = True
+    index_view_class = ReportIndexView
+    form_fields = ["note"]  # required by ModelViewSet; the policy lets nobody edit a report
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_filter = ["month"]
+    list_display = [
+        Column("month", label=_("Month"), accessor=lambda report: thaidate(report.month, "long"), sort_key="month"),
+        Column("files", label=_("Files"), accessor=_files),
+        Column("created_at", label=_("Built"), accessor=lambda report: thaidate(report.created_at, "datetime")),
+    ]
+    list_export = ["month", "created_at", "note"]
+
+    def get_permissions_to_register(self):
+        return Permission.objects.filter(content_type__app_label="reporting", codename="view_monthlyreport")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("build/", build_report, name="build"),
+            path("usage/", usage_statistics, name="usage"),
+            path("<int:pk>/<str:kind>/", report_file, name="file"),
+        ]
+
+
+def _refuse_unless_permitted(view):
+    """The reports' own pages (build, usage, files) follow the listing's permission."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if not can_see_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@_refuse_unless_permitted
+@require_http_methods(["GET", "POST"])
+def build_report(request):
+    """Build (or rebuild) one month now, in the background, instead of waiting for the schedule."""
     form = BuildReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.db import transaction
-        from django_q.tasks import async_task
-
         month = form.cleaned_data["month"].replace(day=1)
         site_id = _site_id(request)
         transaction.on_commit(
             lambda: async_task("services.reporting.tasks.build_monthly_report", site_id, month.isoformat())
         )
         messages.success(request, _("The report is being built. Refresh this page in a minute."))
-        return redirect("dashboard_reports")
-    usage_months = sorted({v.month for v in PageViewCount.objects.all()}, reverse=True)[:6]
+        return redirect("reports:index")
+    return TemplateResponse(request, "services/dashboard/admin_report_build.html", {"form": form})
+
+
+@_refuse_unless_permitted
+def usage_statistics(request):
+    """Page views per section and month (the last six months counted)."""
+    usage_months = list(PageViewCount.objects.order_by("-month").values_list("month", flat=True).distinct()[:6])
     usage = list(PageViewCount.objects.filter(month__in=usage_months).order_by("-month", "-views"))
-    return render(
-        request,
-        "services/dashboard/admin_reports.html",
-        {
-            "reports": MonthlyReport.objects.all()[:36],
-            "form": form,
-            "usage": usage,
-            "usage_totals": _usage_totals(usage),
-        },
+    return TemplateResponse(
+        request, "services/dashboard/admin_usage.html", {"usage": usage, "usage_totals": _usage_totals(usage)}
     )
 
 
@@ -153,15 +247,12 @@ def _usage_totals(rows):
 
 
 def _site_id(request):
-    from wagtail.models import Site
-
     site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
     return site.pk
 
 
+@_refuse_unless_permitted
 def report_file(request, pk, kind):
-    if not can_see_reports(request.user):
-        raise PermissionDenied
     report = get_object_or_404(MonthlyReport, pk=pk)
     field = {"pdf": report.pdf, "csv": report.csv}.get(kind)
     if not field:
@@ -171,28 +262,6 @@ def report_file(request, pk, kind):
     return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
-class ReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_reports(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_report_urls():
-    return [
-        path("reports/", reports, name="dashboard_reports"),
-        path("reports/<int:pk>/<str:kind>/", report_file, name="dashboard_report_file"),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_reports_menu_item():
-    return ReportsMenuItem(
-        _("Reports"), reverse("dashboard_reports"), name="monthly-reports", icon_name="doc-full", order=160
-    )
-
-
-@hooks.register("register_permissions")
-def register_report_permissions():
-    """Offer "see the monthly reports" on the admin's group editor, so an office can give
-    executives the reports without making them superusers."""
-    return Permission.objects.filter(content_type__app_label="reporting", codename="view_monthlyreport")
+@hooks.register("register_admin_viewset")
+def register_report_viewset():
+    return MonthlyReportViewSet("reports")

@@ -6,12 +6,14 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
 from pypdf import PdfReader
+from wagtail import hooks
 
 from portal.schedules import ensure_schedules
 from services import pdf_fonts
@@ -65,19 +67,15 @@ def test_without_a_thai_font_the_csv_is_still_built_and_the_reason_shown(world, 
     assert "fonts-thai-tlwg" in report.note
 
 
-def test_reports_admin_is_for_permitted_staff_only(client, world, private_media):
+def test_reports_admin_is_for_permitted_staff_only(client, world, private_media, django_capture_on_commit_callbacks):
     report = monthly.build_report(world["site"], OCTOBER)
     client.force_login(world["officer_works"])
     # Wagtail turns a refusal into a redirect to the admin home with a message.
     assert client.get("/admin/reports/")["Location"] == "/admin/"
     assert client.get(f"/admin/reports/{report.pk}/pdf/")["Location"] == "/admin/"
     # An executive given "Can view monthly report" (offered on the group editor) sees them.
-    from django.contrib.auth.models import Permission
-
-    from services.reporting.wagtail_hooks import register_report_permissions
-
     permission = Permission.objects.get(codename="view_monthlyreport")
-    assert permission in register_report_permissions()
+    assert any(permission in offer() for offer in hooks.get_hooks("register_permissions"))
     executive = get_user_model().objects.create_user("executive", password="portal-demo-2569")
     executive.user_permissions.add(permission, Permission.objects.get(codename="access_admin"))
     client.force_login(executive)
@@ -91,9 +89,12 @@ def test_reports_admin_is_for_permitted_staff_only(client, world, private_media)
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     csv_response = client.get(f"/admin/reports/{report.pk}/csv/")
     assert b"".join(csv_response.streaming_content).startswith("\ufeff".encode())
-    # Building from the admin queues the task (synchronous in tests).
-    response = client.post("/admin/reports/", {"month": "2026-09"})
+    assert "usage/" in page and client.get("/admin/reports/usage/").status_code == 200
+    # Building from the admin queues the task (synchronous in tests): September is there.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/reports/build/", {"month": "2026-09"})
     assert response.status_code == 302
+    assert MonthlyReport.objects.filter(month=datetime.date(2026, 9, 1)).exists()
 
 
 def test_usage_counts_page_views_without_cookies_and_flushes_once(client, world):
@@ -159,12 +160,16 @@ def test_issuing_an_api_key_shows_it_once_and_stores_only_its_hash(client, world
     assert client.get("/admin/open311-keys/")["Location"] == "/admin/"
     admin = get_user_model().objects.create_superuser("boss", password="portal-demo-2569")
     client.force_login(admin)
-    html = client.post("/admin/open311-keys/", {"name": "LINE OA"}).content.decode()
-    raw = html.split('<code class="new-api-key">')[1].split("</code>")[0]
+    response = client.post("/admin/open311-keys/new/", {"name": "LINE OA"})
+    assert "no-store" in response["Cache-Control"]
+    raw = response.content.decode().split('<code class="new-api-key">')[1].split("</code>")[0]
     key = Open311Key.objects.get()
     assert Open311Key.lookup(raw) == key and raw not in key.key_hash
     assert raw not in client.get("/admin/open311-keys/").content.decode()
-    client.post(f"/admin/open311-keys/{key.pk}/revoke/")
+    # Revoking: untick "active"; a revoked key cannot be ticked back on.
+    client.post(f"/admin/open311-keys/edit/{key.pk}/", {"name": "LINE OA"})
+    assert Open311Key.lookup(raw) is None
+    client.post(f"/admin/open311-keys/edit/{key.pk}/", {"name": "LINE OA", "active": "on"})
     assert Open311Key.lookup(raw) is None
 
 
