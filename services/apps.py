@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+
+from services.image_metadata import clean_new_image_file
 
 
 class ServicesConfig(AppConfig):
@@ -11,11 +14,9 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services")
 
     def ready(self):
-        # Imported here: the image model and the receivers need the app registry to be ready.
+        # Imported here: both are models modules, which cannot load before the app registry.
         from wagtail.documents.models import document_served
-        from wagtail.images import get_image_model
 
-        from services.image_metadata import clean_new_image_file
         from services.models.guides import count_download
 
         pre_save.connect(clean_new_image_file, sender=get_image_model(), dispatch_uid="clean_new_image_file")

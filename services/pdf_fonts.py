@@ -10,11 +10,14 @@ HarfBuzz (uharfbuzz): without shaping the font's mark positioning is never appli
 import re
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 from fpdf.util import Padding
 from pythainlp.tokenize import word_tokenize
+
+from home.models import OfficeSettings
 
 HERE = Path(__file__).resolve().parent / "fonts"
 SYSTEM = Path("/usr/share/fonts/truetype/tlwg")
@@ -94,15 +97,11 @@ def thai_pdf(page_breaks=False, **kwargs):
 
 
 def office_for(site):
-    from home.models import OfficeSettings  # not at the top: guide pages (models) import this module
-
     return OfficeSettings.for_site(site)
 
 
 def draw_logo(pdf, office, x, y, size):
     """The office's logo from its settings, or the portal's emblem when there is none."""
-    from django.contrib.staticfiles import finders
-
     if office is not None and office.logo_id:
         try:
             with office.logo.open_file() as handle:

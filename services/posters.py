@@ -6,7 +6,7 @@ break a single printed code (forms_builder keeps short codes unchangeable).
 """
 
 from django.conf import settings
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from portal import qr
 from services.pdf_fonts import draw_logo, office_for, thai_pdf
@@ -69,8 +69,6 @@ def _panel(pdf, x, y, width, height, thai, english, url, office, scale):
 
 def build_poster(page, kind, request=None):
     """PDF bytes: an A4 poster, or an A4 sheet of four A6 stickers with cutting lines."""
-    from wagtail.models import Site
-
     site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
     office = office_for(site) if site else None
     thai, english = titles(page)

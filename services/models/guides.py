@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -368,8 +369,6 @@ class ServicePage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         """Everything a resident might type to find this guide (fed to the Thai-aware search index)."""
         parts = [self.summary, self.legal_basis, self.fee_unit, self.fee_note, self.complaint_channels]
         if self.conditions:
-            from django.utils.html import strip_tags
-
             parts.append(strip_tags(self.conditions))
         parts += [step.value["description"] for step in self.steps]
         parts += [doc.value["name"] for doc in self.documents]

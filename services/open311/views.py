@@ -35,7 +35,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from forms_builder.fields import ADDRESS_PARTS, StepForm, build_definition, condition_met, field_type
+from forms_builder.intake import hand_over
+from forms_builder.models import Submission
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.models.guides import ServicePage
+from services.open311.models import Open311Key
 
 MAX_WINDOW_DAYS = 90
 MAX_RESULTS = 1000
@@ -127,8 +132,6 @@ def api_view(methods=("GET",)):
 
 
 def services_queryset():
-    from services.models.guides import ServicePage
-
     return (
         ServicePage.objects.live()
         .filter(locale__language_code="th", online_form__isnull=False, online_form__live=True)
@@ -183,8 +186,6 @@ def service_list(request, fmt):
 
 
 def form_steps(service):
-    from forms_builder.fields import build_definition
-
     return build_definition(service.online_form.specific)["steps"]
 
 
@@ -215,8 +216,6 @@ def standard_fields(steps):
 def attribute_codes(spec):
     """The attribute codes one question takes: its own key, or key__part for an address."""
     if spec["type"] == "address":
-        from forms_builder.fields import ADDRESS_PARTS
-
         return [(f"{spec['key']}__{part}", label, required) for part, label, required, _m in ADDRESS_PARTS]
     return [(spec["key"], spec.get("label", ""), bool(spec.get("required")))]
 
@@ -328,8 +327,6 @@ def _cases():
 
 
 def _slugs(cases):
-    from services.models.guides import ServicePage
-
     ids = {c.service_id for c in cases if c.service_id}
     return dict(ServicePage.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
 
@@ -407,8 +404,6 @@ def _attributes(post):
 
 def form_data(steps, post):
     """The wizard's form data for every step, from the Open311 parameters and attributes."""
-    from forms_builder.fields import field_type
-
     attributes = _attributes(post)
     mapped = standard_fields(steps)
     data = QueryDict(mutable=True)
@@ -446,8 +441,6 @@ def form_data(steps, post):
 def validate(steps, data):
     """Run the wizard's own step forms over the data; returns the answers or raises a 400 that
     names every question that failed."""
-    from forms_builder.fields import StepForm, condition_met
-
     answers, problems, visible = {}, [], []
     for step in steps:
         if not condition_met(step.get("condition"), answers):
@@ -469,10 +462,6 @@ def validate(steps, data):
 
 
 def post_request(request, fmt):
-    from forms_builder.intake import hand_over
-    from forms_builder.models import Submission
-    from services.open311.models import Open311Key
-
     post = request.POST
     key = Open311Key.lookup(post.get("api_key", ""))
     if key is None:

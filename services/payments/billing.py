@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
+from forms_builder.uploads import check_and_clean
 from services.cases import workflow
 from services.cases.models import CaseEvent, CaseStatus
 from services.payments import promptpay
@@ -135,8 +137,6 @@ def upload_slip(invoice, uploaded, cleaned=None):
     """Keep a resident's transfer slip for an officer to check. Raises ValidationError with the
     e-forms' own messages for a wrong or oversized file. `cleaned` is check_and_clean's result
     when a form already ran it."""
-    from forms_builder.uploads import check_and_clean
-
     if not invoice.is_payable:
         raise PaymentError(_("This invoice is not waiting for payment."))
     data, content_type, extension = cleaned or check_and_clean(uploaded, SLIP_SPEC)
@@ -306,8 +306,6 @@ def bill_month(site, month):
 def bill_current_month():
     """The monthly schedule (portal/schedules.py): this month's charges on every site.
     Safe to run twice, like bill_month."""
-    from wagtail.models import Site
-
     month = timezone.localdate().replace(day=1)
     return sum(bill_month(site, month) for site in Site.objects.all())
 

@@ -12,10 +12,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from forms_builder.fields import build_definition
+from forms_builder.models import FormPage, Submission
 from services.cases import references, workflow
 from services.cases.demo import SHOWCASE_PHONE, answers_for, showcase_submitted
-from services.cases.models import Case, CaseSettings, CaseStatus
-from services.payments import billing as payments
+from services.cases.intake import build_case, find_service
+from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus
+from services.cases.sla import WorkingCalendar
+from services.payments import billing
 from services.payments.models import Household, PaymentSettings
 
 TOKEN = "demo-payment-permit"  # noqa: S105 - a submission token, not a secret
@@ -55,11 +59,6 @@ def load(site, out):
 
 
 def _permit_case(site):
-    from forms_builder.fields import build_definition
-    from forms_builder.models import FormPage, Submission
-    from services.cases.intake import build_case, find_service
-    from services.cases.sla import WorkingCalendar
-
     existing = Case.objects.filter(submission__wizard_token=TOKEN).first()
     if existing is not None:
         return existing
@@ -96,12 +95,10 @@ def _permit_case(site):
     submission.reference, submission.expected_date = case.reference, case.due_date
     submission.tracking_url = f"/t/{case.reference}"
     submission.save(update_fields=["reference", "expected_date", "tracking_url"])
-    from services.cases.models import CaseEvent
-
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, public=True, created_at=submitted)
     officer = get_user_model().objects.filter(username="officer.works").first()
     workflow.change_status(case, CaseStatus.ACCEPTED, officer)
-    payments.issue_invoice(
+    billing.issue_invoice(
         case,
         PERMIT_FEE,
         "ค่าธรรมเนียมใบอนุญาตก่อสร้าง 20 บาท และค่าตรวจแบบแปลน 120 ตร.ม. × 2.50 บาท",

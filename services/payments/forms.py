@@ -5,8 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forms_builder.uploads import ACCEPT
+from forms_builder.uploads import ACCEPT, check_and_clean
 from portal.i18n import ascii_digits
+from services.payments.billing import SLIP_SPEC, PaymentError, clean_amount
 
 
 class SlipForm(forms.Form):
@@ -17,9 +18,6 @@ class SlipForm(forms.Form):
     )
 
     def clean_slip(self):
-        from forms_builder.uploads import check_and_clean
-        from services.payments.billing import SLIP_SPEC
-
         uploaded = self.cleaned_data["slip"]
         # The e-forms' own checks (content sniffing, size, PDF shape, image re-encoding).
         self.cleaned_slip = check_and_clean(uploaded, SLIP_SPEC)
@@ -41,8 +39,6 @@ class InvoiceForm(forms.Form):
     )
 
     def clean_amount(self):
-        from services.payments.billing import PaymentError, clean_amount
-
         try:
             return clean_amount(self.cleaned_data["amount"])
         except PaymentError as error:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum.th import tin
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -33,8 +34,6 @@ def normalise_promptpay_id(value):
 def promptpay_id_problem(value):
     """Why `value` is not a usable office PromptPay ID, or None. A 13-digit tax ID (checked
     with python-stdnum) or a 15-digit biller ID (a tax ID plus a 2-digit suffix)."""
-    from stdnum.th import tin
-
     digits = normalise_promptpay_id(value)
     if len(digits) == 13 and tin.is_valid(digits):
         return None

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from services.reporting import views as views_dashboard
+from services.reporting import views
 
 urlpatterns = [
-    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
-    path("dashboard/data/", views_dashboard.data_dictionary, name="dashboard_data_dictionary"),
-    path("dashboard/data.csv", views_dashboard.data_csv, name="dashboard_data_csv"),
-    path("dashboard/data.json", views_dashboard.data_json, name="dashboard_data_json"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data/", views.data_dictionary, name="dashboard_data_dictionary"),
+    path("dashboard/data.csv", views.data_csv, name="dashboard_data_csv"),
+    path("dashboard/data.json", views.data_json, name="dashboard_data_json"),
 ]

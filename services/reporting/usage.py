@@ -17,9 +17,11 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 
 from portal import ratelimit
+from services.reporting.models import PageViewCount
 
 logger = logging.getLogger(__name__)
 COUNTER_TTL = 40 * 24 * 3600
@@ -96,10 +98,6 @@ def flush(months=None):
     Safe to run twice or concurrently with counting: each counter is decremented by exactly
     what was added to the database.
     """
-    from django.db.models import F
-
-    from services.reporting.models import PageViewCount
-
     today = timezone.localdate()
     previous = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     months = months or [month_key(previous), month_key(today)]

@@ -1,9 +1,17 @@
 """Template hooks of fee payments, so the case engineer's pages show invoices with one
 `{% include %}` line each instead of new view code."""
 
+import datetime
+
 from django import template
+from django.utils import formats
+from pythainlp.util import thai_strftime
 
 from portal import qr
+from portal.i18n import is_thai
+from services.payments import billing
+from services.payments.forms import SlipForm
+from services.payments.models import Invoice, InvoiceStatus
 
 register = template.Library()
 
@@ -11,15 +19,11 @@ register = template.Library()
 @register.inclusion_tag("services/payments/case_invoices_inner.html", takes_context=True)
 def case_invoices(context, case):
     """The case's invoices (cancelled ones hidden) for the resident's tracking page."""
-    from services.payments import billing as payments
-    from services.payments.forms import SlipForm
-    from services.payments.models import InvoiceStatus
-
     # `has_invoices` comes with the tracking page's lookup: most cases have no fee, so no query.
     has_invoices = getattr(case, "has_invoices", True)
     invoices = [i for i in case.invoices.all() if i.status != InvoiceStatus.CANCELLED] if has_invoices else []
-    settings = payments.settings_for(case.site) if invoices else None
-    rows = [{"invoice": i, "qr_payload": payments.qr_payload(i, settings)} for i in invoices]
+    settings = billing.settings_for(case.site) if invoices else None
+    rows = [{"invoice": i, "qr_payload": billing.qr_payload(i, settings)} for i in invoices]
     return {
         "case": case,
         "rows": rows,
@@ -33,8 +37,6 @@ def case_invoices(context, case):
 
 @register.inclusion_tag("services/payments/admin_case_panel_inner.html")
 def case_invoices_admin(case):
-    from services.payments.models import Invoice
-
     return {"case": case, "invoices": list(Invoice.objects.filter(case=case).order_by("-created_at"))}
 
 
@@ -56,13 +58,6 @@ def baht(value):
 @register.filter
 def thaimonth(value):
     """A billing month: `พฤศจิกายน 2569` in Thai (Buddhist Era), `November 2026` in English."""
-    import datetime
-
-    from django.utils import formats
-    from pythainlp.util import thai_strftime
-
-    from portal.i18n import is_thai
-
     if not isinstance(value, datetime.date):
         return value
     if is_thai():
