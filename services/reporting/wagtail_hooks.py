@@ -164,7 +164,7 @@ class ReportIndexView(IndexView):
     def header_buttons(self):
         return [
             HeaderButton(_("Build a report"), url=reverse("reports:build"), icon_name="plus"),
-            HeaderButton(_("Usage statistics"), url=reverse("reports:usage"), icon_name="view"),
+            HeaderButton(_("Usage statistics"), url=reverse("reports:statistics"), icon_name="view"),
         ]
 
 
@@ -196,7 +196,7 @@ class MonthlyReportViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("build/", build_report, name="build"),
-            path("usage/", usage_statistics, name="usage"),
+            path("statistics/", usage_statistics, name="statistics"),
             path("<int:pk>/<str:kind>/", report_file, name="file"),
         ]
 

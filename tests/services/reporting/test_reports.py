@@ -89,7 +89,7 @@ def test_reports_admin_is_for_permitted_staff_only(client, world, private_media,
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     csv_response = client.get(f"/admin/reports/{report.pk}/csv/")
     assert b"".join(csv_response.streaming_content).startswith("\ufeff".encode())
-    assert "usage/" in page and client.get("/admin/reports/usage/").status_code == 200
+    assert "/admin/reports/statistics/" in page and client.get("/admin/reports/statistics/").status_code == 200
     # Building from the admin queues the task (synchronous in tests): September is there.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/reports/build/", {"month": "2026-09"})
