@@ -20,7 +20,7 @@ from tests.services.notifications.support import file_request, free_port
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 S = Notification.Status
 
 
@@ -138,14 +138,14 @@ def test_staff_read_sms_not_set_up_instead_of_invalid_address(
     case, _ = file_request(world, django_capture_on_commit_callbacks, phone="0812345678", email="")
     assert Notification.objects.get(case=case, channel="sms").status == S.UNDELIVERABLE
     client.force_login(world["officer_works"])
-    page = client.get(reverse("notification_failed")).content.decode()
+    page = client.get(reverse("notification_failed:index")).content.decode()
     assert case.reference in page
     assert "เว็บไซต์นี้ยังไม่ได้ตั้งค่าการส่ง SMS" in page and "ที่อยู่ไม่ถูกต้อง" not in page
     # Once a gateway is set up, the same row says so and invites a resend.
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"
-    page = client.get(reverse("notification_failed")).content.decode()
+    page = client.get(reverse("notification_failed:index")).content.decode()
     assert "ตอนส่งยังไม่ได้ตั้งค่าการส่ง SMS" in page
     # A landline is the resident's number, not the site's setup: said as such.
     landline_case, _ = file_request(world, django_capture_on_commit_callbacks, phone="053123456", email="")
-    page = client.get(reverse("notification_failed")).content.decode()
+    page = client.get(reverse("notification_failed:index")).content.decode()
     assert landline_case.reference in page and "ไม่ใช่หมายเลขโทรศัพท์มือถือ" in page
