@@ -51,3 +51,13 @@ class HouseholdViewSet(SnippetViewSet):
 
 register_snippet(HouseholdViewSet)
 
+
+# The fee panels on the case pages: services.cases offers the slots (services/cases/panels.py),
+# payments fills them (services/payments/panels.py). Imported down here so the block stands on
+# its own in this file; nothing above depends on it.
+from services.cases import panels as case_panels  # noqa: E402
+from services.payments import panels as payment_panels  # noqa: E402
+
+hooks.register(case_panels.STAFF_PANELS, payment_panels.staff_panel)
+hooks.register(case_panels.TRACKING_PANELS, payment_panels.tracking_panel)
+hooks.register(case_panels.TRACKING_LOOKUP, payment_panels.annotate_lookup)
