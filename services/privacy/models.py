@@ -120,6 +120,10 @@ class PersonalDataAccess(AppendOnlyModel):
     def __str__(self):
         return f"{self.username} {self.action} {self.reference}"
 
+    def case_reference(self):
+        """The case's reference, or the copy kept once the case is gone (listing and export)."""
+        return self.case.reference if self.case_id else self.reference
+
 
 class DataSubjectRequest(AppendOnlyModel):
     """A data-subject request the office handled (access or erasure), as evidence that it did.

@@ -1,5 +1,5 @@
-"""The data protection officer's pages in the Wagtail admin (imported by services/wagtail_hooks.py):
-the personal-data access log and data-subject requests (find, export, erase).
+"""The data protection officer's pages in the Wagtail admin: data-subject requests (find,
+export, erase) and the personal-data access log (a ModelViewSet, services/privacy/views.py).
 
 Only superusers and holders of `privacy.handle_personal_data` (the "Data protection officers"
 group) see them; everyone else gets 403. Each export and erasure is itself written to the access
@@ -9,8 +9,6 @@ log and to the register of data-subject requests.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,12 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from services.privacy import personal_data as privacy
 from services.privacy.models import DataSubjectRequest, PersonalDataAccess, RetentionRule
-
-PERMISSION = "privacy.handle_personal_data"
-
-
-def is_dpo(user):
-    return user.is_active and (user.is_superuser or user.has_perm(PERMISSION))
+from services.privacy.views import access_log, is_dpo
 
 
 def _require_dpo(request):
@@ -49,25 +42,16 @@ def register_privacy_menu_item():
     )
 
 
+@hooks.register("register_admin_viewset")
+def register_access_log():
+    return access_log
+
+
 @hooks.register("register_admin_urls")
 def register_privacy_urls():
     return [
         path("privacy/requests/", data_subject_requests, name="privacy_requests"),
-        path("privacy/access-log/", access_log, name="privacy_access_log"),
     ]
-
-
-def access_log(request):
-    """Who opened which case's personal data, newest first; filter by reference or user name."""
-    _require_dpo(request)
-    query = (request.GET.get("q") or "").strip()[:100]
-    entries = PersonalDataAccess.objects.select_related("case")
-    if query:
-        entries = entries.filter(
-            Q(case__reference__iexact=query) | Q(reference__iexact=query) | Q(username__iexact=query)
-        )
-    page = Paginator(entries, 50).get_page(request.GET.get("p"))
-    return render(request, "services/privacy/admin_access_log.html", {"page": page, "query": query})
 
 
 class SubjectForm(forms.Form):

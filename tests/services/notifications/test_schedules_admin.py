@@ -138,7 +138,7 @@ def failures(world, settings, django_capture_on_commit_callbacks):
 def test_failed_deliveries_page_is_scoped_to_the_officers_department(world, failures, client):
     works_case, health_case = failures
     client.force_login(world["officer_works"])
-    response = client.get(reverse("notification_failed"))
+    response = client.get(reverse("notification_failed:index"))
     assert response.status_code == 200
     page = response.content.decode()
     assert works_case.reference in page and health_case.reference not in page
@@ -148,7 +148,7 @@ def test_failed_deliveries_page_is_scoped_to_the_officers_department(world, fail
 def test_resident_without_queue_access_is_refused(world, failures, client):
     User = get_user_model()
     client.force_login(User.objects.create_user("nobody", password="x" * 12))
-    assert client.get(reverse("notification_failed")).status_code in (302, 403)
+    assert client.get(reverse("notification_failed:index")).status_code in (302, 403)
 
 
 def test_resend_delivers_after_the_address_is_fixed(world, failures, client, smtp, django_capture_on_commit_callbacks):
@@ -158,19 +158,19 @@ def test_resend_delivers_after_the_address_is_fixed(world, failures, client, smt
     Notification.objects.filter(pk=row.pk).update(channel="email", recipient="fixed@example.com")
     client.force_login(world["officer_works"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("notification_resend", args=[row.pk]))
+        response = client.post(reverse("notification_failed:resend", args=[row.pk]))
     assert response.status_code == 302
     assert len(to(smtp, "fixed@example.com")) == 1
     assert Notification.objects.get(pk=row.pk).status == S.SENT
     # Another department's row cannot be resent by this officer.
     other = Notification.objects.get(case=health_case, channel="sms")
-    refused = client.post(reverse("notification_resend", args=[other.pk]))
+    refused = client.post(reverse("notification_failed:resend", args=[other.pk]))
     # A 404 (which LocaleMiddleware turns into a redirect to a language-prefixed URL that 404s too).
-    assert refused.status_code in (404, 302) and refused.get("Location") != reverse("notification_failed")
+    assert refused.status_code in (404, 302) and refused.get("Location") != reverse("notification_failed:index")
     assert Notification.objects.get(pk=other.pk).status == S.UNDELIVERABLE
     # A sent row is never resent.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("notification_resend", args=[row.pk]))
+        client.post(reverse("notification_failed:resend", args=[row.pk]))
     assert len(to(smtp, "fixed@example.com")) == 1
 
 
@@ -187,3 +187,36 @@ def test_editor_is_told_which_placeholders_exist(db, client, django_user_model):
     data["body"] = "{message}\n{tracking_url}"
     assert client.post(url, data).status_code == 302
     assert NotificationTemplate.objects.get().body == "{message}\n{tracking_url}"
+
+
+def test_failed_deliveries_filter_export_and_no_hand_editing(world, failures, client):
+    """The listing is Wagtail's (filters, spreadsheet export) and stays read-only: the default
+    shows problems, "Show" narrows to rows waiting to retry, the export masks recipients, and
+    nobody edits or adds a row by hand."""
+    works_case, _ = failures
+    Notification.objects.create(
+        event="reply",
+        channel="email",
+        recipient="somchai@example.com",
+        body="ตอบกลับ",
+        idempotency_key="test-retrying",
+        case=works_case,
+        department=world["works"],
+        status=S.PENDING,
+        attempts=1,
+        last_error="timed out",
+    )
+    client.force_login(world["officer_works"])
+    index = reverse("notification_failed:index")
+    assert index in client.get("/admin/").content.decode()  # the menu item (the sidebar's JSON)
+    default = client.get(index).content.decode()
+    waiting = client.get(index, {"show": "retrying"}).content.decode()
+    assert works_case.reference in default and "timed out" not in default
+    assert "timed out" in waiting and "so***@example.com" in waiting
+    export = client.get(index, {"show": "retrying", "export": "csv"})
+    rows = b"".join(export.streaming_content).decode()
+    assert export.status_code == 200 and "so***@example.com" in rows and "somchai@example.com" not in rows
+    row = Notification.objects.get(idempotency_key="test-retrying")
+    assert f"{index}new/" not in default and f"{index}edit/" not in default
+    assert client.get(f"{index}edit/{row.pk}/").status_code in (302, 403)
+    assert client.get(f"{index}new/").status_code in (302, 403)

@@ -284,3 +284,23 @@ def test_error_reports_hide_what_residents_typed():
     request = RequestFactory().post("/th/forms/1/step/", {"national_id": NATIONAL_ID, "name": "สมหญิง"})
     cleaned = PersonalDataReporterFilter().get_post_parameters(request)
     assert NATIONAL_ID not in str(cleaned) and "สมหญิง" not in str(cleaned)
+
+
+def test_access_log_filters_exports_and_is_read_only(client, world, dpo):
+    works_case, _ = submit(world["form"])
+    client.force_login(world["officer_works"])
+    client.get(f"/admin/cases/{works_case.pk}/")
+    client.get(f"/admin/cases/{works_case.pk}/receipt/")
+    client.force_login(dpo)
+    page = client.get("/admin/privacy/access-log/", {"action": "receipt"}).content.decode()
+    assert page.count("officer.works") == 1
+    export = client.get("/admin/privacy/access-log/", {"export": "csv"})
+    assert export.status_code == 200
+    rows = b"".join(export.streaming_content).decode()
+    assert rows.count(works_case.reference) == 2 and "officer.works" in rows
+    entry = PersonalDataAccess.objects.first()
+    assert client.get(f"/admin/privacy/access-log/edit/{entry.pk}/").status_code in (302, 403)
+    assert client.post(f"/admin/privacy/access-log/delete/{entry.pk}/").status_code in (302, 403)
+    assert PersonalDataAccess.objects.count() == 2
+    client.force_login(world["officer_works"])
+    assert denied(client, "/admin/privacy/access-log/?export=csv")

@@ -1,0 +1,117 @@
+"""The personal-data access log in the Wagtail admin: a read-only `ModelViewSet` listing (who
+opened which case's personal data, newest first), with Wagtail's filters (action, date range),
+search by reference or user name, and spreadsheet export for the data protection officer.
+
+Only superusers and holders of `privacy.handle_personal_data` (the "Data protection officers"
+group) open it; everyone else gets 403. Nobody adds, edits or deletes a line: the log is
+append-only (services.privacy.models.AppendOnlyModel and the database triggers).
+"""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from services.privacy.models import PersonalDataAccess
+
+PERMISSION = "privacy.handle_personal_data"
+
+
+def is_dpo(user):
+    return user.is_active and (user.is_superuser or user.has_perm(PERMISSION))
+
+
+class AccessLogPermissionPolicy(ModelPermissionPolicy):
+    """The data protection officer reads the log; nobody writes it by hand."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.is_authenticated and is_dpo(user)
+
+
+# Wagtail 8 asks for a model's policy through its registry (the viewset's views).
+register_permission_policy(PersonalDataAccess, AccessLogPermissionPolicy(PersonalDataAccess), exact_class=True)
+
+
+class AccessLogIndexView(IndexView):
+    template_name = "services/privacy/admin_access_log.html"
+    page_title = _("Personal data access log")
+
+    def get_base_queryset(self):
+        return PersonalDataAccess.objects.select_related("case")
+
+    def search_queryset(self, queryset):
+        """A reference (the case's, or the one copied before it was anonymised) or a user name,
+        matched whole: the log is read to answer "who opened BSR-69-…" or "what did this
+        officer open", not browsed by fragments."""
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()[:100]
+        return queryset.filter(
+            Q(case__reference__iexact=query) | Q(reference__iexact=query) | Q(username__iexact=query)
+        )
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return super().no_results_message
+        return _("Nothing recorded yet.")
+
+
+class AccessLogCell(Column):
+    """A cell drawn by templates/services/privacy/cells/<name>.html (a Buddhist-Era date, the
+    reference kept after anonymisation)."""
+
+    def __init__(self, name, label, **kwargs):
+        super().__init__(name, label=label, accessor=lambda entry: entry, **kwargs)
+        self.cell_template_name = f"services/privacy/cells/{name}.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["entry"] = instance
+        return context
+
+
+class AccessLogViewSet(ModelViewSet):
+    """The "Personal data access log", reached from the data protection pages (no menu item of its
+    own: the "Data protection" menu item opens the data-subject requests, which link here)."""
+
+    model = PersonalDataAccess
+    name = "privacy_access_log"
+    url_prefix = "privacy/access-log"
+    icon = "lock"
+    add_to_admin_menu = False
+    index_view_class = AccessLogIndexView
+    form_fields = ["detail"]  # required by ModelViewSet; the policy lets nobody edit a line
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    search_fields = ["case__reference", "reference", "username"]  # see AccessLogIndexView.search_queryset
+    list_filter = ["action", "at"]
+    list_display = [
+        AccessLogCell("when", _("When"), sort_key="at"),
+        Column("username", label=_("User")),
+        Column("action", label=_("Action"), accessor="get_action_display"),
+        Column("case", label=_("Case"), accessor="case_reference"),
+        Column("detail", label=_("Detail")),
+        AccessLogCell("ip_address", _("IP address")),
+    ]
+    list_export = ["at", "username", "get_action_display", "case_reference", "detail", "ip_address"]
+    export_headings = {
+        "at": _("When"),
+        "username": _("User"),
+        "get_action_display": _("Action"),
+        "case_reference": _("Case"),
+        "detail": _("Detail"),
+        "ip_address": _("IP address"),
+    }
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()  # privacy.handle_personal_data is declared on the model
+
+
+access_log = AccessLogViewSet()
