@@ -27,7 +27,9 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
+from wagtail.models import Site
 
+from forms_builder.models import FormIndexPage, Submission
 from portal.i18n import is_thai
 from portal.templatetags.portal_tags import thaidate
 from services.cases import photos as case_photos
@@ -37,6 +39,7 @@ from services.cases.models import OPEN_STATUSES, Case, CaseSettings, CaseStatus,
 from services.cases.sla import WorkingCalendar
 from services.cases.views import stream_private
 from services.models.departments import Department
+from services.models.guides import ServicePage
 
 PER_PAGE_CHOICES = (20, 50, 100)
 
@@ -78,8 +81,6 @@ def staff_choices(user):
 def service_choices():
     """Services to filter by (Thai titles). Cached for five minutes: the list changes rarely and
     the queue should not pay for the page tree on every load."""
-    from services.models.guides import ServicePage
-
     choices = cache.get("case-service-choices")
     if choices is None:
         choices = list(
@@ -101,8 +102,6 @@ def search(cases, text):
     The name match is unordered on purpose: on PostgreSQL the trigram index
     (forms_builder 0003) finds the matches, and sorting them by date first would read every
     match of a common name just to keep 500; the queue sorts what it shows anyway."""
-    from forms_builder.models import Submission
-
     query = text.strip()
     reference = references.normalize(query)
     if reference:
@@ -293,8 +292,6 @@ def queue(request):
 def counter_forms_url():
     """Where staff file a request for a walk-in or phone caller: the public e-forms, which ask a
     logged-in officer for the channel. Cached: the queue should not query the page tree."""
-    from forms_builder.models import FormIndexPage
-
     language = (get_language() or "th")[:2]
     key = f"case-counter-forms-url:{language}"
     url = cache.get(key)
@@ -306,8 +303,6 @@ def counter_forms_url():
 
 
 def _site(request):
-    from wagtail.models import Site
-
     return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
 
 

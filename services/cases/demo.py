@@ -17,6 +17,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from forms_builder.fields import build_definition
+from forms_builder.models import FormPage, Submission
 from services.cases import references
 from services.cases.intake import build_case, find_service
 from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus, Channel, OfficeClosure, ReplyTemplate
@@ -99,9 +101,6 @@ def answers_for(definition, rng, name, phone, details):
 
 
 def load(site, out):
-    from forms_builder.fields import build_definition
-    from forms_builder.models import FormPage, Submission
-
     settings = CaseSettings.for_site(site)
     settings.reference_prefix = "BSR"
     settings.default_department = Department.objects.filter(site=site, code="clerk").first()

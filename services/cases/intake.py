@@ -15,6 +15,7 @@ from forms_builder.intake import IntakeReceipt
 from services.cases import references
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
+from services.models.guides import ServicePage
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,6 @@ def find_service(form_page):
     translation key."""
     if form_page is None:
         return None
-    from services.models.guides import ServicePage
-
     services = (
         ServicePage.objects.filter(online_form__translation_key=form_page.translation_key)
         .select_related("department", "category__department", "locale")

@@ -6,6 +6,7 @@ service's title, so deleting a form or a guide page leaves every case readable.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,7 +17,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from forms_builder.storage import get_private_storage
-from portal.i18n import BilingualMixin
+from portal.i18n import BilingualMixin, is_thai
+from services.models.departments import Department
 
 
 @register_setting(icon="tasks")
@@ -71,8 +73,6 @@ class CaseSettings(BaseSiteSetting):
     def cached_for_site(cls, site):
         """The settings through the cache: the staff queue reads them on every page load and
         they change once in a blue moon (saving clears the cache)."""
-        from django.core.cache import cache
-
         key = f"case-settings:{site.pk}"
         settings = cache.get(key)
         if settings is None:
@@ -81,8 +81,6 @@ class CaseSettings(BaseSiteSetting):
         return settings
 
     def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
         super().save(*args, **kwargs)
         cache.delete(f"case-settings:{self.site_id}")
 
@@ -114,18 +112,20 @@ class OfficeClosure(BilingualMixin, models.Model):
         return f"{self.date:%Y-%m-%d} {self.tr('reason')}"
 
     def save(self, *args, **kwargs):
-        from services.cases.sla import forget_closures
-
         super().save(*args, **kwargs)
-        forget_closures(self.site_id)
+        cache.delete(self.cache_key(self.site_id))
 
     def delete(self, *args, **kwargs):
-        from services.cases.sla import forget_closures
-
         site_id = self.site_id
         result = super().delete(*args, **kwargs)
-        forget_closures(site_id)
+        cache.delete(self.cache_key(site_id))
         return result
+
+    @staticmethod
+    def cache_key(site_id):
+        """Where services.cases.sla.closures_for keeps a site's closure dates; saving or
+        deleting a closure clears it."""
+        return f"case-closures:{site_id}"
 
 
 class ReplyTemplate(BilingualMixin, models.Model):
@@ -213,8 +213,6 @@ class CaseQuerySet(models.QuerySet):
             return self
         if departments is not None:
             return self.filter(department_id__in=[d.pk for d in departments])
-        from services.models.departments import Department
-
         return self.filter(department_id__in=Department.objects.filter(members=user).values("pk"))
 
     def overdue(self, today=None):
@@ -366,8 +364,6 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     def service_name(self):
-        from portal.i18n import is_thai
-
         return self.service_title if is_thai() or not self.service_title_en else self.service_title_en
 
     def is_overdue(self, today=None):
@@ -379,15 +375,12 @@ class Case(models.Model):
             and self.due_date < today
         )
 
-    def is_due_soon(self, calendar=None, due_soon_days=2, today=None):
-        """Open, not overdue, and due within `due_soon_days` working days."""
+    def is_due_soon(self, calendar, due_soon_days=2, today=None):
+        """Open, not overdue, and due within `due_soon_days` working days of the office's
+        `calendar` (a services.cases.sla.WorkingCalendar)."""
         today = today or timezone.localdate()
         if self.is_overdue(today) or not self.is_open or self.status == CaseStatus.WAITING or not self.due_date:
             return False
-        if calendar is None:
-            from services.cases.sla import WorkingCalendar
-
-            calendar = WorkingCalendar(closures=set())
         return calendar.working_days_between(today, self.due_date) <= due_soon_days
 
     def can_be_rated(self):

@@ -13,6 +13,8 @@ import holidays
 from django.core.cache import cache
 from django.utils import timezone
 
+from services.cases.models import OfficeClosure
+
 DEFAULT_PROCESSING_DAYS = 15
 
 
@@ -56,25 +58,15 @@ class WorkingCalendar:
         return count
 
 
-def _closures_key(site_id):
-    return f"case-closures:{site_id}"
-
-
 def closures_for(site):
     """The office's declared closures, cached (they change a few times a year; saving or deleting
     an OfficeClosure clears the cache), so the queue does not query them on every page."""
-    key = _closures_key(site.pk)
+    key = OfficeClosure.cache_key(site.pk)
     closures = cache.get(key)
     if closures is None:
-        from services.cases.models import OfficeClosure
-
         closures = set(OfficeClosure.objects.filter(site=site).values_list("date", flat=True))
         cache.set(key, closures, 3600)
     return closures
-
-
-def forget_closures(site_id):
-    cache.delete(_closures_key(site_id))
 
 
 def local_date(value=None):

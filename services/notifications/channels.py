@@ -10,6 +10,7 @@ recording it — a retry is recognised as the same message by providers that hon
 import hashlib
 import json
 import re
+import smtplib
 import uuid
 from dataclasses import dataclass
 
@@ -72,8 +73,6 @@ class EmailChannel(Channel):
         return recipient
 
     def send(self, message):
-        import smtplib
-
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
         email = EmailMultiAlternatives(
             subject=message.subject.replace("\n", " ")[:200],

@@ -5,6 +5,7 @@ and recipient, so a job that runs twice sends nothing new."""
 import datetime
 
 from django.db.models import Avg, Count, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Site
 
@@ -27,8 +28,6 @@ def _window(start, end):
 def weekly_digest(today=None):
     """For each department with an address: last week's (Monday–Sunday) new and resolved
     requests, what is open and what is overdue now."""
-    from django.urls import reverse
-
     today = today or timezone.localdate()
     week_start = today - datetime.timedelta(days=today.weekday() + 7)
     start, end = _window(week_start, week_start + datetime.timedelta(days=7))

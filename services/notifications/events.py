@@ -17,8 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from forms_builder.views import draft_expiry_days
 from portal.templatetags.portal_tags import thaidate
-from services.cases.models import CaseEvent, CaseStatus
+from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
+from services.cases.sla import WorkingCalendar
 from services.notifications.channels import LINE_ID, get_channel
 from services.notifications.models import NotificationSettings, NotifyChannel, NotifyEvent
 from services.notifications.outbox import record
@@ -199,9 +201,6 @@ def sla_reminders(today=None):
     """Daily: "due tomorrow" to the assignee (or the department) and "overdue" escalations to
     the department head (or the department). Keyed by case and due date: each deadline is
     reminded and escalated once, however often the job runs. Returns the number of notifications recorded."""
-    from services.cases.models import OPEN_STATUSES, Case
-    from services.cases.sla import WorkingCalendar
-
     today = today or timezone.localdate()
     count = 0
     calendars = {}
@@ -236,8 +235,6 @@ def on_draft_link(draft, resume_url, contact, language):
     channel = NotifyChannel.EMAIL if "@" in contact else NotifyChannel.SMS
     site = draft.form_page.get_site()
     with translation.override(language):
-        from forms_builder.views import draft_expiry_days
-
         expires = draft.updated_at + datetime.timedelta(days=draft_expiry_days())
         values = {
             "form": draft.form_page.title,

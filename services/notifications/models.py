@@ -9,6 +9,7 @@ before sending make sure the same message is never sent twice.
 
 import re
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -97,14 +98,10 @@ class NotificationTemplate(models.Model):
         return f"{self.get_event_display()} ({self.language})"
 
     def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
     def delete(self, *args, **kwargs):
-        from django.core.cache import cache
-
         result = super().delete(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
         return result
@@ -113,8 +110,6 @@ class NotificationTemplate(models.Model):
     def cached_map(cls):
         """{(event, language): (subject, body)} through the cache: every notification needs its
         wording and templates change rarely (saving or deleting one clears the cache)."""
-        from django.core.cache import cache
-
         found = cache.get(cls.CACHE_KEY)
         if found is None:
             found = {(t.event, t.language): (t.subject, t.body) for t in cls.objects.all()}
@@ -162,16 +157,12 @@ class NotificationSettings(BaseSiteSetting):
         verbose_name = _("notification settings")
 
     def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
         super().save(*args, **kwargs)
         cache.delete(f"notify-settings:{self.site_id}")
 
     @classmethod
     def cached_for_site(cls, site):
         """Read on every new request's staff notice: cached, cleared on save."""
-        from django.core.cache import cache
-
         key = f"notify-settings:{site.pk}"
         found = cache.get(key)
         if found is None:

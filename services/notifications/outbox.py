@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from services.notifications.channels import NOT_CONFIGURED, Message, TemporaryFailure, Undeliverable, get_channel
 from services.notifications.models import Notification
@@ -49,8 +50,6 @@ def queue(notification_id):
     the retry job picks it up."""
 
     def _queue():
-        from django_q.tasks import async_task
-
         try:
             async_task(
                 "services.notifications.tasks.send_notification", notification_id, task_name=f"notify-{notification_id}"
@@ -157,8 +156,6 @@ def retry_due(now=None, limit=500):
     """Queue every row that is due (pending and past its backoff, or abandoned by a dead
     worker). Returns how many were queued. The claim keeps this safe to run alongside the
     workers and twice in a row."""
-    from django_q.tasks import async_task
-
     ids = list(
         Notification.objects.due(now, lease_seconds()).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
     )

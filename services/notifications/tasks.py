@@ -9,48 +9,38 @@ to run twice.
 
 import logging
 
+from django.db import transaction
+
+from services.notifications.digests import monthly_report, weekly_digest
+from services.notifications.events import sla_reminders
+from services.notifications.outbox import deliver, retry_due
+
 logger = logging.getLogger(__name__)
 
 
 def send_notification(notification_id):
     """Send one outbox row (claims it first: safe to run twice or in parallel)."""
-    from services.notifications.outbox import deliver
-
     return deliver(notification_id)
 
 
 def retry_due_notifications():
     """Every minute: queue pending rows past their backoff and rows a dead worker abandoned."""
-    from services.notifications.outbox import retry_due
-
     return retry_due()
 
 
 def send_sla_reminders():
     """Daily: due-tomorrow reminders and overdue escalations."""
-    from django.db import transaction
-
-    from services.notifications.events import sla_reminders
-
     with transaction.atomic():
         return sla_reminders()
 
 
 def send_weekly_digest():
     """Weekly: each department's counts for the past week."""
-    from django.db import transaction
-
-    from services.notifications.digests import weekly_digest
-
     with transaction.atomic():
         return weekly_digest()
 
 
 def send_monthly_report():
     """Monthly: last month's figures to the executives."""
-    from django.db import transaction
-
-    from services.notifications.digests import monthly_report
-
     with transaction.atomic():
         return monthly_report()

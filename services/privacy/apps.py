@@ -2,6 +2,24 @@ from django.apps import AppConfig
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
+# Append-only records, refused at the ORM level too. The database triggers
+# (services/privacy/audit_sql.py) refuse raw SQL; this refuses Django's deletion collector,
+# which bypasses Model.delete(). Deleting a case would delete its timeline, so a case cannot be
+# deleted either: it is anonymised instead (services/privacy/personal_data.py). Named lazily
+# ("app_label.Model"): models cannot be imported before the app registry is ready.
+APPEND_ONLY = (
+    "cases.CaseEvent",
+    "wagtailcore.ModelLogEntry",
+    "wagtailcore.PageLogEntry",
+    "privacy.PersonalDataAccess",
+    "privacy.DataSubjectRequest",
+)
+
+
+def refuse_delete(sender, instance, **kwargs):
+    """pre_delete receiver (connected in PrivacyConfig.ready) of every append-only record."""
+    raise TypeError(f"{sender._meta.verbose_name} records are append-only and cannot be deleted.")
+
 
 class PrivacyConfig(AppConfig):
     """PDPA: retention, anonymisation, data-subject requests and the access log."""
@@ -12,13 +30,5 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Imported here: models need the app registry.
-        from wagtail.models import ModelLogEntry, PageLogEntry
-
-        from services.cases.models import CaseEvent
-        from services.privacy.models import DataSubjectRequest, PersonalDataAccess, refuse_delete
-
-        # The ORM refuses to delete a timeline entry, an admin log entry or an access record
-        # (the database triggers of services/privacy/audit_sql.py refuse raw SQL too).
-        for model in (CaseEvent, ModelLogEntry, PageLogEntry, PersonalDataAccess, DataSubjectRequest):
-            pre_delete.connect(refuse_delete, sender=model, dispatch_uid=f"append-only-{model._meta.label}")
+        for label in APPEND_ONLY:
+            pre_delete.connect(refuse_delete, sender=label, dispatch_uid=f"append-only-{label}")

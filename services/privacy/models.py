@@ -176,14 +176,3 @@ class Anonymisation(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.reason}"
-
-
-# -- Append-only records refused at the ORM level too --------------------------------------------
-# The database triggers (services/privacy/audit_sql.py) refuse raw SQL; these refuse Django's deletion
-# collector, which bypasses Model.delete(). Deleting a case would delete its timeline, so a case
-# cannot be deleted either: it is anonymised instead (services/privacy/personal_data.py).
-
-
-def refuse_delete(sender, instance, **kwargs):
-    """pre_delete receiver (connected in PrivacyConfig.ready) of every append-only record."""
-    raise TypeError(f"{sender._meta.verbose_name} records are append-only and cannot be deleted.")

@@ -23,6 +23,9 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from forms_builder.models import Submission
+from services.cases.models import OPEN_STATUSES, Case
+from services.notifications.models import Notification
 from services.privacy.audit_sql import REDACTED
 from services.privacy.models import Anonymisation, PersonalDataAccess, PrivacySettings, RetentionRule
 
@@ -38,8 +41,6 @@ def _coarse(value):
 
 def anonymise(case, reason=Anonymisation.Reason.RETENTION):
     """Remove the personal data of one case and its submission. Safe to run twice."""
-    from forms_builder.models import Submission
-
     with transaction.atomic():
         case = type(case).objects.select_for_update().get(pk=case.pk)
         if Anonymisation.objects.filter(case=case).exists():
@@ -88,8 +89,6 @@ def _case_search_fields(case):
 
 def _anonymise_notifications(case):
     """Messages already sent hold the resident's phone or e-mail and the reply text."""
-    from services.notifications.models import Notification
-
     Notification.objects.filter(case=case).update(recipient="", subject="", body=REDACTED)
 
 
@@ -108,8 +107,6 @@ def default_retention_days(site):
 
 def expired_cases(now=None):
     """Closed cases whose retention period has ended and which still hold personal data."""
-    from services.cases.models import OPEN_STATUSES, Case
-
     now = now or timezone.now()
     rules = dict(RetentionRule.objects.values_list("service_id", "retention_days"))
     defaults = {}
@@ -186,8 +183,6 @@ def _matches(submission, kind, value):
 
 def find_submissions(query):
     """Every submission about the person the identifier names (national ID, phone or e-mail)."""
-    from forms_builder.models import Submission
-
     classified = classify(query)
     if classified is None:
         return []
@@ -290,8 +285,6 @@ def _case_record(case):
 def erase_person(query):
     """Anonymise every case of the person and blank submissions without a case.
     Returns (submissions found, cases anonymised)."""
-    from forms_builder.models import Submission
-
     submissions = find_submissions(query)
     cases = 0
     for submission in submissions:

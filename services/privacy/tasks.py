@@ -7,14 +7,14 @@ carries an Anonymisation mark.
 
 import logging
 
+from services.privacy import personal_data as privacy
+from services.privacy.models import Anonymisation
+
 logger = logging.getLogger(__name__)
 
 
 def anonymise_expired_cases(limit=None):
     """Anonymise every case past its retention period; returns how many were anonymised."""
-    from services.privacy import personal_data as privacy
-    from services.privacy.models import Anonymisation
-
     done = 0
     for case in privacy.expired_cases():
         if privacy.anonymise(case, reason=Anonymisation.Reason.RETENTION):

@@ -26,8 +26,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Site
 
+from forms_builder.models import FormPage
 from services.cases import references
 from services.cases import views as views_tracking
 from services.cases.intake import find_service, route
@@ -70,8 +73,6 @@ class Command(BaseCommand):
     # -- seeding ------------------------------------------------------------------------------
 
     def seed(self, count):
-        from forms_builder.models import FormPage
-
         site = Site.objects.get(is_default_site=True)
         forms = list(FormPage.objects.filter(locale__language_code="th"))
         if not forms:
@@ -235,9 +236,6 @@ class Command(BaseCommand):
     def signed_in_client(self, user):
         """A client signed in as `user`, two-step verified the way django-otp records it, so the
         measurement includes the OTP middleware instead of switching it off."""
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         client = Client()
         client.force_login(user)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
