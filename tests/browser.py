@@ -3,8 +3,10 @@ real server process, with axe checks.
 
 The site under test is what `make run` gives: its own database (a SQLite file, or a fresh
 PostgreSQL database when DATABASE_URL points at PostgreSQL), migrated, with the demo loaded,
-served by gunicorn. Browser tests therefore never share the test process's database state, and
-assert what a person sees. Without Chromium they skip with a loud reason; with
+served by gunicorn. That database is a copy of the demo the suite builds once per run
+(`demo_snapshot` in tests/conftest.py), not a second migrate and load_demo in a subprocess.
+Browser tests therefore never share the test process's database state, and assert what a
+person sees. Without Chromium they skip with a loud reason; with
 REQUIRE_BROWSER=1 (CI) a missing browser fails them instead, so CI cannot pass by skipping.
 """
 
@@ -53,18 +55,22 @@ def _free_port():
 
 
 class SiteDatabase:
-    """A throwaway database for the server under test, on the same engine as the suite."""
+    """A throwaway copy of the demo database (tests/conftest.py builds it once per run) for the
+    server under test, on the same engine as the suite: a copy of the SQLite file, or a new
+    PostgreSQL database made from the demo's template database."""
 
-    def __init__(self, tmp_dir):
+    def __init__(self, tmp_dir, demo_snapshot):
         base = os.environ.get("DATABASE_URL", "")
         self.name = f"portal_browser_{uuid.uuid4().hex[:8]}"
         if base.startswith(("postgres://", "postgresql://")):
             self.config = dj_database_url.parse(base)
             self.url = base.rsplit("/", 1)[0] + "/" + self.name
-            self._admin(f'CREATE DATABASE "{self.name}"')
+            self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{demo_snapshot.template_database}"')
         else:
             self.config = None
-            self.url = f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+            path = tmp_dir / "browser.sqlite3"
+            shutil.copyfile(demo_snapshot.database_file, path)
+            self.url = f"sqlite:///{path}"
 
     def _admin(self, sql):
         import psycopg
@@ -85,10 +91,12 @@ class SiteDatabase:
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
-    """Base URL of a gunicorn serving a migrated database with the demo municipality."""
+def live_site(tmp_path_factory, demo_snapshot):
+    """Base URL of a gunicorn serving a migrated database with the demo municipality: a copy of
+    the one the suite builds once (`demo_snapshot`), with a copy of the files it wrote."""
     tmp_dir = tmp_path_factory.mktemp("live_site")
-    database = SiteDatabase(tmp_dir)
+    database = SiteDatabase(tmp_dir, demo_snapshot)
+    demo_snapshot.copy_media(tmp_dir / "media", tmp_dir / "private")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -98,9 +106,6 @@ def live_site(tmp_path_factory):
         # Staff who see cases give a six-digit code after their password, as on `make run`.
         "OTP_REQUIRED": "true",
     }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)  # noqa: S603
     port = _free_port()
     log = open(tmp_dir / "server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
