@@ -7,13 +7,13 @@ department (monthly report, saved-form links) only those who see every queue
 (`Notification.objects.visible_to`).
 """
 
+from functools import partial
+
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.functional import cached_property
@@ -24,10 +24,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
+from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from services.cases.admin_views import can_use_queue, sees_all
 from services.notifications.channels import NOT_A_MOBILE, NOT_CONFIGURED, get_channel
 from services.notifications.models import Notification
@@ -89,36 +87,16 @@ class DeliveryFilterSet(WagtailFilterSet):
         return queryset
 
 
-class DeliveryPermissionPolicy(ModelPermissionPolicy):
-    """Who may open "Failed deliveries": whoever works a case queue (`can_use_queue`). Nobody
-    adds, edits or deletes an outbox row by hand, so the listing offers none of that, even to a
-    superuser; resending is the one action."""
-
-    def user_has_permission(self, user, action):
-        if action != "view" or not (user.is_authenticated and user.is_active):
-            return False
-        if not hasattr(user, "_sees_deliveries"):  # the menu and the listing both ask, once a request
-            user._sees_deliveries = sees_all(user) or user.departments.exists()
-        return user._sees_deliveries
+def can_see_deliveries(user):
+    """Whoever works a case queue; officers see their departments' deliveries (deliveries_for)."""
+    return sees_all(user) or user.departments.exists()
 
 
-# Wagtail 8 asks for a model's policy through its registry (the viewset's menu item and views).
-register_permission_policy(Notification, DeliveryPermissionPolicy(Notification), exact_class=True)
+view_only(Notification, can_see_deliveries)
 
-
-class DeliveryCell(Column):
-    """A cell drawn by templates/services/notifications/cells/<name>.html (a link, a
-    Buddhist-Era date, the resend form)."""
-
-    def __init__(self, name, label, **kwargs):
-        super().__init__(name, label=label, accessor=lambda row: row, **kwargs)
-        self.cell_template_name = f"services/notifications/cells/{name}.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["row"] = instance
-        context["csrf_token"] = get_token(context["request"])  # the resend form
-        return context
+# A cell drawn by templates/services/notifications/cells/<name>.html (a link, a Buddhist-Era
+# date, the resend form).
+DeliveryCell = partial(TemplateColumn, folder="services/notifications/cells", with_form=True)
 
 
 class DeliveryIndexView(IndexView):
@@ -153,7 +131,7 @@ class DeliveriesMenuItem(MenuItem):
         return can_use_queue(request)
 
 
-class FailedDeliveryViewSet(ModelViewSet):
+class FailedDeliveryViewSet(ViewOnlyViewSet):
     """The "Failed deliveries" listing: messages to residents and staff that could not be delivered."""
 
     model = Notification
@@ -166,10 +144,6 @@ class FailedDeliveryViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = DeliveryIndexView
     filterset_class = DeliveryFilterSet
-    form_fields = ["status"]  # required by ModelViewSet; the policy lets nobody edit a row
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
     list_display = [
         DeliveryCell("when", _l("When"), sort_key="created_at"),
         DeliveryCell("case", _l("Case")),
@@ -197,9 +171,6 @@ class FailedDeliveryViewSet(ModelViewSet):
     }
 
     menu_item_class = DeliveriesMenuItem
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # nothing to grant: the policy above decides
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("<int:pk>/resend/", resend, name="resend")]

@@ -11,27 +11,25 @@ posters. Case invoices follow the case queue's department scoping
 (``Case.objects.visible_to``); household invoices need the household-account permission.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Site
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from forms_builder.models import FormPage
-from services.cases.admin_views import sees_all
+from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
+from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import Case
 from services.cases.views import (
     LOOKUP_LIMIT,
@@ -264,37 +262,27 @@ def visible_invoices(user):
     return Invoice.objects.filter(condition)
 
 
-class PaymentPermissionPolicy(ModelPermissionPolicy):
-    """Who may open "Payments to confirm": officers of a department (they see the slips of
-    their departments' cases, as in the case queue) and finance staff (household fees). Nobody
-    adds, edits or deletes a payment row by hand: billing.py writes them, so the listing offers
-    no add, edit or delete even to a superuser."""
-
-    def user_has_permission(self, user, action):
-        if action != "view" or not (user.is_authenticated and user.is_active):
-            return False
-        if not hasattr(user, "_sees_payments"):  # the menu and the listing both ask, once a request
-            user._sees_payments = can_see_households(user) or sees_all(user) or user.departments.exists()
-        return user._sees_payments
+def can_see_payments(user):
+    """Officers of a department (the slips of their departments' cases, as in the case queue)
+    and finance staff (household fees)."""
+    return can_see_households(user) or sees_all(user) or user.departments.exists()
 
 
-# Wagtail 8 asks for a model's policy through its registry (the viewset's menu item and views).
-register_permission_policy(Payment, PaymentPermissionPolicy(Payment), exact_class=True)
+view_only(Payment, can_see_payments)
 
 
-class PaymentCell(Column):
-    """One cell of a payment's row, drawn by the template the case's invoice page uses too
-    (templates/services/payments/cells/), so both show a slip the same way."""
+# A payment's cell, drawn by the template the case's invoice page uses too
+# (templates/services/payments/cells/), so both show a slip the same way.
+PaymentCell = partial(TemplateColumn, folder="services/payments/cells", object_name="payment", with_form=True)
 
-    def __init__(self, name, label, **kwargs):
-        super().__init__(name, label=label, accessor=lambda payment: payment, **kwargs)
-        self.cell_template_name = f"services/payments/cells/{name}.html"
 
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["payment"] = instance
-        context["csrf_token"] = get_token(context["request"])  # the confirm and reject forms
-        return context
+class PaymentsMenuItem(MenuItem):
+    """Shown to whoever works a case queue or the household accounts. `can_use_queue` reuses the
+    departments the request already loaded for the "Cases" item, so the menu costs no query of
+    its own on every admin page (the case queue's query budget counts it)."""
+
+    def is_shown(self, request):
+        return can_use_queue(request) or can_see_households(request.user)
 
 
 class PaymentIndexView(IndexView):
@@ -317,7 +305,7 @@ class PaymentIndexView(IndexView):
         return context
 
 
-class PaymentViewSet(ModelViewSet):
+class PaymentViewSet(ViewOnlyViewSet):
     """ "Payments to confirm": slips waiting for an officer, then the latest decisions, with
     confirm and reject on each waiting slip; scoped like the case queue (visible_invoices)."""
 
@@ -327,10 +315,7 @@ class PaymentViewSet(ModelViewSet):
     menu_order = 155
     add_to_admin_menu = True
     index_view_class = PaymentIndexView
-    form_fields = ["reason"]  # required by ModelViewSet; the policy lets nobody edit a payment
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
+    menu_item_class = PaymentsMenuItem
     list_filter = ["status", "method"]
     list_display = [
         PaymentCell("subject", _l("Case or account")),
@@ -348,9 +333,6 @@ class PaymentViewSet(ModelViewSet):
         "invoice.amount": capfirst(_l("amount (baht)")),
         "invoice.receipt_number": capfirst(_l("receipt number")),
     }
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # nothing to grant: the policy above decides
 
     def get_urlpatterns(self):
         return [

@@ -7,16 +7,15 @@ group) open it; everyone else gets 403. Nobody adds, edits or deletes a line: th
 append-only (services.privacy.models.AppendOnlyModel and the database triggers).
 """
 
-from django.contrib.auth.models import Permission
+from functools import partial
+
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
+from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from services.privacy.models import PersonalDataAccess
 
 PERMISSION = "privacy.handle_personal_data"
@@ -26,15 +25,8 @@ def is_dpo(user):
     return user.is_active and (user.is_superuser or user.has_perm(PERMISSION))
 
 
-class AccessLogPermissionPolicy(ModelPermissionPolicy):
-    """The data protection officer reads the log; nobody writes it by hand."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and user.is_authenticated and is_dpo(user)
-
-
-# Wagtail 8 asks for a model's policy through its registry (the viewset's views).
-register_permission_policy(PersonalDataAccess, AccessLogPermissionPolicy(PersonalDataAccess), exact_class=True)
+# The data protection officer reads the log; nobody writes it by hand.
+view_only(PersonalDataAccess, is_dpo)
 
 
 class AccessLogIndexView(IndexView):
@@ -62,21 +54,12 @@ class AccessLogIndexView(IndexView):
         return _("Nothing recorded yet.")
 
 
-class AccessLogCell(Column):
-    """A cell drawn by templates/services/privacy/cells/<name>.html (a Buddhist-Era date, the
-    reference kept after anonymisation)."""
-
-    def __init__(self, name, label, **kwargs):
-        super().__init__(name, label=label, accessor=lambda entry: entry, **kwargs)
-        self.cell_template_name = f"services/privacy/cells/{name}.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["entry"] = instance
-        return context
+# A cell drawn by templates/services/privacy/cells/<name>.html (a Buddhist-Era date, the
+# reference kept after anonymisation).
+AccessLogCell = partial(TemplateColumn, folder="services/privacy/cells", object_name="entry")
 
 
-class AccessLogViewSet(ModelViewSet):
+class AccessLogViewSet(ViewOnlyViewSet):
     """The "Personal data access log", reached from the data protection pages (no menu item of its
     own: the "Data protection" menu item opens the data-subject requests, which link here)."""
 
@@ -86,10 +69,6 @@ class AccessLogViewSet(ModelViewSet):
     icon = "lock"
     add_to_admin_menu = False
     index_view_class = AccessLogIndexView
-    form_fields = ["detail"]  # required by ModelViewSet; the policy lets nobody edit a line
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
     search_fields = ["case__reference", "reference", "username"]  # see AccessLogIndexView.search_queryset
     list_filter = ["action", "at"]
     list_display = [
@@ -109,9 +88,6 @@ class AccessLogViewSet(ModelViewSet):
         "detail": _("Detail"),
         "ip_address": _("IP address"),
     }
-
-    def get_permissions_to_register(self):
-        return Permission.objects.none()  # privacy.handle_personal_data is declared on the model
 
 
 access_log = AccessLogViewSet()

@@ -25,12 +25,10 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Site
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
+from portal.admin_listings import ViewOnlyViewSet, view_only
 from portal.templatetags.portal_tags import thaidate
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
@@ -114,19 +112,10 @@ def add_case_panels(request, panels):
 # --- monthly reports and usage statistics -----------------------------------------------------
 
 
-class ReportPermissionPolicy(ModelPermissionPolicy):
-    """Reports are built by the scheduled task or the build form, never typed in: whoever has
-    "Can view monthly report" (offered on the group editor, so an office can give executives
-    the reports without making them superusers) sees them and their files, and may build a
-    month; nobody adds, edits or deletes one by hand."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, "view")
-
-
-report_policy = ReportPermissionPolicy(MonthlyReport)
-# Wagtail 8 asks for a model's policy through its registry (the viewset's menu item and views).
-register_permission_policy(MonthlyReport, report_policy, exact_class=True)
+# Reports are built by the scheduled task or the build form, never typed in: whoever has "Can
+# view monthly report" (offered on the group editor, so an office can give executives the reports
+# without making them superusers) sees them and their files, and may build a month.
+report_policy = view_only(MonthlyReport, lambda user: user.has_perm("reporting.view_monthlyreport"))
 
 
 def can_see_reports(user):
@@ -168,7 +157,7 @@ class ReportIndexView(IndexView):
         ]
 
 
-class MonthlyReportViewSet(ModelViewSet):
+class MonthlyReportViewSet(ViewOnlyViewSet):
     """The monthly reports for executives: one row per month with its PDF and CSV."""
 
     model = MonthlyReport
@@ -178,9 +167,6 @@ class MonthlyReportViewSet(ModelViewSet):
     menu_order = 160
     add_to_admin_menu = True
     index_view_class = ReportIndexView
-    form_fields = ["note"]  # required by ModelViewSet; the policy lets nobody edit a report
-    copy_view_enabled = False
-    add_to_reference_index = False
     list_filter = ["month"]
     list_display = [
         Column("month", label=_("Month"), accessor=lambda report: thaidate(report.month, "long"), sort_key="month"),

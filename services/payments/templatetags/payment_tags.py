@@ -1,5 +1,4 @@
-"""Template hooks of fee payments, so the case engineer's pages show invoices with one
-`{% include %}` line each instead of new view code."""
+"""Template tags of fee payments: the PromptPay QR, amounts in baht and billing months."""
 
 import datetime
 
@@ -9,35 +8,8 @@ from pythainlp.util import thai_strftime
 
 from portal import qr
 from portal.i18n import is_thai
-from services.payments import billing
-from services.payments.forms import SlipForm
-from services.payments.models import Invoice, InvoiceStatus
 
 register = template.Library()
-
-
-@register.inclusion_tag("services/payments/case_invoices_inner.html", takes_context=True)
-def case_invoices(context, case):
-    """The case's invoices (cancelled ones hidden) for the resident's tracking page."""
-    # `has_invoices` comes with the tracking page's lookup: most cases have no fee, so no query.
-    has_invoices = getattr(case, "has_invoices", True)
-    invoices = [i for i in case.invoices.all() if i.status != InvoiceStatus.CANCELLED] if has_invoices else []
-    settings = billing.settings_for(case.site) if invoices else None
-    rows = [{"invoice": i, "qr_payload": billing.qr_payload(i, settings)} for i in invoices]
-    return {
-        "case": case,
-        "rows": rows,
-        "verified": context.get("verified"),
-        "slip_form": SlipForm(auto_id="id_slip_%s"),
-        "payment_settings": settings,
-        "csrf_token": context.get("csrf_token"),
-        "request": context.get("request"),
-    }
-
-
-@register.inclusion_tag("services/payments/admin_case_panel_inner.html")
-def case_invoices_admin(case):
-    return {"case": case, "invoices": list(Invoice.objects.filter(case=case).order_by("-created_at"))}
 
 
 @register.simple_tag
