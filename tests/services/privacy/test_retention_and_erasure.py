@@ -146,6 +146,7 @@ def test_retention_schedule_is_created_once(capsys):
     schedule = Schedule.objects.get(name=SCHEDULE_NAME)
     assert schedule.func == "services.privacy.tasks.anonymise_expired_cases"
     assert schedule.schedule_type == Schedule.DAILY
+    assert timezone.localtime(schedule.next_run).hour == 3  # at night, office time
     assert Schedule.objects.filter(name=SCHEDULE_NAME).count() == 1
 
 
