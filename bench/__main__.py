@@ -147,7 +147,7 @@ def measure_postgres(workdir, cases, residents, each):
         queue = None
         if cases:
             output = Path(workdir) / "cases.json"
-            site.manage("bench_cases", "--count", str(cases), "--json", str(output), timeout=7200)
+            site.manage("bench_queue", "--count", str(cases), "--json", str(output), timeout=7200)
             queue = json.loads(output.read_text())
         return {"redis": bool(redis), "submissions": submissions, "queue": queue}
     finally:

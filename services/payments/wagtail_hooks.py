@@ -8,6 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from services.cases import panels as case_panels
+from services.payments import panels as payment_panels
 from services.payments import views
 from services.payments.models import Household
 
@@ -53,11 +55,7 @@ register_snippet(HouseholdViewSet)
 
 
 # The fee panels on the case pages: services.cases offers the slots (services/cases/panels.py),
-# payments fills them (services/payments/panels.py). Imported down here so the block stands on
-# its own in this file; nothing above depends on it.
-from services.cases import panels as case_panels  # noqa: E402
-from services.payments import panels as payment_panels  # noqa: E402
-
+# payments fills them (services/payments/panels.py).
 hooks.register(case_panels.STAFF_PANELS, payment_panels.staff_panel)
 hooks.register(case_panels.TRACKING_PANELS, payment_panels.tracking_panel)
 hooks.register(case_panels.TRACKING_LOOKUP, payment_panels.annotate_lookup)

@@ -1,6 +1,6 @@
 """Every staff-queue filter and sort is served by an index, checked with EXPLAIN (PostgreSQL).
 
-Timing a million cases is the benchmark's job (`manage.py bench_cases`); this test checks the
+Timing a million cases is the benchmark's job (`manage.py bench_queue`); this test checks the
 reason it is fast, without timing: for each filter it requests the real queue page, captures
 every query the view sends to services_case and forms_builder_submission, and asks PostgreSQL
 for its plan. No plan may read either table sequentially, and each filter must be served by the

@@ -14,7 +14,7 @@ from services.cases import workflow
 from services.cases.models import CaseStatus
 from services.payments import billing, promptpay
 from services.payments.models import Invoice
-from services.payments.templatetags.payment_tags import promptpay_qr
+from services.payments.templatetags.fees import promptpay_qr
 from tests.services.cases.support import submit
 from tests.services.payments.support import BILLER_ID, payment_world
 

@@ -1,9 +1,9 @@
 """Seed many cases on PostgreSQL and time the staff queue and the resident's tracking lookup.
 
     manage.py load_demo                      # the departments, services and forms to hang cases on
-    manage.py bench_cases --count 1000000    # seed, measure, report p50/p95 (and keep the rows)
-    manage.py bench_cases --measure-only     # measure again on what is there
-    manage.py bench_cases --measure-only --json out.json   # also write name, p50_ms, p95_ms, cases
+    manage.py bench_queue --count 1000000    # seed, measure, report p50/p95 (and keep the rows)
+    manage.py bench_queue --measure-only     # measure again on what is there
+    manage.py bench_queue --measure-only --json out.json   # also write name, p50_ms, p95_ms, cases
 
 Seed a database of its own and drop it afterwards: the case timeline is append-only (database
 triggers), so benchmark rows cannot be deleted one by one (`--cleanup` says so and stops).
@@ -224,7 +224,7 @@ class Command(BaseCommand):
             cursor.execute("SELECT min(id), max(id) FROM services_case")
             low, high = cursor.fetchone()
         if low is None:
-            raise CommandError("No cases: seed them first (bench_cases --count N).")
+            raise CommandError("No cases: seed them first (bench_queue --count N).")
         rng = random.Random(count)  # noqa: S311 - benchmark data
         ids = [rng.randint(low, high) for _ in range(count * 3)]
         rows = Case.objects.filter(pk__in=ids).values_list("reference", "submission__contact_phone")
