@@ -5,23 +5,20 @@ closures)."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_menu import MenuItemFor
 from services.cases import admin_views
 from services.cases.models import OfficeClosure, ReplyTemplate
 
 
-class CasesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.can_use_queue(request)
-
-
 @hooks.register("register_admin_menu_item")
 def register_cases_menu_item():
-    return CasesMenuItem(_("Cases"), reverse("case_queue"), name="cases", icon_name="tasks", order=150)
+    return MenuItemFor(
+        _("Cases"), reverse("case_queue"), name="cases", icon_name="tasks", order=150, shown=admin_views.can_use_queue
+    )
 
 
 @hooks.register("register_admin_urls")

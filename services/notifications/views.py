@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
+from portal.admin_menu import MenuItemFor
 from services.cases.admin_views import can_use_queue, sees_all
 from services.notifications.channels import NOT_A_MOBILE, NOT_CONFIGURED, get_channel
 from services.notifications.models import Notification
@@ -122,15 +122,6 @@ class DeliveryIndexView(IndexView):
         return _("Nothing has failed. Every message was delivered or is still being tried.")
 
 
-class DeliveriesMenuItem(MenuItem):
-    """Shown to whoever works a case queue; `can_use_queue` reuses the departments the request
-    already loaded for the "Cases" item, so the menu costs no query of its own on every admin
-    page (the case queue's query budget counts it)."""
-
-    def is_shown(self, request):
-        return can_use_queue(request)
-
-
 class FailedDeliveryViewSet(ViewOnlyViewSet):
     """The "Failed deliveries" listing: messages to residents and staff that could not be delivered."""
 
@@ -170,7 +161,8 @@ class FailedDeliveryViewSet(ViewOnlyViewSet):
         "last_error": _l("Error"),
     }
 
-    menu_item_class = DeliveriesMenuItem
+    # Whoever works a case queue; `can_use_queue` costs no query of its own on every admin page.
+    menu_item_class = partial(MenuItemFor, shown=can_use_queue)
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("<int:pk>/resend/", resend, name="resend")]

@@ -23,12 +23,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import IndexView
 from wagtail.models import Site
 
 from forms_builder.models import FormPage
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
+from portal.admin_menu import MenuItemFor
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import Case
 from services.cases.views import (
@@ -276,13 +276,11 @@ view_only(Payment, can_see_payments)
 PaymentCell = partial(TemplateColumn, folder="services/payments/cells", object_name="payment", with_form=True)
 
 
-class PaymentsMenuItem(MenuItem):
-    """Shown to whoever works a case queue or the household accounts. `can_use_queue` reuses the
+def shows_payments_menu(request):
+    """Whoever works a case queue or the household accounts. `can_use_queue` reuses the
     departments the request already loaded for the "Cases" item, so the menu costs no query of
     its own on every admin page (the case queue's query budget counts it)."""
-
-    def is_shown(self, request):
-        return can_use_queue(request) or can_see_households(request.user)
+    return can_use_queue(request) or can_see_households(request.user)
 
 
 class PaymentIndexView(IndexView):
@@ -315,7 +313,7 @@ class PaymentViewSet(ViewOnlyViewSet):
     menu_order = 155
     add_to_admin_menu = True
     index_view_class = PaymentIndexView
-    menu_item_class = PaymentsMenuItem
+    menu_item_class = partial(MenuItemFor, shown=shows_payments_menu)
     list_filter = ["status", "method"]
     list_display = [
         PaymentCell("subject", _l("Case or account")),

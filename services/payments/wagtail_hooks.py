@@ -4,19 +4,14 @@ a case's invoices, receipts, QR posters, and household accounts as snippets."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_menu import MenuItemFor
 from services.cases import panels as case_panels
 from services.payments import panels as payment_panels
 from services.payments import views
 from services.payments.models import Household
-
-
-class PostersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_authenticated and request.user.is_active
 
 
 @hooks.register("register_admin_viewset")
@@ -26,8 +21,13 @@ def register_payment_viewset():
 
 @hooks.register("register_admin_menu_item")
 def register_posters_menu_item():
-    return PostersMenuItem(
-        _("QR posters"), reverse("payments_posters"), name="qr-posters", icon_name="image", order=160
+    return MenuItemFor(
+        _("QR posters"),
+        reverse("payments_posters"),
+        name="qr-posters",
+        icon_name="image",
+        order=160,
+        shown=lambda request: request.user.is_authenticated and request.user.is_active,
     )
 
 

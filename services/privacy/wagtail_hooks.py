@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.admin_menu import MenuItemFor
 from services.privacy import personal_data as privacy
 from services.privacy.models import DataSubjectRequest, PersonalDataAccess, RetentionRule
 from services.privacy.views import access_log, is_dpo
@@ -30,15 +30,15 @@ def _require_dpo(request):
         raise PermissionDenied
 
 
-class PrivacyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_dpo(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_privacy_menu_item():
-    return PrivacyMenuItem(
-        gettext_lazy("Data protection"), reverse("privacy_requests"), name="privacy", icon_name="lock", order=900
+    return MenuItemFor(
+        gettext_lazy("Data protection"),
+        reverse("privacy_requests"),
+        name="privacy",
+        icon_name="lock",
+        order=900,
+        shown=lambda request: is_dpo(request.user),
     )
 
 
