@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+
+from forms_builder import storage
 
 
 class FormsBuilderConfig(AppConfig):
@@ -11,3 +14,6 @@ class FormsBuilderConfig(AppConfig):
 
     name = "forms_builder"
     verbose_name = _("E-forms")
+
+    def ready(self):
+        setting_changed.connect(storage.reset_when_settings_change, dispatch_uid="forms_builder_private_storage")

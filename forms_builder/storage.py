@@ -15,7 +15,6 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.core.signals import setting_changed
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import LazyObject, empty
 
@@ -57,12 +56,11 @@ class _PrivateStorageProxy(LazyObject):
 private_storage = _PrivateStorageProxy()
 
 
-def _reset(*, setting, **kwargs):
+def reset_when_settings_change(*, setting, **kwargs):
+    """setting_changed receiver (connected in FormsBuilderConfig.ready): tests that point the
+    private storage elsewhere get a storage built from the new settings."""
     if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT"):
         private_storage._wrapped = empty
-
-
-setting_changed.connect(_reset)
 
 
 def get_private_storage():
