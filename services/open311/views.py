@@ -12,7 +12,10 @@ What it publishes and what it keeps back:
   repair and complaints), rounded to 3 decimals (about 100 m); other services (permits,
   allowances: people's homes) never show a location;
 - bad input gets the standard error body `[{"code": 400, "description": "..."}]` (or XML) with
-  HTTP 400, 403 or 404, never a 500.
+  HTTP 400, 403 or 404, never a 500: dates that do not exist (2569-02-31) or that the calendar
+  arithmetic cannot reach (0001-01-01, 9999-12-31), coordinates that are no finite number (NaN,
+  Infinity, 1e309), control characters (NUL, which PostgreSQL cannot even store) in any parameter
+  or path, and bodies that are not a form. Thai and full-width digits are read as digits.
 
 POST needs an `api_key` issued by staff (services.reporting.models.Open311Key). Submissions
 cannot carry an "api" channel (forms_builder allows web/counter/volunteer/phone only), so API
@@ -29,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -38,12 +42,17 @@ from django.views.decorators.http import require_http_methods
 from forms_builder.fields import ADDRESS_PARTS, StepForm, build_definition, condition_met, field_type
 from forms_builder.intake import hand_over
 from forms_builder.models import Submission
+from portal.i18n import ascii_digits
+from portal.typed_text import has_control_characters
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
 from services.models.guides import ServicePage
 from services.open311.models import Open311Key
 
 MAX_WINDOW_DAYS = 90
 MAX_RESULTS = 1000
+# Dates outside these years are refused rather than searched: nothing was filed then, and the
+# window arithmetic (start + 90 days, the shift to UTC for the query) overflows at years 1 and 9999.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 PUBLIC_LOCATION_SERVICES = getattr(settings, "OPEN311_PUBLIC_LOCATION_SERVICES", ["streetlight-repair", "complaint"])
 DATATYPES = {
     "short_text": "string",
@@ -109,6 +118,24 @@ def error(status, description, fmt="json"):
     return respond([{"code": status, "description": str(description)}], fmt, root="errors", item="error", status=status)
 
 
+def refuse_control_characters(request, path_values):
+    """A 400 naming the first parameter (or path part) holding a control character.
+
+    Checked once for every endpoint, before any value reaches a query: PostgreSQL refuses NUL in
+    text outright (a 500 otherwise), and no GeoReport value needs ESC or DEL. Line breaks and tabs
+    are allowed in POSTed values (a description may have several lines); the wizard's own fields
+    refuse them where one line is expected."""
+    for name, value in path_values.items():
+        if has_control_characters(str(value)):
+            raise Open311Error(400, f"The {name} in the address contains control characters")
+    for params, multiline in ((request.GET, False), (request.POST if request.method == "POST" else {}, True)):
+        for name in params:
+            if has_control_characters(name):
+                raise Open311Error(400, "A parameter name contains control characters")
+            if any(has_control_characters(value, multiline=multiline) for value in params.getlist(name)):
+                raise Open311Error(400, f"{name[:60]} contains control characters")
+
+
 def api_view(methods=("GET",)):
     """Wrap a view: the format from the URL, errors as the standard's error body."""
 
@@ -119,7 +146,10 @@ def api_view(methods=("GET",)):
             if fmt not in ("json", "xml"):
                 return error(404, "Unknown format: use .json or .xml")
             try:
+                refuse_control_characters(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
+            except MultiPartParserError:
+                return error(400, "The body is not a form: send application/x-www-form-urlencoded", fmt)
             except Open311Error as problem:
                 return error(problem.status, problem.description, fmt)
 
@@ -260,9 +290,23 @@ def service_definition(request, code, fmt):
 # --- requests: reading ------------------------------------------------------------------------
 
 
+def parse_day(value, name):
+    """A YYYY-MM-DD date (Thai or full-width digits too) between EARLIEST_YEAR and LATEST_YEAR.
+
+    Django's parse_date raises ValueError for a well-formed date that does not exist
+    (2569-02-31) and returns None for anything else; both are the caller's 400."""
+    try:
+        day = parse_date(ascii_digits(value or "").strip())
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise Open311Error(400, f"{name} must be a date like 2026-11-21 (Christian era, {EARLIEST_YEAR}-{LATEST_YEAR})")
+    return day
+
+
 def parse_when(value, name):
     """A W3C datetime (2026-11-01T00:00:00Z or +07:00) or a date; naive values are Bangkok time."""
-    value = (value or "").strip()
+    value = ascii_digits(value or "").strip()
     try:
         parsed = parse_datetime(value)
         if parsed is None:
@@ -270,10 +314,16 @@ def parse_when(value, name):
             if day is None:
                 raise ValueError
             parsed = datetime.datetime.combine(day, datetime.time.min)
-    except ValueError:
-        raise Open311Error(400, f"{name} is not a date and time like 2026-11-01T00:00:00+07:00") from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise ValueError
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+    except (ValueError, OverflowError):
+        raise Open311Error(
+            400,
+            f"{name} is not a date and time like 2026-11-01T00:00:00+07:00 "
+            f"(Christian era, {EARLIEST_YEAR}-{LATEST_YEAR})",
+        ) from None
     return parsed
 
 
@@ -422,9 +472,7 @@ def form_data(steps, post):
                 data[key] = post.get(param, "")
             elif kind == "date":
                 value = (attributes.get(key) or [""])[0]
-                day = parse_date(value.strip()) if value else None
-                if value and day is None:
-                    raise Open311Error(400, f"attribute[{key}] must be a date like 2026-11-21")
+                day = parse_day(value, f"attribute[{key}]") if value.strip() else None
                 if day:
                     data[f"{key}__day"], data[f"{key}__month"] = str(day.day), str(day.month)
                     data[f"{key}__year"] = str(day.year + 543)
@@ -461,7 +509,13 @@ def validate(steps, data):
     return answers, visible
 
 
+FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def post_request(request, fmt):
+    if request.content_type not in FORM_BODIES:
+        # The standard POSTs a form; a JSON or XML body would otherwise read as "no api_key".
+        raise Open311Error(400, "The body is not a form: send application/x-www-form-urlencoded")
     post = request.POST
     key = Open311Key.lookup(post.get("api_key", ""))
     if key is None:
@@ -473,9 +527,11 @@ def post_request(request, fmt):
     for name in ("lat", "long"):
         if post.get(name):
             try:
-                Decimal(post[name])
+                number = Decimal(ascii_digits(post[name]).strip())
             except InvalidOperation:
-                raise Open311Error(400, f"{name} must be a number") from None
+                number = None
+            if number is None or not number.is_finite():  # Decimal takes NaN and Infinity
+                raise Open311Error(400, f"{name} must be a number of degrees, e.g. 18.7883")
     steps = form_steps(service)
     answers, visible = validate(steps, form_data(steps, post))
     form_page = service.online_form.specific
