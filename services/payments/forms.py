@@ -1,13 +1,48 @@
 """Forms of the fee payments: the resident's (slip, household lookup) and the officer's
-(issue an invoice, reject a slip)."""
+(issue an invoice, reject a slip).
+
+Every typed box is a portal.typed_text field (issue 16): control characters are refused with a
+message next to the box, a value made only of invisible characters is blank, and Thai and
+full-width digits are digits."""
+
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forms_builder.uploads import ACCEPT, check_and_clean
-from portal.i18n import ascii_digits
+from portal.typed_text import DigitsTextField, TypedTextField
 from services.payments.billing import SLIP_SPEC, PaymentError, clean_amount
+
+# How officers type baht: "฿1,250.50", "1 250", "250 บาท". The currency words and signs go, and
+# spaces and commas between digits are thousands separators.
+CURRENCY = re.compile(r"฿|บาท|\bTHB\b|\bbaht\b", re.IGNORECASE)
+AMOUNT = re.compile(r"-?\d+(?:[ ,]\d{3})*(?:\.\d*)?|-?\.\d+")
+
+
+class AmountField(DigitsTextField):
+    """Baht as typed by a person, as a Decimal with two places (billing.clean_amount's range).
+
+    More than two decimal places is refused rather than rounded: 250.555 is a typing mistake,
+    and money is not silently changed."""
+
+    def clean(self, value):
+        value = super().clean(value)  # the text checks (length, control characters) first
+        if not value:
+            return value
+        typed = CURRENCY.sub("", value).strip()
+        if not AMOUNT.fullmatch(typed):
+            raise ValidationError(_("Enter the amount in baht, e.g. 250 or 250.50."), code="invalid")
+        digits = typed.replace(",", "").replace(" ", "")
+        if "." in digits and len(digits.split(".", 1)[1].rstrip("0")) > 2:
+            raise ValidationError(
+                _("Enter at most two decimal places (satang), e.g. 250.50."), code="max_decimal_places"
+            )
+        try:
+            return clean_amount(digits)
+        except PaymentError as error:
+            raise ValidationError(str(error), code="range") from None
 
 
 class SlipForm(forms.Form):
@@ -26,27 +61,21 @@ class SlipForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
-    amount = forms.CharField(
+    amount = AmountField(
         label=_("Amount (baht)"),
-        max_length=20,
+        max_length=30,
         help_text=_("More than 0 and at most 1,000,000 baht. The guide's fee is filled in when it has one."),
     )
-    description = forms.CharField(
+    description = TypedTextField(
         label=_("What the fee is for"),
         max_length=300,
         required=False,
         help_text=_("The resident reads this, e.g. ค่าธรรมเนียมใบอนุญาตก่อสร้าง และค่าตรวจแบบแปลน 120 ตร.ม."),
     )
 
-    def clean_amount(self):
-        try:
-            return clean_amount(self.cleaned_data["amount"])
-        except PaymentError as error:
-            raise ValidationError(str(error)) from None
-
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("Reason the resident will read"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -55,22 +84,17 @@ class RejectForm(forms.Form):
 
 
 class HouseholdLookupForm(forms.Form):
-    account = forms.CharField(
+    account = DigitsTextField(
         label=_("Account number"),
         max_length=20,
         help_text=_("It is on your garbage and wastewater bill, e.g. G-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
-    house = forms.CharField(
+    house = DigitsTextField(
         label=_("House number"),
         max_length=30,
         help_text=_("As written on the bill, e.g. 12/3."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    # Bills are retyped on Thai keyboards: G-๐๐๐๑ and ๑๒/๓ are G-0001 and 12/3 (the e-forms' normaliser).
-    def clean_account(self):
-        return ascii_digits(self.cleaned_data["account"])
-
-    def clean_house(self):
-        return ascii_digits(self.cleaned_data["house"])
+    # Bills are retyped on Thai keyboards: G-๐๐๐๑ and ๑๒/๓ are G-0001 and 12/3 (DigitsTextField).

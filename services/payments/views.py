@@ -29,6 +29,7 @@ from wagtail.models import Site
 from forms_builder.models import FormPage
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from portal.admin_menu import MenuItemFor
+from portal.i18n import ascii_digits
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import Case
 from services.cases.views import (
@@ -407,7 +408,13 @@ def staff_case_invoices(request, pk):
     form = None
     if request.method == "POST":
         action = request.POST.get("action")
-        invoice = case.invoices.filter(pk=request.POST.get("invoice") or 0).first()
+        invoice_id = ascii_digits(request.POST.get("invoice", "")).strip()
+        # A tampered hidden field ("abc", "-1", 10**40) finds no invoice rather than raising.
+        invoice = (
+            case.invoices.filter(pk=int(invoice_id)).first()
+            if invoice_id.isascii() and invoice_id.isdigit() and len(invoice_id) < 19
+            else None
+        )
         try:
             if action == "issue":
                 form = InvoiceForm(request.POST)
