@@ -1,7 +1,7 @@
 """Demo of issue 9: a data protection officer, TOTP devices for the demo staff, retention rules.
 
-Every demo account that can see cases must give a TOTP code at sign-in (unless OTP_REQUIRED is
-off). So they all share one documented secret, DEMO_TOTP_SECRET, which README explains how to
+Every demo account that can see cases or change the public site must give a TOTP code at sign-in
+(unless OTP_REQUIRED is off). So they all share one documented secret, DEMO_TOTP_SECRET, which README explains how to
 add to an authenticator app. A real office never loads the demo: the secret is public.
 """
 
@@ -18,7 +18,7 @@ from services.privacy.models import PrivacySettings, RetentionRule
 DEMO_TOTP_SECRET = "PORTALDEMOSECRETPORTALDEMOSECRET"  # noqa: S105 - documented demo credential (base32)
 DEMO_DEVICE_NAME = "Demo authenticator"
 DPO_GROUP = "Data protection officers"
-TOTP_USERS = ["admin", "officer.works", "officer.health", "dpo"]
+TOTP_USERS = ["admin", "editor", "moderator", "officer.works", "officer.health", "dpo"]
 BUILDING_PERMIT_RETENTION_DAYS = 10 * 365
 
 

@@ -1,10 +1,19 @@
-"""Mandatory TOTP two-factor login for staff who can see residents' cases (issue 9).
+"""Mandatory TOTP two-factor login for staff who can see residents' cases (issue 9) or change
+what the public site shows (issue 16: a defaced municipal site is the risk), with backup codes.
 
 Built on django-otp (TOTPDevice, its throttling and its session flag) rather than wagtail-2fa:
 wagtail-2fa installs next to Wagtail 8 but was released for Wagtail 7 and asks every admin
-user for a second factor; here the rule is narrower and ours — whoever can open a case file
-(superusers, the "Case officers" group, members of a department, holders of a case
-permission) — and it must leave editors who only write news alone.
+user for a second factor; here the rule is ours — whoever can open a case file (superusers,
+the "Case officers" group, members of a department, holders of a case permission) or can
+change the public site (any page permission — editors, moderators —, image or document
+collection permissions, or an add/change/delete permission with access to the admin). An
+admin user who can only look (e.g. reports) is not asked.
+
+Backup codes are django-otp's static device: ten one-time ten-digit codes, shown once when
+the authenticator is set up and again whenever the officer makes new ones from their account
+page; each is accepted once at the verify step in place of the app's code, so a lost phone
+does not need someone with a shell (`manage.py reset_two_factor` remains for when the codes
+are lost too).
 
 Flow: the Wagtail login (password, throttled by django-axes) signs the officer in; the
 middleware below then sends every admin request to /<admin>/2fa/verify/ (or /2fa/setup/ the
@@ -17,6 +26,8 @@ tests in tests/security switch it on.
 """
 
 import base64
+import re
+import secrets
 from urllib.parse import urlencode
 
 from django import forms
@@ -25,11 +36,15 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from portal import qr
 from portal.security import is_page_request, page_url_or_none
+from portal.typed_text import DigitsTextField
 
 CASE_OFFICERS_GROUP = "Case officers"
 CASE_PERMISSIONS = (
@@ -38,10 +53,16 @@ CASE_PERMISSIONS = (
     "cases.view_case",
     "privacy.handle_personal_data",
 )
+# Model permissions that change something (a snippet, a setting, a user) rather than only look.
+WRITE_ACTIONS = ("add_", "change_", "delete_", "publish_")
+BACKUP_CODE_COUNT = 10
+BACKUP_CODE_DIGITS = 10
+BACKUP_DEVICE_NAME = "Backup codes"
 
 
 def needs_second_factor(user):
-    """Whether this user can see residents' personal data in cases and so must use TOTP."""
+    """Whether this user can see residents' personal data in cases, or change the public site,
+    and so must use TOTP."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -50,7 +71,23 @@ def needs_second_factor(user):
         return True
     if any(user.has_perm(perm) for perm in CASE_PERMISSIONS):
         return True
-    return user.departments.exists() if hasattr(user, "departments") else False
+    if hasattr(user, "departments") and user.departments.exists():
+        return True
+    return can_change_public_site(user)
+
+
+def can_change_public_site(user):
+    """Whether the user can change what visitors see: a page permission of any kind on any page
+    (editing a draft of the home page is one click from publishing it for a moderator), an image
+    or document collection permission (uploads are public at once), or, with access to the
+    admin, a permission to add, change, delete or publish anything (snippets, site settings)."""
+    if GroupPagePermission.objects.filter(group__user=user).exists():
+        return True
+    if GroupCollectionPermission.objects.filter(group__user=user).exists():
+        return True
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    return any(perm.split(".", 1)[1].startswith(WRITE_ACTIONS) for perm in user.get_all_permissions())
 
 
 def _exempt(path):
@@ -95,19 +132,40 @@ class OTPRequiredMiddleware:
         return self.get_response(request)
 
 
+def _code(value):
+    """A typed code without the spaces or dashes apps and paper put in it ("123 456" is 123456,
+    "12345-67890" a backup code); DigitsTextField has already made Thai digits ASCII."""
+    return re.sub(r"[\s\-]", "", value or "")
+
+
 class TokenForm(forms.Form):
-    token = forms.CharField(
+    """The six digits of the authenticator app (setup confirms the app, so only those)."""
+
+    backup_allowed = False
+    token = DigitsTextField(
         label=_("Six-digit code from your authenticator app"),
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def clean_token(self):
-        token = self.cleaned_data["token"].strip()
-        if not token.isdigit():
+        token = _code(self.cleaned_data["token"])
+        lengths = (6, BACKUP_CODE_DIGITS) if self.backup_allowed else (6,)
+        if not token.isdigit() or len(token) not in lengths:
+            if self.backup_allowed:
+                raise forms.ValidationError(_("Type the six digits the app shows, or a ten-digit backup code."))
             raise forms.ValidationError(_("The code is six digits."))
         return token
+
+
+class VerifyForm(TokenForm):
+    """The app's six digits or, when the phone is lost, one of the ten-digit backup codes."""
+
+    backup_allowed = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _("Six-digit code from your authenticator app, or a backup code")
 
 
 def _next_url(request):
@@ -134,7 +192,7 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return _show_backup_codes(request, new_backup_codes(user), first_time=True)
         form.add_error("token", _("That code is not right or has expired. Try the code now shown in the app."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {
@@ -147,22 +205,81 @@ def setup(request):
 
 
 def verify(request):
-    """Every sign-in after the first: a six-digit code from the officer's app."""
+    """Every sign-in after the first: a six-digit code from the officer's app, or one of their
+    backup codes."""
     user = request.user
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     if not devices:
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
-    form = TokenForm(request.POST or None)
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        if len(token) == BACKUP_CODE_DIGITS:
+            devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
         for device in devices:
             allowed, _info = device.verify_is_allowed()
             if not allowed:
                 form.add_error("token", _("Too many wrong codes. Wait a minute and try again."))
                 break
-            if device.verify_token(form.cleaned_data["token"]):
+            if _verify(device, token):
                 otp_login(request, device)
                 return redirect(_next_url(request))
         else:
-            form.add_error("token", _("That code is not right or has expired. Try the code now shown in the app."))
+            if len(token) == BACKUP_CODE_DIGITS:
+                form.add_error("token", _("That backup code is not right or has already been used."))
+            else:
+                form.add_error("token", _("That code is not right or has expired. Try the code now shown in the app."))
     context = {"form": form, "next": _next_url(request)}
     return render(request, "portal/security/otp_verify.html", context, status=400 if form.errors else 200)
+
+
+def _verify(device, token):
+    """The device's own check, except for backup codes: django-otp's StaticDevice finds the code
+    and then deletes it, so two requests at once could both sign in with one code. Here the
+    DELETE itself decides: only the request that removed the row gets in."""
+    if not isinstance(device, StaticDevice):
+        return device.verify_token(token)
+    used, _deleted = device.token_set.filter(token=token).delete()
+    if used:
+        device.throttle_reset(commit=False)
+        device.set_last_used_timestamp(commit=False)
+        device.save()
+        return True
+    device.throttle_increment()
+    return False
+
+
+def new_backup_codes(user):
+    """Ten new one-time codes for the user, replacing any earlier ones (which stop working)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**BACKUP_CODE_DIGITS):0{BACKUP_CODE_DIGITS}d}" for _i in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _show_backup_codes(request, codes, first_time=False):
+    half = BACKUP_CODE_DIGITS // 2
+    context = {
+        "codes": [f"{code[:half]} {code[half:]}" for code in codes],
+        "first_time": first_time,
+        "next": _next_url(request),
+    }
+    response = render(request, "portal/security/otp_backup_codes.html", context)
+    response["Cache-Control"] = "no-store"  # the codes are shown once: never from a cache
+    return response
+
+
+@never_cache
+def backup_codes(request):
+    """The account page's "Backup codes": how many are left, and (POST) ten new ones, shown once."""
+    user = request.user
+    if not user.is_verified():
+        # Only someone who has just given a second factor may see or replace the codes.
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.path})}")
+    if request.method == "POST":
+        return _show_backup_codes(request, new_backup_codes(user))
+    remaining = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return render(request, "portal/security/otp_backup_codes.html", {"remaining": remaining, "codes": None})

@@ -315,21 +315,36 @@ FILE_UPLOAD_HANDLERS = [
 LOGIN_URL = "login"
 
 # --- Security and personal-data protection (issue 9) -----------------------------------------
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
-# one address, that pair is locked out for AXES_COOLOFF_MINUTES (status 429, a page that says so).
+# Login throttling (django-axes, issue 16): within AXES_COOLOFF_MINUTES, sign-in is paused after
+# AXES_FAILURE_LIMIT wrong passwords for one user name from one address, after
+# SIGN_IN_FAILURES_PER_USERNAME for one user name from any addresses (many addresses guessing one
+# officer's password), and after SIGN_IN_FAILURES_PER_ADDRESS from one address over any user
+# names (one address trying many accounts). Each set has its own limit (portal/signin.py). The
+# pause lasts the cool-off after the last counted failure; tries while paused do not extend it,
+# so nobody can keep a real officer locked out by hammering, and the page says when to retry.
 # Applies to the Wagtail admin login and the public staff/volunteer login alike (both call
 # django.contrib.auth.authenticate with the request).
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "axes"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "portal.signin.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+SIGN_IN_FAILURES_PER_USERNAME = int(os.environ.get("SIGN_IN_FAILURES_PER_USERNAME", "20"))
+SIGN_IN_FAILURES_PER_ADDRESS = int(os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours, as axes reads a number
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"], ["ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: they are not needed and are personal data
-AXES_LOCKOUT_TEMPLATE = "portal/security/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.signin.locked_out"
+# Password-reset mails (the admin's "Forgotten password?"): requests per address and mails per
+# account an hour; over either, nothing is sent and the answer is the same as ever.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "portal.signin.ThrottledPasswordResetForm"
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
+PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", "3"))
 # Without django-ipware installed axes counts by REMOTE_ADDR only (a reverse proxy must set it).
 AXES_VERBOSE = False
-# Two-step sign-in (django-otp TOTP) for staff who can see cases; see portal/two_factor.py.
+# Two-step sign-in (django-otp TOTP, backup codes as its static device) for staff who can see
+# cases or change the public site; see portal/two_factor.py.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Citizen portal")
 # Signed-in users are signed out after this many idle minutes (shared counter PCs).
