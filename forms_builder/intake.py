@@ -21,6 +21,9 @@ class IntakeReceipt:
     expected_date: datetime.date | None
     tracking_url: str
     message: str = ""
+    # A link that opens the resident's own details (a secret in it): shown on the confirmation
+    # page and its QR code for this browser only (kept in the session), never stored.
+    private_tracking_url: str = ""
 
 
 def get_intake():

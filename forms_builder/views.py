@@ -157,8 +157,10 @@ def confirmation(request, page, reference):
         return HttpResponseRedirect(tracking_path(reference))
     submission = get_object_or_404(Submission.objects.prefetch_related("files"), reference=reference)
     base = getattr(settings, "BASE_URL", "").rstrip("/") or request.build_absolute_uri("/").rstrip("/")
-    track_url = f"{base}{tracking_path(reference)}"
-    return TemplateResponse(
+    # The intake's private link (it opens the resident's details) when it gave one; it lives in
+    # this browser's session only, like the receipt itself.
+    track_url = f"{base}{request.session.get('fb_receipt_links', {}).get(reference) or tracking_path(reference)}"
+    response = TemplateResponse(
         request,
         "forms_builder/confirmation.html",
         {
@@ -170,6 +172,9 @@ def confirmation(request, page, reference):
             "answers": submission.display_answers(),
         },
     )
+    response["Cache-Control"] = "private, no-store"  # the resident's answers and tracking link
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 class LoginView(auth_views.LoginView):

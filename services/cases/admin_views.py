@@ -30,10 +30,10 @@ from openpyxl import Workbook
 from wagtail.models import Site
 
 from forms_builder.models import FormIndexPage, Submission
-from portal.i18n import is_thai
+from portal.i18n import ascii_digits, is_thai
 from portal.templatetags.portal_tags import thaidate
+from services.cases import access, references, workflow
 from services.cases import photos as case_photos
-from services.cases import references, workflow
 from services.cases.forms import AssignForm, NoteForm, QueueFilterForm, ReplyForm, StatusForm
 from services.cases.models import OPEN_STATUSES, Case, CaseSettings, CaseStatus, Channel, Priority, ReplyTemplate
 from services.cases.sla import WorkingCalendar
@@ -102,7 +102,7 @@ def search(cases, text):
     The name match is unordered on purpose: on PostgreSQL the trigram index
     (forms_builder 0003) finds the matches, and sorting them by date first would read every
     match of a common name just to keep 500; the queue sorts what it shows anyway."""
-    query = text.strip()
+    query = ascii_digits(text.strip())  # a phone typed with Thai or full-width digits
     reference = references.normalize(query)
     if reference:
         return cases.filter(reference=reference)
@@ -494,6 +494,8 @@ def detail(request, pk):
     forms = {}
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "link":
+            return _reissue_link(request, case)
         handler = {"status": _post_status, "assign": _post_assign, "note": _post_note, "reply": _post_reply}.get(action)
         if handler is None:
             raise Http404
@@ -642,7 +644,7 @@ def _post_reply(request, case):
         form.language = get_language_info(resident_language(case))["name_translated"]
         return form
     text = fill_placeholders(text, case) if text else template_text(template, case)
-    workflow.reply(case, text, request.user)
+    workflow.reply(case, text, request.user, public=form.cleaned_data["public"])
     messages.success(request, _("Reply published on the resident's tracking page."))
     return None
 
@@ -661,6 +663,22 @@ def download_photo(request, pk):
     if not case.after_photo:
         raise Http404
     return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")
+
+
+def _reissue_link(request, case):
+    """A new tracking link (the resident lost the paper, or the link reached the wrong person):
+    the old link dies, the timeline records who did it, and the new link is shown this once, on
+    a printable receipt with its QR code, to hand over. Never cached: the page holds the secret."""
+    token = access.issue_link(case, actor=request.user, reissue=True)
+    tracking_url = request.build_absolute_uri(access.link_path(case, token))
+    response = render(
+        request,
+        "services/cases/admin/receipt.html",
+        {"case": case, "tracking_url": tracking_url, "thai": is_thai(), "new_link": True},
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def receipt(request, pk):

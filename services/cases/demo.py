@@ -287,7 +287,8 @@ def simulate(case, plan, rng, calendar, staff_by_department, now):
         events.append(
             CaseEvent(
                 kind=CaseEvent.Kind.REPLY,
-                public=True,
+                public=True,  # the office's general "the team is on its way", ticked public
+                for_resident=True,
                 actor=officer,
                 message=REPLY_TEMPLATES[0][1],
                 created_at=started + datetime.timedelta(minutes=5),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forms_builder.uploads import ACCEPT, check_and_clean, hard_cap_bytes
+from portal.typed_text import DigitsTextField, TypedTextField
 from services.cases.models import CaseStatus, Channel, Priority, RejectReason, ReplyTemplate
 
 
@@ -32,11 +33,33 @@ class TrackForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    secret = forms.CharField(
-        label=_("Last 4 digits of your phone number, or your email"),
-        max_length=254,
-        help_text=_("The phone number or email you gave on the form."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    """The one-time code the resident asked for. Digits are read as ASCII whatever the keyboard
+    typed (Thai ๐-๙, full-width), so comparing never meets anything but 0-9."""
+
+    code = DigitsTextField(
+        label=_("The 6-digit code we sent you"),
+        max_length=20,
+        help_text=_("It is valid for 10 minutes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"required": _("Type the 6-digit code from the message.")},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].replace("-", " ").split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("The code is 6 digits, for example 123456."))
+        return code
+
+
+class CodeRequestForm(forms.Form):
+    """Where the resident wants the code: to the phone or the e-mail they gave on the form."""
+
+    via = forms.ChoiceField(
+        label=_("Send me a code by"),
+        choices=[("phone", _("Text message (SMS) to my phone")), ("email", _("E-mail"))],
+        initial="phone",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose where to send the code.")},
     )
 
 
@@ -66,7 +89,7 @@ class ResidentReplyForm(forms.Form):
     MAX_FILES = 3
     FILE_SPEC = {"key": "reply", "allowed_types": ["image", "pdf"], "max_size_mb": 10}
 
-    message = forms.CharField(
+    message = TypedTextField(
         label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     files__upload = MultipleFileField(
@@ -105,13 +128,13 @@ class ResidentReplyForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         # A photo alone answers "please send a photo"; an empty reply answers nothing.
-        if not (cleaned.get("message") or "").strip() and not cleaned.get("files__upload") and not self.errors:
+        if not cleaned.get("message") and not cleaned.get("files__upload") and not self.errors:
             self.add_error("message", _("Write a message or attach a file."))
         return cleaned
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("Why should we reopen your request?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
@@ -124,7 +147,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose from 1 to 5 stars.")},
     )
-    comment = forms.CharField(
+    comment = TypedTextField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -181,11 +204,19 @@ class ReplyForm(forms.Form):
         label=_("Start from a template"), queryset=ReplyTemplate.objects.all(), required=False
     )
     reply = forms.CharField(
-        label=_("Public reply"),
+        label=_("Reply to the resident"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The resident reads this on the tracking page. Leave empty to use the template's text."),
+    )
+    public = forms.BooleanField(
+        label=_("Public: anyone with the reference may read this reply"),
+        required=False,
+        help_text=_(
+            "Leave unticked for replies about this resident: only they see it, after opening their link or "
+            "typing a code. Tick only for general news, e.g. the team is on its way."
+        ),
     )
 
     def clean(self):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
 from forms_builder.intake import IntakeReceipt
-from services.cases import references
+from services.cases import access, references
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
 from services.models.guides import ServicePage
@@ -107,7 +107,8 @@ def build_case(submission, *, site, settings, calendar, service, rng=None):
 
 
 def open_case(submission):
-    """Open the case for a saved submission and return the receipt the resident sees.
+    """Open the case for a saved submission and return the receipt the resident sees, with the
+    case's tracking link (`private_tracking_url`, never stored in clear).
 
     The reference is unique by constraint; on a collision the insert is retried with a new code
     inside a savepoint, so the surrounding transaction (the submission's) survives.
@@ -128,6 +129,9 @@ def open_case(submission):
             logger.info("Reference collision on %s; drawing another", case.reference)
             case.pk = None
             case.reference = references.generate(settings.reference_prefix or "REQ", local_date(case.submitted_at).year)
+    # The link before the "received" event: its message (written in this transaction by the
+    # notifications area) carries the link, the only time the secret is known after this request.
+    token = access.issue_link(case)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CREATED, public=True, actor=submission.filed_by, created_at=case.submitted_at
     )
@@ -136,4 +140,5 @@ def open_case(submission):
         expected_date=case.due_date,
         tracking_url=reverse("case_track", args=[case.reference]),
         message=_("Keep this reference to follow your request."),
+        private_tracking_url=access.link_path(case, token),
     )

@@ -396,6 +396,11 @@ class CaseEventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(public=True)
 
+    def for_resident(self):
+        """What the verified resident reads: the public timeline plus the office's replies and
+        their own messages, which anyone holding only the reference must not see."""
+        return self.filter(Q(public=True) | Q(for_resident=True))
+
 
 class CaseEvent(models.Model):
     """One line of a case's timeline. Append-only: what happened, who did it and what the
@@ -411,10 +416,20 @@ class CaseEvent(models.Model):
         REOPENED = "reopened", _("Reopened by the resident")
         RATED = "rated", _("Rated by the resident")
         PRIORITY = "priority", _("Priority changed")
+        LINK_REISSUED = "link_reissued", _("Tracking link re-issued")
+        VERIFY_PAUSED = "verify_paused", _("Verification paused after wrong codes")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    public = models.BooleanField(default=False, help_text=_("Shown on the resident's tracking page."))
+    public = models.BooleanField(
+        default=False, help_text=_("Shown on the open tracking page, to anyone who has the reference.")
+    )
+    for_resident = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Shown to the resident once they have opened their tracking link or typed a code, even when not public."
+        ),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -448,3 +463,37 @@ class CaseEvent(models.Model):
         if self.kind == self.Kind.STATUS and self.to_status:
             return PUBLIC_LABELS.get(self.to_status, "")
         return self.get_kind_display()
+
+
+class CaseAccess(models.Model):
+    """Who may open a case's personal details, kept apart from the case so that a guess never
+    touches the case's optimistic lock (see `services.cases.access`).
+
+    Holds only digests: the SHA-256 of the tracking link's secret (the link is shown once, on
+    the receipt and the first message, and never stored) and a keyed digest of the current
+    one-time code. The counters are per case, not per address, so a guesser spread over a
+    thousand addresses still meets the same limit.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="access")
+    link_hash = models.CharField(max_length=64, blank=True)
+    link_issued_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_tries = models.PositiveSmallIntegerField(default=0)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_sends = models.PositiveSmallIntegerField(default=0)
+    code_sends_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    failures_since = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracking access")
+        verbose_name_plural = _("tracking access")
+
+    def __str__(self):
+        return str(self.case_id)
+
+    def is_paused(self, now=None):
+        return self.paused_until is not None and self.paused_until > (now or timezone.now())

@@ -1,18 +1,21 @@
 """The resident's side of the case queue: /t/<REFERENCE> and /<lang>/track/.
 
 Anyone holding the reference sees what the receipt promises — service, status, public timeline,
-expected date, public replies — and no personal data. Their own answers and files, replying,
-reopening and rating need a second factor from the form (last four phone digits or the email),
-remembered in the session for that case only.
+expected date, replies the officer marked public — and no personal data. Their own answers and
+files, the office's other replies, replying, reopening and rating open only with the tracking
+link (`/t/<REFERENCE>/<secret>`, on the receipt, its QR code and the first message) or a
+one-time code sent to the phone or e-mail on the form (see `services.cases.access`), and stay
+open in the session for that case only. The last four phone digits no longer open anything:
+from many addresses, four digits are guessed in minutes.
 
 Lookups are rate-limited per IP address in the cache, and an unknown or malformed reference
 gets the same neutral page after the same single indexed query as a known one, so neither
-timing nor wording tells a guesser anything.
+timing nor wording tells a guesser anything. Codes are also limited per case, whatever the
+address (`access.record_failure`). Pages with personal data are sent `Cache-Control: private,
+no-store`, so no shared computer's browser or proxy keeps a copy.
 """
 
-import hmac
 import mimetypes
-import re
 import uuid
 
 from django.conf import settings
@@ -22,21 +25,34 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_builder.models import Submission, SubmissionFile
 from portal import ratelimit
-from services.cases import panels, references, workflow
+from services.cases import access, panels, references, workflow
 from services.cases import photos as case_photos
-from services.cases.forms import RatingForm, ReopenForm, ResidentReplyForm, TrackForm, VerifyForm
-from services.cases.models import Case, CaseEvent, CaseStatus
+from services.cases.forms import (
+    CodeRequestForm,
+    RatingForm,
+    ReopenForm,
+    ResidentReplyForm,
+    TrackForm,
+    VerifyForm,
+)
+from services.cases.models import Case, CaseAccess, CaseEvent, CaseStatus
 from services.cases.volunteers import masked_name
 
 SESSION_KEY = "verified_cases"
+# {case id: masked address} of the last code sent, for "we sent a code to 08x-xxx-5678".
+CODE_SENT_KEY = "case_code_sent"
+PRIVATE = "private, no-store"
 # (requests, seconds) per IP address.
 LOOKUP_LIMIT = getattr(settings, "CASE_TRACK_RATE", (60, 600))
 VERIFY_LIMIT = getattr(settings, "CASE_VERIFY_RATE", (10, 900))
+# Code requests per address and case, on top of the per-case throttle in services.cases.access.
+CODE_REQUEST_LIMIT = getattr(settings, "CASE_CODE_REQUEST_RATE", (10, 3600))
 # (requests, seconds) per signed-in account: a volunteer following up fifty residents' requests
 # from the village hall's one address must not be stopped, and an account (created by the
 # office, never by a visitor) is a better handle on abuse than an address many people share.
@@ -76,9 +92,10 @@ def _lookup(raw):
     case has any invoice, so the page of the many cases without a fee asks for none). The
     submission (the resident's answers and contact details, a large JSON document) is not
     joined: the public page never shows it, and a verified resident's page loads it when needed.
+    The case's CaseAccess row (pause, link) comes in the same query.
     """
     reference = references.normalize(raw)
-    cases = panels.tracking_lookup(Case.objects.select_related("site"))
+    cases = panels.tracking_lookup(Case.objects.select_related("site", "access"))
     return cases.filter(reference=reference or "-").first()
 
 
@@ -103,30 +120,38 @@ def is_verified(request, case):
     return case.pk in request.session.get(SESSION_KEY, [])
 
 
-def check_secret(case, secret):
-    """Last four digits of the phone, or the whole email, from the form. Constant-time compares."""
-    secret = (secret or "").strip()
-    submission = case.submission
-    digits = re.sub(r"\D", "", submission.contact_phone or "")
-    typed_digits = re.sub(r"\D", "", secret)
-    ok = False
-    if len(digits) >= 4 and len(typed_digits) == 4 and "@" not in secret:
-        ok = hmac.compare_digest(digits[-4:], typed_digits)
-    email = (submission.contact_email or "").strip().casefold()
-    if email and "@" in secret:
-        ok = hmac.compare_digest(email.encode(), secret.casefold().encode())
-    return ok
+def mark_verified(request, case):
+    """Remember in this session that the visitor proved the case is theirs. A new session key
+    first, so a session id planted before cannot ride on the proof."""
+    request.session.cycle_key()
+    verified = [pk for pk in request.session.get(SESSION_KEY, []) if pk != case.pk]
+    request.session[SESSION_KEY] = [*verified, case.pk][-20:]
+
+
+def access_of(case):
+    """The case's CaseAccess row loaded with it by `_lookup`, or None (no link or code yet)."""
+    try:
+        return case.access
+    except CaseAccess.DoesNotExist:
+        return None
+
+
+def private(request, case, response):
+    """Personal data is never kept by a browser's or a proxy's cache."""
+    if is_verified(request, case):
+        response["Cache-Control"] = PRIVATE
+    return response
 
 
 def _context(request, case, **forms):
     verified = is_verified(request, case)
-    events = list(case.events.public())  # the (case, public, created_at) index, in timeline order
+    # The (case, public, created_at) index serves both, in timeline order.
+    events = list(case.events.for_resident() if verified else case.events.public())
     context = {
         "case": case,
         "events": events,
         "verified": verified,
         "is_finished": case.status in (CaseStatus.RESOLVED, CaseStatus.REJECTED, CaseStatus.CLOSED),
-        "verify_form": forms.get("verify_form") or VerifyForm(),
     }
     if verified:
         context.update(
@@ -138,6 +163,17 @@ def _context(request, case, **forms):
                 "reopen_form": (forms.get("reopen_form") or ReopenForm()) if workflow.can_reopen(case) else None,
                 "reopen_deadline": workflow.reopen_deadline(case),
                 "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
+            }
+        )
+    else:
+        row = access_of(case)
+        context.update(
+            {
+                "verify_form": forms.get("verify_form") or VerifyForm(),
+                "code_form": forms.get("code_form") or CodeRequestForm(),
+                "code_sent_to": request.session.get(CODE_SENT_KEY, {}).get(str(case.pk), ""),
+                "paused_message": access.paused_message(row) if row is not None and row.is_paused() else "",
+                "link_refused": request.GET.get("link") == "old",
             }
         )
     if request.user.is_authenticated:
@@ -157,28 +193,86 @@ def _filed_for(user, case):
     return filed["contact_name"] if filed["filed_by_id"] == user.pk else masked_name(filed["contact_name"])
 
 
+def _tracking_url(case, anchor=""):
+    return reverse("case_track", args=[case.reference]) + anchor
+
+
 @require_http_methods(["GET", "POST"])
 def case_track(request, reference):
-    """/t/<REFERENCE>: the public tracking page; POST verifies the resident."""
+    """/t/<REFERENCE>: the public tracking page; POST checks the one-time code."""
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return rate_limited(request)
     case = _lookup(reference)
     if case is None:
         return neutral(request, reference)
     if case.reference != reference:
-        return HttpResponseRedirect(reverse("case_track", args=[case.reference]))
-    verify_form = None
+        return HttpResponseRedirect(_tracking_url(case))
+    verify_form, status = None, 200
     if request.method == "POST":
         if over_limit(request, f"verify:{case.pk}", VERIFY_LIMIT):
             return rate_limited(request)
         verify_form = VerifyForm(request.POST)
+        status = 400
         if verify_form.is_valid():
-            if check_secret(case, verify_form.cleaned_data["secret"]):
-                request.session.cycle_key()
-                request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), case.pk][-20:]
-                return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + "#your-request")
-            verify_form.add_error("secret", _("That does not match what was given on the form."))
-    return render(request, "services/cases/track.html", _context(request, case, verify_form=verify_form))
+            outcome = access.check_code(case, verify_form.cleaned_data["code"])
+            if outcome.ok:
+                mark_verified(request, case)
+                return private(request, case, HttpResponseRedirect(_tracking_url(case, "#your-request")))
+            verify_form.add_error("code", outcome.message)
+            status = 429 if outcome.paused else 400
+    response = render(request, "services/cases/track.html", _context(request, case, verify_form=verify_form))
+    response.status_code = status
+    return private(request, case, response)
+
+
+@require_GET
+def case_link(request, reference, token):
+    """/t/<REFERENCE>/<secret>: the tracking link from the receipt, its QR code or the first
+    message. Marks the case verified in this session, then redirects to /t/<REFERENCE>, so
+    the secret does not stay in the address bar, the history or a Referer header.
+
+    A wrong or replaced link is not counted against the case (128 random bits cannot be
+    guessed; counting would let anyone pause a resident's case) but is rate-limited per address
+    like every lookup.
+    """
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case = _lookup(reference)
+    if case is None:
+        response = neutral(request, reference)
+    elif access.check_link(case, token):
+        mark_verified(request, case)
+        response = HttpResponseRedirect(_tracking_url(case, "#your-request"))
+    else:
+        response = HttpResponseRedirect(_tracking_url(case, "?link=old#your-request"))
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+@require_POST
+def case_code(request, reference):
+    """/t/<REFERENCE>/code: send the resident a one-time code by SMS or e-mail."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case = _lookup(reference)
+    if case is None:
+        return neutral(request, reference)
+    if over_limit(request, f"code:{case.pk}", CODE_REQUEST_LIMIT):
+        return rate_limited(request)
+    form = CodeRequestForm(request.POST)
+    status = 400
+    if form.is_valid():
+        outcome = access.request_code(case, form.cleaned_data["via"], (get_language() or "th")[:2])
+        if outcome.ok:
+            sent = dict(list(request.session.get(CODE_SENT_KEY, {}).items())[-9:])
+            request.session[CODE_SENT_KEY] = {**sent, str(case.pk): outcome.sent_to}
+            return HttpResponseRedirect(_tracking_url(case, "#your-request"))
+        form.add_error("via", outcome.message)
+        status = 429 if outcome.paused else 400
+    response = render(request, "services/cases/track.html", _context(request, case, code_form=form))
+    response.status_code = status
+    return private(request, case, response)
 
 
 def _verified_case(request, reference):
@@ -222,7 +316,8 @@ def case_action(request, reference, action):
             return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + f"?done={action}#your-request")
     case.refresh_from_db()
     forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form"}[action]: form}
-    return render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
+    response = render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
+    return private(request, case, response)
 
 
 def _keep_reply_files(case, files):

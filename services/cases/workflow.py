@@ -157,19 +157,24 @@ def add_note(case, text, user=None):
     return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, public=False, actor=user, message=text.strip())
 
 
-def reply(case, text, user=None):
-    """A public reply the resident reads on the tracking page."""
-    return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REPLY, public=True, actor=user, message=text.strip())
+def reply(case, text, user=None, *, public=False):
+    """A reply the resident reads on their tracking page once verified (link or code), and is
+    told about. Anyone holding only the reference sees it too only when the officer ticked
+    "public": a reply about a person's request is that person's business by default."""
+    return CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.REPLY, public=public, for_resident=True, actor=user, message=text.strip()
+    )
 
 
 def resident_reply(case, text):
-    """The resident answered. If we were waiting for them, the clock restarts."""
+    """The resident answered. If we were waiting for them, the clock restarts. Their message is
+    theirs: shown on their verified page and to staff, never on the open timeline."""
     text = text.strip()
     if case.status == S.WAITING:
         now = timezone.now()
         fields = {"status": S.IN_PROGRESS, **_resume_fields(case, now)}
         events = [
-            CaseEvent(kind=CaseEvent.Kind.RESIDENT_REPLY, public=True, message=text, created_at=now),
+            CaseEvent(kind=CaseEvent.Kind.RESIDENT_REPLY, for_resident=True, message=text, created_at=now),
             CaseEvent(
                 kind=CaseEvent.Kind.STATUS,
                 public=True,
@@ -179,7 +184,7 @@ def resident_reply(case, text):
             ),
         ]
         return _write(case, None, fields, events)
-    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESIDENT_REPLY, public=True, message=text)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESIDENT_REPLY, for_resident=True, message=text)
     return case
 
 

@@ -10,6 +10,7 @@ Everything here runs inside the transaction that wrote the event (see outbox.rec
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from forms_builder.views import draft_expiry_days
 from portal.templatetags.portal_tags import thaidate
+from services.cases import access
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from services.cases.sla import WorkingCalendar
 from services.notifications.channels import LINE_ID, get_channel
@@ -50,7 +52,10 @@ def office_name(site):
 
 
 def tracking_url(case):
-    return f"{base_url()}{reverse('case_track', args=[case.reference])}"
+    """The case's tracking page; while the request that opened the case is still running, its
+    tracking link (which opens the resident's details without typing anything) instead: the
+    "received" message is the one message that carries it."""
+    return f"{base_url()}{access.fresh_link_path(case) or reverse('case_track', args=[case.reference])}"
 
 
 def admin_url(case):
@@ -182,7 +187,7 @@ def on_case_event(event):
     if event.kind == K.CREATED:
         notify_resident(case, event, E.RECEIVED)
         notify_staff(case, E.NEW_CASE, f"ev{event.pk}", case_event=event)
-    elif event.kind == K.REPLY and event.public:
+    elif event.kind == K.REPLY and (event.public or event.for_resident):
         notify_resident(case, event, E.REPLY)
     elif event.kind == K.STATUS and event.public:
         if event.to_status == CaseStatus.WAITING:
@@ -251,6 +256,48 @@ def on_draft_link(draft, resume_url, contact, language):
         values=values,
         key=f"draft:{draft.pk}:{draft.code}:{channel}:{contact}",
     )
+
+
+def on_tracking_code(case, code, via, language):
+    """Send a one-time code to the phone (SMS, or LINE when only LINE is set up) or the e-mail
+    the form holds. Returns the masked address it goes to, or "" when we cannot send there."""
+    submission = case.submission
+    language = language if language in dict(settings.LANGUAGES) else language_of(submission)
+    if via == "email":
+        options = [(NotifyChannel.EMAIL, submission.contact_email, access.mask_email(submission.contact_email))]
+    else:
+        line_id = str((submission.answers or {}).get("line_user_id") or "").strip()
+        options = [(NotifyChannel.SMS, submission.contact_phone, access.mask_phone(submission.contact_phone))]
+        if line_id and LINE_ID.match(line_id):
+            options.append((NotifyChannel.LINE, line_id, "LINE"))
+    usable = [option for option in options if option[1] and get_channel(option[0]).is_configured()]
+    if not usable:
+        return ""
+    channel, recipient, shown = usable[0]
+    with translation.override(language):
+        values = {
+            "code": code,
+            "reference": case.reference,
+            "minutes": access.CODE_SECONDS // 60,
+            "office": office_name(case.site),
+        }
+    # Each request is its own message: a random part keeps two requests from looking like one.
+    row = record(
+        event=E.TRACKING_CODE,
+        channel=channel,
+        recipient=recipient,
+        language=language,
+        values=values,
+        key=f"code:{case.pk}:{uuid.uuid4().hex}:{channel}:{recipient}",
+        case=case,
+        department=case.department,
+    )
+    return shown if row is not None and row.status != row.Status.UNDELIVERABLE else ""
+
+
+def tracking_code_requested(sender, case, code, via, language, **kwargs):
+    """The case queue knows nothing of notifications: it announces the code, we send it."""
+    return on_tracking_code(case, code, via, language)
 
 
 def case_event_saved(sender, instance, created, raw=False, **kwargs):

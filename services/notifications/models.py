@@ -28,6 +28,7 @@ class NotifyEvent(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("More information needed")
     CLOSED = "closed", _("Request closed")
     DRAFT_SAVED = "draft_saved", _("Link to continue a saved form")
+    TRACKING_CODE = "tracking_code", _("One-time code to open a request")
     NEW_CASE = "new_case", _("New request for the department")
     DUE_TOMORROW = "due_tomorrow", _("Request due tomorrow")
     OVERDUE = "overdue", _("Overdue request (escalation)")
@@ -45,6 +46,7 @@ PLACEHOLDERS = {
     NotifyEvent.INFO_REQUESTED: ["name", "reference", "service", "message", "tracking_url", "office"],
     NotifyEvent.CLOSED: ["name", "reference", "service", "message", "tracking_url", "rating_url", "office"],
     NotifyEvent.DRAFT_SAVED: ["form", "resume_url", "code", "expires", "office"],
+    NotifyEvent.TRACKING_CODE: ["code", "reference", "minutes", "office"],
     NotifyEvent.NEW_CASE: ["reference", "service", "department", "due_date", "admin_url", "office"],
     NotifyEvent.DUE_TOMORROW: ["reference", "service", "department", "due_date", "admin_url", "office"],
     NotifyEvent.OVERDUE: ["reference", "service", "department", "due_date", "days_overdue", "admin_url", "office"],
@@ -213,7 +215,10 @@ class Notification(models.Model):
     idempotency_key = models.CharField(
         max_length=200,
         unique=True,
-        help_text=_("What happened + channel + recipient: the same message is never sent twice."),
+        help_text=_(
+            "What happened + channel + a keyed hash of the recipient (never the address itself): "
+            "the same message is never sent twice."
+        ),
     )
     case = models.ForeignKey(
         "cases.Case",

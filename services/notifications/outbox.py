@@ -13,6 +13,8 @@ Why each piece is there:
 - the result is written only if our claim is still the current one.
 """
 
+import hashlib
+import hmac
 import logging
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django_q.tasks import async_task
 
 from services.notifications.channels import NOT_CONFIGURED, Message, TemporaryFailure, Undeliverable, get_channel
 from services.notifications.models import Notification
-from services.notifications.render import render, to_html
+from services.notifications.render import redact, render, to_html
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,25 @@ def queue(notification_id):
     transaction.on_commit(_queue, robust=True)
 
 
+def recipient_tag(recipient):
+    """A stand-in for a phone number or an e-mail address inside an idempotency key: the same
+    address always gives the same tag (so "never twice" still holds), and the key no longer
+    holds the address itself, so erasing a person leaves nothing of them in keys (issue 16).
+    Keyed with SECRET_KEY: a plain hash of a phone number is undone by trying every number."""
+    normalised = f"notify-recipient:{(recipient or '').strip()}".encode()
+    return "r" + hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()[:24]
+
+
+def private_key(key, recipient):
+    """`key` with the recipient replaced by its tag. Every caller builds keys as
+    "<what happened>:<channel>:<recipient>", and this is applied to all of them here, in one
+    place, so no new kind of notice can bring the address back into its key."""
+    recipient = (recipient or "").strip()
+    if recipient and recipient in key:
+        key = key.replace(recipient, recipient_tag(recipient))
+    return key[:200]
+
+
 def record(*, event, channel, recipient, language, values, key, case=None, case_event=None, department=None):
     """Write one notification (in the current transaction) and queue its send after commit.
 
@@ -76,7 +97,7 @@ def record(*, event, channel, recipient, language, values, key, case=None, case_
         language=language,
         subject=subject[:255],
         body=text,
-        idempotency_key=key[:200],
+        idempotency_key=private_key(key, recipient),
         case=case,
         case_event=case_event,
         department=department,
@@ -148,7 +169,8 @@ def deliver(notification_id, now=None):
         )
         logger.info("notification %s will be retried: %s", row.pk, reason)
         return S.PENDING
-    ours.update(status=S.SENT, sent_at=timezone.now(), last_error="")
+    # The kept copy loses the tracking link's secret and any one-time code once they went out.
+    ours.update(status=S.SENT, sent_at=timezone.now(), last_error="", body=redact(row.event, row.body))
     return S.SENT
 
 

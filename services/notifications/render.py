@@ -60,6 +60,13 @@ DEFAULTS = {
             "or open the form and enter the code {code}.\n\n{office}"
         ),
     ),
+    E.TRACKING_CODE: (
+        _("Your code for request {reference}"),
+        _(
+            "Your code to open request {reference} is {code}. It is valid for {minutes} minutes.\n"
+            "Do not give this code to anyone: the office never asks you for it.\n\n{office}"
+        ),
+    ),
     E.NEW_CASE: (
         _("New request {reference} for {department}"),
         _(
@@ -157,3 +164,19 @@ def render(event, language, values):
         subject = " ".join(fill(subject, values).split())
         text = tidy(fill(body, values))
     return subject, text, to_html(text)
+
+
+# A tracking link's secret (services.cases.access: 22 URL-safe characters after /t/<REFERENCE>/)
+# and a one-time code: what a sent message must not keep in the outbox's copy of its text.
+LINK_SECRET = re.compile(r"(/t/[^/\s]+/)[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
+ONE_TIME_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def redact(event, text):
+    """`text` without the secrets it carried, for the copy kept once the message went out: the
+    resident has the link and the code; the outbox table, its backups and the staff's delivery
+    list do not need them."""
+    text = LINK_SECRET.sub(lambda m: m.group(1) + "…", text)
+    if event == E.TRACKING_CODE:
+        text = ONE_TIME_CODE.sub("••••••", text)
+    return text

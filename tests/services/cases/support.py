@@ -4,6 +4,7 @@ tests.factories."""
 
 from wagtail.models import Site
 
+from services.cases import access
 from services.cases.models import CaseSettings
 from tests.factories import (
     SNAPSHOT,  # noqa: F401 - tests of the intake build their own submissions against it
@@ -57,3 +58,10 @@ def submit(form=None, *, phone="0812345678", email="", channel="web", filed_by=N
     )
     case = FiledCaseFactory(submission=submission)
     return case, case.receipt
+
+
+def open_link(client, case, **headers):
+    """The resident opens their tracking link (as from the receipt's QR code): a fresh link is
+    issued, as staff would re-issue one, and followed. Returns the link's response."""
+    token = access.issue_link(case)
+    return client.get(access.link_path(case, token), **headers)

@@ -168,7 +168,10 @@ def test_case_page_shows_answers_files_notes_and_acts(works_client, world):
     assert case.status == CaseStatus.ACCEPTED
     kinds = list(case.events.values_list("kind", "public", "message"))
     assert ("note", False, "โทรนัดแล้ว") in kinds
-    assert ("reply", True, "ส่งทีมช่างแล้ว") in kinds
+    # Replies reach the verified resident only, unless the officer ticks "public".
+    assert ("reply", False, "ส่งทีมช่างแล้ว") in kinds
+    works_client.post(url, {"action": "reply", "reply": "ทีมช่างออกเดินทางแล้ว", "public": "on"})
+    assert ("reply", True, "ทีมช่างออกเดินทางแล้ว") in list(case.events.values_list("kind", "public", "message"))
     # An illegal transition is refused with a message.
     response = works_client.post(url, {"action": "status", "status": "closed", "version": case.version}, follow=True)
     assert "ไม่ได้" in response.content.decode()

@@ -9,7 +9,7 @@ from PIL import Image
 
 from services.cases import workflow
 from services.cases.models import Case, CaseStatus
-from tests.services.cases.support import make_world, submit
+from tests.services.cases.support import make_world, open_link, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_after_photo_reaches_resident_and_staff_without_metadata_and_inline(clie
     assert_bare(staff_photo.content)
 
     client.logout()
-    client.post(f"/t/{case.reference}", {"secret": "5678"})
+    open_link(client, case)
     page = client.get(f"/t/{case.reference}").content.decode()
     assert f'<img src="/t/{case.reference}/photo"' in page
     assert 'alt="' in page.split(f'<img src="/t/{case.reference}/photo"')[1].split(">")[0]

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from forms_builder.models import SubmissionFile
 from services.cases import workflow
 from services.cases.models import CaseStatus
-from tests.services.cases.support import make_world, submit
+from tests.services.cases.support import make_world, open_link, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,8 @@ def test_public_page_shows_status_timeline_and_no_personal_data(client, world):
     case, _ = submit(world["form"])
     workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
     workflow.add_note(case, "บ้านนี้ร้องเรียนบ่อย", world["officer_works"])
-    workflow.reply(case, "ทีมช่างจะเข้าไปตรวจสอบพรุ่งนี้", world["officer_works"])
+    workflow.reply(case, "ทีมช่างจะเข้าไปตรวจสอบพรุ่งนี้", world["officer_works"], public=True)
+    workflow.reply(case, "คุณสมหญิงช่วยส่งรูปเสาไฟเพิ่ม", world["officer_works"])  # not ticked public
     response = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th")
     html = response.content.decode()
     assert response.status_code == 200
@@ -33,7 +34,14 @@ def test_public_page_shows_status_timeline_and_no_personal_data(client, world):
     assert "เจ้าหน้าที่รับเรื่องของคุณแล้ว" in html  # resident-facing label of "accepted"
     assert "ทีมช่างจะเข้าไปตรวจสอบพรุ่งนี้" in html
     assert "2569" in html  # Buddhist-Era dates
-    for private in ("บ้านนี้ร้องเรียนบ่อย", "สมหญิง", "0812345678", "ซอย 3 หมู่ 2", "ไฟดับหน้าบ้านเลขที่ 12"):
+    for private in (
+        "บ้านนี้ร้องเรียนบ่อย",
+        "สมหญิง",
+        "0812345678",
+        "ซอย 3 หมู่ 2",
+        "ไฟดับหน้าบ้านเลขที่ 12",
+        "ช่วยส่งรูปเสาไฟเพิ่ม",
+    ):
         assert private not in html
 
 
@@ -43,7 +51,7 @@ def test_tracking_page_is_a_few_indexed_queries(client, world, django_assert_max
     invoices when the case has none."""
     case, _ = submit(world["form"])
     for index in range(5):
-        workflow.reply(case, f"ข้อความ {index}", world["officer_works"])
+        workflow.reply(case, f"ข้อความ {index}", world["officer_works"], public=True)
     client.get(f"/t/{case.reference}")  # warm the caches every page shares (menus, settings)
     with django_assert_max_num_queries(3) as captured:
         response = client.get(f"/t/{case.reference}")
@@ -116,13 +124,13 @@ def test_verified_resident_sees_answers_files_and_can_reply_rate_and_reopen(clie
     )
     stored.file.save("lamp.jpg", ContentFile(b"JPEG"), save=True)
     url = f"/t/{case.reference}"
-    # Another person's digits: refused, no answers shown.
-    response = client.post(url, {"secret": "9999"})
+    # A guessed code: refused, no answers shown.
+    response = client.post(url, {"code": "999999"})
+    assert response.status_code == 400
     assert "ไฟดับหน้าบ้านเลขที่ 12" not in response.content.decode()
-    assert "ไม่ตรงกับ" in response.content.decode()
     assert client.get(f"{url}/files/{stored.pk}").status_code == 403
-    # The right last four digits.
-    response = client.post(url, {"secret": "5678"}, follow=True)
+    # The tracking link from the receipt.
+    response = client.get(open_link(client, case)["Location"])
     html = response.content.decode()
     assert "ไฟดับหน้าบ้านเลขที่ 12" in html
     assert "lamp.jpg" in html
@@ -150,10 +158,12 @@ def test_verified_resident_sees_answers_files_and_can_reply_rate_and_reopen(clie
     assert case.status == CaseStatus.IN_PROGRESS
 
 
-def test_email_also_verifies(client, world):
-    case, _ = submit(world["form"], email="Somying@Example.com")
-    response = client.post(f"/t/{case.reference}", {"secret": "somying@example.com"}, follow=True)
-    assert "ไฟดับหน้าบ้านเลขที่ 12" in response.content.decode()
+def test_last_four_digits_or_the_email_alone_open_nothing_any_more(client, world):
+    """Issue 16: REF + the phone's last four digits (or the e-mail) used to open the details."""
+    case, _ = submit(world["form"], email="somying@example.com")
+    for secret in ("5678", "somying@example.com"):
+        response = client.post(f"/t/{case.reference}", {"secret": secret, "code": secret}, follow=True)
+        assert "ไฟดับหน้าบ้านเลขที่ 12" not in response.content.decode()
 
 
 def test_actions_need_verification(client, world):

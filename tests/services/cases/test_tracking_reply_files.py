@@ -12,7 +12,7 @@ from forms_builder.models import SubmissionFile
 from services.cases import workflow
 from services.cases.models import CaseEvent, CaseStatus
 from tests.forms_builder.helpers import PDF_BYTES, jpeg_bytes
-from tests.services.cases.support import make_world, submit
+from tests.services.cases.support import make_world, open_link, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def gps_photo(name="lamp.jpg"):
 
 
 def verified_client(client, case):
-    client.post(f"/t/{case.reference}", {"secret": "5678"})
+    open_link(client, case)
     return client
 
 
