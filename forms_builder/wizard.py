@@ -432,6 +432,9 @@ class FormWizardView(SessionWizardView):
         sent = self.request.session.get("fb_sent", [])[-9:]
         self.request.session["fb_sent"] = [*sent, submission.reference]
         self.request.session["fb_receipt_message"] = receipt.message
+        if receipt.private_tracking_url:
+            links = dict(list(self.request.session.get("fb_receipt_links", {}).items())[-9:])
+            self.request.session["fb_receipt_links"] = {**links, submission.reference: receipt.private_tracking_url}
         self.storage.reset()
         return HttpResponseRedirect(self.page.subpage_url("confirmation", reference=submission.reference))
 
