@@ -21,6 +21,7 @@ from stdnum.th import pin
 from forms_builder.uploads import ACCEPT
 from portal.i18n import ascii_digits
 from portal.templatetags.portal_tags import thaidate
+from portal.typed_text import DigitsTextField, TypedTextField
 
 THAI_MONTHS = [
     (1, _("January")),
@@ -53,6 +54,7 @@ COMMON_EMAIL_DOMAINS = [
 ]
 TLD_TYPOS = {".con": ".com", ".cmo": ".com", ".cm": ".com", ".om": ".com", ".comm": ".com", ".co.tj": ".co.th"}
 POSTCODE_RE = re.compile(r"^\d{5}$")
+# (part, label, required, max length)
 ADDRESS_PARTS = [
     ("house", _("House number"), True, 30),
     ("moo", _("Moo (village no.)"), False, 10),
@@ -66,7 +68,8 @@ ADDRESS_PARTS = [
 
 
 class DigitsMixin:
-    """A form field that reads Thai and full-width digits as ASCII ones."""
+    """A form field that reads Thai and full-width digits as ASCII ones, through the one helper
+    (portal.i18n.ascii_digits) that DigitsTextField uses too."""
 
     def to_python(self, value):
         return super().to_python(ascii_digits(value))
@@ -78,6 +81,35 @@ class DigitsIntegerField(DigitsMixin, forms.IntegerField):
 
 class DigitsDecimalField(DigitsMixin, forms.DecimalField):
     pass
+
+
+class DigitsChoiceField(DigitsMixin, forms.TypedChoiceField):
+    """A drop-down of numbers (the month) that also takes ๖ or ６ from a hand-made post."""
+
+
+class TypedEmailField(TypedTextField, forms.EmailField):
+    """An e-mail address cleaned like every typed field: invisible characters alone are empty,
+    control characters are refused before the address is checked."""
+
+
+class TickBox(forms.CheckboxInput):
+    """A tick box is ticked only when the browser sends its value ("on").
+
+    Django's CheckboxInput reads any text but "false" as ticked, so a consent posted as "0",
+    "off" or "no" counted as given (issue 16). Only the values a browser or a plain HTML form
+    sends for a ticked box count; anything else, lists included, is "not ticked"."""
+
+    TICKED = {"on", "true", "1", "yes"}
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, bool):
+            return value
+        return isinstance(value, str) and value.strip().lower() in self.TICKED
+
+
+def tick_box():
+    return forms.BooleanField(required=False, widget=TickBox)
 
 
 def suggest_email(address):
@@ -202,14 +234,18 @@ def _text_input(**attrs):
 
 
 class ShortText(FieldType):
+    """One line: a name, or a number or code typed as text (a bank account, a pole number,
+    a soi). Its digits are stored as 0-9 whatever the keyboard (๑๒๓ is 123), so staff search and
+    exports find one spelling; prose of several lines (LongText) keeps what was typed."""
+
     def make_field(self, spec):
-        return forms.CharField(required=False, max_length=spec.get("max_length") or 200, strip=True)
+        return DigitsTextField(required=False, max_length=spec.get("max_length") or 200)
 
 
 class LongText(FieldType):
     def make_field(self, spec):
         max_length = spec.get("max_length") or 3000
-        return forms.CharField(
+        return TypedTextField(
             required=False, max_length=max_length, widget=forms.Textarea(attrs={"rows": 5, "maxlength": max_length})
         )
 
@@ -246,14 +282,14 @@ class Email(FieldType):
     def form_fields(self, spec):
         key = spec["key"]
         return {
-            key: forms.EmailField(
+            key: TypedEmailField(
                 required=False,
                 max_length=254,
                 widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"}),
                 # One message: EmailField's own validator already checks; a second one repeated it.
                 error_messages={"invalid": _("Enter an email address like name@example.com.")},
             ),
-            f"{key}__confirm": forms.BooleanField(required=False),
+            f"{key}__confirm": tick_box(),
         }
 
     def value(self, spec, cleaned):
@@ -283,7 +319,7 @@ def normalise_phone(value):
     return digits
 
 
-class ThaiPhoneField(forms.CharField):
+class ThaiPhoneField(DigitsTextField):
     """A Thai mobile (10 digits, 06/08/09) or, unless mobile_only, a fixed line (9 digits with its
     area code, e.g. 053123456): many elderly residents have only a home line. SMS needs a mobile.
     python-stdnum has no Thai phone numbers, hence the two patterns above."""
@@ -321,7 +357,7 @@ class NationalId(FieldType):
         return pin.format(value) if value else ""
 
 
-class ThaiNationalIdField(forms.CharField):
+class ThaiNationalIdField(DigitsTextField):
     """13 digits with the check digit, checked by python-stdnum's stdnum.th.pin."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20})
@@ -334,7 +370,7 @@ class ThaiNationalIdField(forms.CharField):
         if not value:
             return value
         try:
-            return pin.validate(ascii_digits(value))
+            return pin.validate(value)
         except StdnumError:
             raise ValidationError(
                 _("Enter the 13-digit number on the ID card; the last digit did not check out.")
@@ -353,7 +389,7 @@ class Date(FieldType):
                 max_value=31,
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "class": "fb-w2"}),
             ),
-            f"{key}__month": forms.TypedChoiceField(
+            f"{key}__month": DigitsChoiceField(
                 required=False, coerce=int, choices=[("", "—"), *THAI_MONTHS], empty_value=None
             ),
             f"{key}__year": DigitsIntegerField(
@@ -446,7 +482,7 @@ class Checkbox(FieldType):
     error_message = _("Tick the box to continue.")
 
     def make_field(self, spec):
-        return forms.BooleanField(required=False)
+        return tick_box()
 
     def value(self, spec, cleaned):
         return True if cleaned.get(spec["key"]) else None
@@ -456,6 +492,9 @@ class Checkbox(FieldType):
 
 
 class Address(FieldType):
+    """Parts of a Thai address, each one line; house numbers, moo, soi and postcode are typed
+    with Thai digits as often as not and stored as 0-9."""
+
     error_message = _("Enter the address.")
 
     def form_fields(self, spec):
@@ -465,7 +504,7 @@ class Address(FieldType):
             attrs = {"maxlength": max_length}
             if part == "postcode":
                 attrs.update(inputmode="numeric", autocomplete="postal-code")
-            fields[f"{key}__{part}"] = forms.CharField(
+            fields[f"{key}__{part}"] = DigitsTextField(
                 required=False, max_length=max_length, widget=_text_input(**attrs)
             )
         return fields
@@ -473,7 +512,6 @@ class Address(FieldType):
     def value(self, spec, cleaned):
         key = spec["key"]
         value = {part: cleaned.get(f"{key}__{part}") or "" for part, *_rest in ADDRESS_PARTS}
-        value["postcode"] = ascii_digits(value["postcode"])
         if not any(value.values()):
             return None
         missing = [str(label) for part, label, required, _m in ADDRESS_PARTS if required and not value[part]]
@@ -569,7 +607,7 @@ class MapLocation(FieldType):
         key = spec["key"]
         coord = {"inputmode": "decimal", "maxlength": 20, "class": "fb-coord"}
         return {
-            f"{key}__text": forms.CharField(
+            f"{key}__text": TypedTextField(
                 required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500})
             ),
             f"{key}__lat": CoordinateField(
@@ -632,7 +670,7 @@ class Consent(FieldType):
     error_message = _("Tick the box to agree to the privacy notice; we cannot take the request without it.")
 
     def make_field(self, spec):
-        return forms.BooleanField(required=False)
+        return tick_box()
 
     def value(self, spec, cleaned):
         if not cleaned.get(spec["key"]):
