@@ -42,6 +42,13 @@ SCHEDULES = {
     "purge: expired form drafts": ("forms_builder.tasks.purge_expired_drafts", "D", None, (None, None, 2, 0)),
     # Fees: each household's garbage and wastewater charge for the new month.
     "fees: monthly household charges": ("services.payments.billing.bill_current_month", "M", None, (None, 1, 1, 0)),
+    # PDPA: expired browser sessions (half-filled answers) and expired drafts with their uploads.
+    "pdpa: purge expired sessions and drafts": (
+        "services.privacy.tasks.purge_expired_sessions_and_drafts",
+        "D",
+        None,
+        (None, None, 2, 30),
+    ),
     # PDPA: anonymise closed cases whose retention period has ended, at night.
     "pdpa: anonymise cases past their retention period": (
         "services.privacy.tasks.anonymise_expired_cases",

@@ -115,7 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # from failing each other with "database is locked". Connections are kept like
     # PostgreSQL's (DB_CONN_MAX_AGE): opening one per request cost a quarter of a page's time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            # secure_delete: removed rows are overwritten with zeros, not left in free pages
+            # of the file (PDPA erasure; services/privacy/personal_data.py).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

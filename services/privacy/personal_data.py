@@ -2,9 +2,20 @@
 
 Anonymising keeps every figure the dashboard and reports compute (status, service, department,
 channel, dates, due date, rating) and removes what identifies the person: names, contact
-details, answers, typed location, uploads, the after photo, free text of the timeline. The
-pin is coarsened to about 1 km so a map of requests still shows where streetlights fail
-without pointing at a house.
+details, answers, typed location, uploads and reply files, the after photo, free text of the
+timeline, the messages sent about the case, the officers' invoice descriptions and the payment
+slips. The pin is coarsened to about 1 km so a map of requests still shows where streetlights
+fail without pointing at a house. Invoices and payments stay as financial records (number,
+amount, receipt number, dates): only what names the person goes.
+
+Erasing a person (a data-subject request) anonymises their cases and also reaches what is not
+tied to a case: saved drafts and their uploads, browser sessions holding half-filled answers,
+messages sent to them (a draft's resume link), and the access log's lines that quote them. The
+fact of the erasure is kept (DataSubjectRequest, PersonalDataAccess), never the data.
+
+On SQLite every connection runs with `secure_delete` (portal/settings/base.py), so removed
+text is overwritten with zeros, and an erasure ends with a WAL checkpoint that truncates the
+write-ahead log, where the old pages would otherwise survive (`settle_on_disk`).
 
 Timeline events are append-only (a database trigger refuses changes, see the migration
 services/0xxx_audit_append_only): the one change it allows is replacing an event's message
@@ -13,21 +24,37 @@ with REDACTED, leaving who/when/what-kind untouched — a redaction, not a rewri
 
 import io
 import json
+import logging
+import os
 import re
 import zipfile
+from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
+from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import CharField, Q, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from forms_builder.models import Submission
+from forms_builder.models import Draft, PendingUpload, Submission
+from portal.i18n import ascii_digits
 from services.cases.models import OPEN_STATUSES, Case
 from services.notifications.models import Notification
+from services.payments.models import Invoice, Payment
 from services.privacy.audit_sql import REDACTED
-from services.privacy.models import Anonymisation, PersonalDataAccess, PrivacySettings, RetentionRule
+from services.privacy.models import (
+    Anonymisation,
+    DataSubjectRequest,
+    PersonalDataAccess,
+    PrivacySettings,
+    RetentionRule,
+)
+
+logger = logging.getLogger(__name__)
 
 COARSE = Decimal("0.01")
 
@@ -77,6 +104,7 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
                 [REDACTED, case.pk],
             )
         _anonymise_notifications(case)
+        _anonymise_fees(case)
         Anonymisation.objects.create(case=case, reason=reason)
     return True
 
@@ -89,7 +117,35 @@ def _case_search_fields(case):
 
 def _anonymise_notifications(case):
     """Messages already sent hold the resident's phone or e-mail and the reply text."""
-    Notification.objects.filter(case=case).update(recipient="", subject="", body=REDACTED)
+    _redact_notifications(Notification.objects.filter(case=case))
+
+
+def _redact_notifications(notifications):
+    """The delivery record stays (event, channel, status, dates: staff and the figures count
+    them); who it went to and what it said go. The idempotency key is derived from the recipient
+    (hashed by the notifications area, but a hash of a phone number is still a pseudonym of the
+    person), so it becomes the row's own id: still unique, and nothing is ever sent again for an
+    anonymised case or an erased draft."""
+    return notifications.update(
+        recipient="",
+        subject="",
+        body=REDACTED,
+        last_error="",
+        idempotency_key=Concat(Value("erased:"), Cast("pk", CharField())),
+    )
+
+
+def _anonymise_fees(case):
+    """Invoices and payments are financial records and stay (number, amount, status, receipt
+    number, dates). What an officer typed about the person goes: the invoice's description
+    becomes the service it was for. The transfer slip (a bank's image with the payer's name and
+    account) is deleted, and a rejection's reason, which may quote the person, is redacted."""
+    invoices = Invoice.objects.filter(case=case)
+    invoices.update(description=(case.service_title or REDACTED)[:300])
+    for payment in Payment.objects.filter(invoice__in=invoices).exclude(slip=""):
+        payment.slip.delete(save=False)
+    Payment.objects.filter(invoice__in=invoices).update(slip="", slip_name="")
+    Payment.objects.filter(invoice__in=invoices).exclude(reason="").update(reason=REDACTED)
 
 
 def retention_days_for(case, rules=None, default=None):
@@ -140,10 +196,10 @@ def expired_cases(now=None):
 
 def classify(query):
     """('national_id' | 'email' | 'phone', normalised value), or None for anything else."""
-    query = (query or "").strip()
+    query = ascii_digits(query or "").strip()
     if "@" in query and len(query) <= 254:
         return "email", query.casefold()
-    digits = re.sub(r"\D", "", query)
+    digits = re.sub(r"[^0-9]", "", query)
     if len(digits) == 13:
         return "national_id", digits
     if digits.startswith("66") and len(digits) == 11:
@@ -194,6 +250,147 @@ def find_submissions(query):
     return [s for s in candidates.prefetch_related("files").select_related("case") if _matches(s, kind, value)]
 
 
+# What else the person left behind, beyond their submissions: drafts, sessions, messages.
+
+# Separators people type inside numbers: "081-234 5678", "1 1017 00230 70 5", "(081) 234.5678".
+_SEPARATORS = re.compile(r"[\s\-.()\u200b]")
+
+
+def _compact(text):
+    """Text as the search compares it: Thai and full-width digits as ASCII, no separators inside
+    numbers, case folded."""
+    return _SEPARATORS.sub("", ascii_digits(text)).casefold()
+
+
+@dataclass
+class Person:
+    """What identifies the person of a data-subject request: the identifier the officer typed,
+    and the phone numbers and e-mail addresses their own submissions give (so erasing by national
+    ID also reaches the resume link sent to their phone). Names only match whole, and only where
+    an officer typed them about the person (the access log's searches)."""
+
+    numbers: set = field(default_factory=set)  # phones (0XXXXXXXXX and 66XXXXXXXXX) and national IDs
+    emails: set = field(default_factory=set)
+    names: set = field(default_factory=set)
+
+    @classmethod
+    def of(cls, query, submissions=()):
+        person = cls()
+        classified = classify(query)
+        if classified:
+            person.add(*classified)
+        for submission in submissions:
+            for number in _national_ids(submission):
+                person.add("national_id", number)
+            if submission.contact_phone:
+                person.add("phone", submission.contact_phone)
+            if submission.contact_email:
+                person.add("email", submission.contact_email)
+            if len(submission.contact_name.split()) >= 2:  # a whole name, never one common first name
+                person.names.add(submission.contact_name.strip().casefold())
+        return person
+
+    def add(self, kind, value):
+        if kind == "email":
+            self.emails.add(value.strip().casefold())
+            return
+        digits = re.sub(r"[^0-9]", "", ascii_digits(value))
+        if kind == "phone":
+            if digits.startswith("66") and len(digits) == 11:
+                digits = "0" + digits[2:]
+            if len(digits) < 9:
+                return
+            self.numbers.add("66" + digits[1:])
+        self.numbers.add(digits)
+
+    @property
+    def addresses(self):
+        """Where messages to the person went: their phone numbers and e-mail addresses."""
+        return {n for n in self.numbers if n.startswith("0") and len(n) in (9, 10)} | self.emails
+
+    def mentioned_in(self, text, names=False):
+        if not text:
+            return False
+        compact = _compact(text)
+        if any(number in compact for number in self.numbers) or any(email in compact for email in self.emails):
+            return True
+        folded = ascii_digits(text).casefold()
+        return names and any(name in folded for name in self.names)
+
+
+def _national_ids(submission):
+    """The national IDs the person typed on their own form (fields of the national ID type)."""
+    keys = {"national_id"}
+    for step in (submission.form_snapshot or {}).get("steps", []):
+        keys |= {spec.get("key") for spec in step.get("fields", []) if spec.get("type") == "national_id"}
+    answers = submission.answers or {}
+    return [str(answers[key]) for key in keys if isinstance(answers.get(key), (str, int))]
+
+
+def _as_text(data):
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _draft_owner(draft):
+    """The wizard token a draft's uploads are kept under (forms_builder.submissions.PendingUpload)."""
+    extra = (draft.data or {}).get("extra_data") or {}
+    return extra.get("token") or ""
+
+
+def find_drafts(person):
+    """Saved drafts (expired or not) whose answers name the person, or whose resume link was sent
+    to them. Drafts live at most FORMS_BUILDER_DRAFT_DAYS, so reading them all is a small table,
+    and the answers are read as typed (Thai digits, spaces), which no database filter matches."""
+    sent = " ".join(notifications_to(person).values_list("body", flat=True))
+    return [
+        draft
+        for draft in Draft.objects.select_related("form_page").iterator()
+        if person.mentioned_in(_as_text(draft.data)) or (sent and (draft.token in sent or draft.code in sent))
+    ]
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def find_sessions(person):
+    """(session key, decoded data, expiry) of every stored browser session whose data names the person:
+    django-formtools keeps a form's half-filled answers in the session, expired or not until the
+    purge job removes it. Sessions are encoded and signed, so each is decoded to be read."""
+    if not settings.SESSION_ENGINE.endswith(("sessions.backends.db", "sessions.backends.cached_db")):
+        return []  # no session rows in the database (cookie or cache sessions expire by themselves)
+    store = _session_store()()
+    found = []
+    rows = Session.objects.values_list("session_key", "session_data", "expire_date")
+    for key, encoded, expires in rows.iterator():
+        data = store.decode(encoded)
+        if data and person.mentioned_in(_as_text(data)):
+            found.append((key, data, expires))
+    return found
+
+
+def _wizard_owners(session_data):
+    """The wizard tokens of the fillings in one session, under which its uploads are kept."""
+    owners = set()
+    for key, value in session_data.items():
+        if key.startswith("wizard_") and isinstance(value, dict):
+            token = (value.get("extra_data") or {}).get("token")
+            if token:
+                owners.add(token)
+    return owners
+
+
+def notifications_to(person, drafts=()):
+    """Messages sent to the person and not tied to one of their cases: the resume link of a saved
+    draft goes to the phone or e-mail typed on the draft's page, and names the draft's code."""
+    query = Q(recipient__in=sorted(person.addresses))
+    for email in person.emails:
+        query |= Q(recipient__iexact=email)
+    for draft in drafts:
+        query |= Q(body__contains=draft.token) | Q(body__contains=draft.code)
+    return Notification.objects.filter(query)
+
+
 def _case_of(submission):
     try:
         return submission.case
@@ -202,70 +399,100 @@ def _case_of(submission):
 
 
 def export_person(query):
-    """A ZIP with person.json (every submission, its answers, its case and timeline) and the
-    person's uploaded files. Returns (bytes, submissions found)."""
+    """A ZIP with person.json and the person's files. person.json holds every submission (its
+    answers, its case, timeline, invoices and payments), the saved drafts that name the person,
+    and the messages sent to them; the archive holds the uploads and reply files (files/), the
+    after photos (photos/), the transfer slips (slips/) and the drafts' uploads (drafts/).
+    Returns (bytes, submissions found)."""
     submissions = find_submissions(query)
-    records = []
+    person = Person.of(query, submissions)
+    drafts = find_drafts(person)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for submission in submissions:
-            case = _case_of(submission)
-            files = []
-            for upload in submission.files.all():
-                arcname = f"files/{submission.pk}/{upload.pk}-{_safe_name(upload.original_name)}"
-                try:
-                    with upload.file.open("rb") as handle:
-                        archive.writestr(arcname, handle.read())
-                except FileNotFoundError:
-                    arcname = ""
-                files.append(
-                    {
-                        "field": upload.field_key,
-                        "name": upload.original_name,
-                        "type": upload.content_type,
-                        "in_archive": arcname,
-                    }
+        records = [_submission_record(archive, submission) for submission in submissions]
+        payload = {
+            "exported_at": timezone.now().isoformat(),
+            "submissions": records,
+            "drafts": [_draft_record(archive, draft) for draft in drafts],
+            "notifications": [
+                _notification_record(message)
+                for message in Notification.objects.filter(
+                    Q(case__submission__in=submissions, recipient__in=sorted(person.addresses))
+                    | Q(pk__in=notifications_to(person, drafts).values("pk"))
                 )
-            records.append(
-                {
-                    "form": submission.form_title,
-                    "submitted_at": submission.submitted_at.isoformat(),
-                    "channel": submission.channel,
-                    "language": submission.language,
-                    "contact": {
-                        "name": submission.contact_name,
-                        "phone": submission.contact_phone,
-                        "email": submission.contact_email,
-                    },
-                    "location": {
-                        "text": submission.location_text,
-                        "latitude": str(submission.latitude) if submission.latitude is not None else None,
-                        "longitude": str(submission.longitude) if submission.longitude is not None else None,
-                    },
-                    "privacy_notice_version": submission.consent_version,
-                    "answers": [
-                        {
-                            "step": str(title),
-                            "answers": [{"question": str(label), "answer": str(value)} for label, value in rows],
-                        }
-                        for title, rows in submission.display_answers()
-                    ],
-                    "files": files,
-                    "case": _case_record(case),
-                }
-            )
-        payload = {"exported_at": timezone.now().isoformat(), "submissions": records}
+                .select_related("case")
+                .order_by("created_at", "id")
+            ],
+        }
         archive.writestr("person.json", json.dumps(payload, ensure_ascii=False, indent=2))
     return buffer.getvalue(), len(submissions)
+
+
+def _add_file(archive, file_field, arcname):
+    """Copy a stored file into the archive; the name it has there, or "" if it is missing."""
+    if not file_field:
+        return ""
+    try:
+        with file_field.open("rb") as handle:
+            archive.writestr(arcname, handle.read())
+    except FileNotFoundError:
+        return ""
+    return arcname
+
+
+def _submission_record(archive, submission):
+    case = _case_of(submission)
+    files = []
+    for upload in submission.files.all():
+        arcname = f"files/{submission.pk}/{upload.pk}-{_safe_name(upload.original_name)}"
+        files.append(
+            {
+                "field": upload.field_key,
+                "name": upload.original_name,
+                "type": upload.content_type,
+                "in_archive": _add_file(archive, upload.file, arcname),
+            }
+        )
+    return {
+        "form": submission.form_title,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "channel": submission.channel,
+        "language": submission.language,
+        "contact": {
+            "name": submission.contact_name,
+            "phone": submission.contact_phone,
+            "email": submission.contact_email,
+        },
+        "location": {
+            "text": submission.location_text,
+            "latitude": str(submission.latitude) if submission.latitude is not None else None,
+            "longitude": str(submission.longitude) if submission.longitude is not None else None,
+        },
+        "privacy_notice_version": submission.consent_version,
+        "answers": [
+            {
+                "step": str(title),
+                "answers": [{"question": str(label), "answer": str(value)} for label, value in rows],
+            }
+            for title, rows in submission.display_answers()
+        ],
+        "files": files,
+        "case": _case_record(archive, case),
+    }
 
 
 def _safe_name(name):
     return re.sub(r"[^\w.\-]+", "_", name or "file")[:100]
 
 
-def _case_record(case):
+def _extension(name):
+    return os.path.splitext(name or "")[1][:10]
+
+
+def _case_record(archive, case):
     if case is None:
         return None
+    photo = f"photos/{_safe_name(case.reference)}-after{_extension(case.after_photo.name)}"
     return {
         "reference": case.reference,
         "service": case.service_title,
@@ -275,30 +502,193 @@ def _case_record(case):
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "public_reason": case.public_reason,
+        "after_photo": _add_file(archive, case.after_photo, photo),
         "timeline": [
             {"at": event.created_at.isoformat(), "kind": event.kind, "public": event.public, "message": event.message}
             for event in case.events.all()
         ],
+        "invoices": [_invoice_record(archive, invoice) for invoice in case.invoices.order_by("created_at", "id")],
     }
 
 
+def _invoice_record(archive, invoice):
+    return {
+        "number": invoice.number,
+        "description": invoice.description,
+        "amount": str(invoice.amount),
+        "status": invoice.status,
+        "issued_at": invoice.created_at.isoformat(),
+        "paid_at": invoice.paid_at.isoformat() if invoice.paid_at else None,
+        "receipt_number": invoice.receipt_number,
+        "payments": [
+            {
+                "method": payment.method,
+                "status": payment.status,
+                "sent_at": payment.created_at.isoformat(),
+                "checked_at": payment.decided_at.isoformat() if payment.decided_at else None,
+                "reason": payment.reason,
+                "slip": _add_file(
+                    archive,
+                    payment.slip,
+                    f"slips/{_safe_name(invoice.number)}-{payment.pk}{_extension(payment.slip.name)}",
+                ),
+            }
+            for payment in invoice.payments.all()
+        ],
+    }
+
+
+def _draft_record(archive, draft):
+    data = draft.data or {}
+    extra = data.get("extra_data") or {}
+    owner = _draft_owner(draft)
+    files = []
+    for upload in PendingUpload.objects.filter(owner=owner) if owner else ():
+        arcname = f"drafts/{draft.pk}/{upload.pk}-{_safe_name(upload.original_name)}"
+        files.append(
+            {
+                "field": upload.field_key,
+                "name": upload.original_name,
+                "in_archive": _add_file(archive, upload.file, arcname),
+            }
+        )
+    return {
+        "form": draft.form_page.title,
+        "saved_at": draft.updated_at.isoformat(),
+        "answers": extra.get("answers") or {},
+        "as_typed": data.get("step_data") or {},
+        "files": files,
+    }
+
+
+def _notification_record(message):
+    return {
+        "at": message.created_at.isoformat(),
+        "case": message.case.reference if message.case_id else None,
+        "event": message.event,
+        "channel": message.channel,
+        "recipient": message.recipient,
+        "subject": message.subject,
+        "message": message.body,
+        "status": message.status,
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+    }
+
+
+@dataclass
+class Erasure:
+    """What one erasure removed, for the officer's message and the register."""
+
+    submissions: int = 0
+    cases: int = 0
+    drafts: int = 0
+    sessions: int = 0
+    notifications: int = 0
+    log_lines: int = 0
+
+
 def erase_person(query):
-    """Anonymise every case of the person and blank submissions without a case.
-    Returns (submissions found, cases anonymised)."""
+    """Remove the person's personal data from every place the portal keeps it: anonymise their
+    cases (with the messages, invoices, slips and files of each), blank submissions without a
+    case, delete the drafts and browser sessions that hold their answers (with the drafts' and
+    fillings' uploads), redact the other messages sent to them and the access log's lines that
+    quote them. The checkpoint afterwards leaves no copy in SQLite's write-ahead log."""
     submissions = find_submissions(query)
-    cases = 0
+    person = Person.of(query, submissions)
+    result = Erasure(submissions=len(submissions))
     for submission in submissions:
         case = _case_of(submission)
         if case is not None:
-            cases += anonymise(case, reason=Anonymisation.Reason.ERASURE)
+            result.cases += anonymise(case, reason=Anonymisation.Reason.ERASURE)
             continue
-        for upload in list(submission.files.all()):
-            upload.file.delete(save=False)
-            upload.delete()
-        Submission.objects.filter(pk=submission.pk).update(
-            answers={}, contact_name="", contact_phone="", contact_email="", location_text=""
-        )
-    return len(submissions), cases
+        with transaction.atomic():
+            for upload in list(submission.files.all()):
+                upload.file.delete(save=False)
+                upload.delete()
+            Submission.objects.filter(pk=submission.pk).update(
+                answers={}, contact_name="", contact_phone="", contact_email="", location_text=""
+            )
+    with transaction.atomic():
+        drafts = find_drafts(person)
+        # Before the drafts go: a resume link is found by its draft's token and code.
+        result.notifications = _redact_notifications(notifications_to(person, drafts))
+        owners = {_draft_owner(draft) for draft in drafts}
+        result.drafts, _ = Draft.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
+        for key, data, expires in find_sessions(person):
+            owners |= _wizard_owners(data)
+            _erase_session(key, data, expires, person)
+            result.sessions += 1
+        _delete_uploads(PendingUpload.objects.filter(owner__in=owners - {""}))
+        result.log_lines = _redact_logs(person)
+    settle_on_disk()
+    return result
+
+
+def _erase_session(key, data, expires, person):
+    """A resident's session is deleted (through the session engine, so a cached copy goes too).
+    A signed-in volunteer's or officer's live session loses only what names the person, so
+    filing for a resident or having searched for them does not sign the staff member out."""
+    store = _session_store()(session_key=key)
+    if "_auth_user_id" not in data or expires <= timezone.now():
+        store.delete()
+        return
+    for name, value in data.items():
+        if not name.startswith("_auth") and person.mentioned_in(_as_text({name: value})):
+            del store[name]
+    store.save()
+
+
+def _delete_uploads(uploads):
+    for upload in list(uploads):
+        upload.file.delete(save=False)
+        upload.delete()
+
+
+def _redact_logs(person):
+    """The access log keeps who opened or exported what, and when; a queue export's search
+    ("?q=0812345678") or a register note that quotes the person loses its text. Append-only
+    records refuse save() and delete(); a redaction is a queryset update, as for the timeline."""
+    lines = [
+        pk
+        for pk, detail in PersonalDataAccess.objects.exclude(detail="").values_list("pk", "detail").iterator()
+        if person.mentioned_in(unquote_plus(detail), names=True)
+    ]
+    notes = [
+        pk
+        for pk, note in DataSubjectRequest.objects.exclude(note="").values_list("pk", "note").iterator()
+        if person.mentioned_in(note, names=True)
+    ]
+    PersonalDataAccess.objects.filter(pk__in=lines).update(detail=REDACTED)
+    DataSubjectRequest.objects.filter(pk__in=notes).update(note=REDACTED)
+    return len(lines) + len(notes)
+
+
+def settle_on_disk(using="default"):
+    """Make removed data leave the database files, not only the tables: once the current
+    transaction commits (at once outside one), checkpoint SQLite's write-ahead log.
+
+    SQLite (with `secure_delete`, set for every connection in portal/settings/base.py) zeroes
+    removed text in the pages it writes, but in WAL mode the pages as they were stay in the
+    write-ahead log until a checkpoint copies the new ones back and truncates it. A checkpoint
+    cannot pass a reader still holding an older snapshot (a long request, the task worker): it
+    then reports busy, is logged, and the next one (every erasure, the nightly jobs) finishes it.
+    PostgreSQL: nothing to do here; dead row versions stay in the data files until VACUUM reuses
+    their space (README, "Personal data").
+    """
+    if connections[using].vendor == "sqlite":
+        transaction.on_commit(lambda: _checkpoint(using), using=using)
+
+
+def _checkpoint(using):
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()[0]
+    except DatabaseError:
+        busy = True
+    if busy:
+        logger.warning("PDPA: the write-ahead log could not be emptied yet (a reader was busy); the next run will")
+    return not busy
 
 
 # -- The access log ---------------------------------------------------------------------------

@@ -105,20 +105,29 @@ def data_subject_requests(request):
             if not form.cleaned_data["confirm"]:
                 form.add_error("confirm", _("Tick this box to confirm before erasing."))
             else:
-                submissions, cases = privacy.erase_person(identifier)
+                erased = privacy.erase_person(identifier)
                 DataSubjectRequest.objects.create(
                     kind=DataSubjectRequest.Kind.ERASE,
                     identifier_masked=masked,
-                    submissions=submissions,
-                    cases=cases,
+                    submissions=erased.submissions,
+                    cases=erased.cases,
                     handled_by=request.user,
                     note=note,
                 )
                 privacy.log_access(request, PersonalDataAccess.Action.SUBJECT_ERASE, detail=masked)
                 messages.success(
                     request,
-                    _("Personal data removed from %(submissions)s submissions (%(cases)s cases anonymised).")
-                    % {"submissions": submissions, "cases": cases},
+                    _(
+                        "Personal data removed from %(submissions)s submissions (%(cases)s cases anonymised), "
+                        "%(drafts)s saved drafts, %(sessions)s unfinished forms and %(notifications)s other messages."
+                    )
+                    % {
+                        "submissions": erased.submissions,
+                        "cases": erased.cases,
+                        "drafts": erased.drafts,
+                        "sessions": erased.sessions,
+                        "notifications": erased.notifications,
+                    },
                 )
                 return redirect("privacy_requests")
         found = privacy.find_submissions(identifier)
