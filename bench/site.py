@@ -57,6 +57,8 @@ class BenchSite:
             "OTP_REQUIRED": "0",
             "LOG_LEVEL": "WARNING",
             "FORMS_BUILDER_SUBMITS_PER_HOUR": "1000000",  # 50 residents share one IP here
+            "FORMS_BUILDER_MIN_FILL_SECONDS": "0",  # scripted residents fill a form in milliseconds
+            "FORMS_BUILDER_SUBMITS_PER_SESSION": "1000000",
             "PYTHONPATH": str(ROOT),
         }
         self.env.pop("REDIS_URL", None)

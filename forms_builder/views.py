@@ -23,6 +23,7 @@ from forms_builder.fields import MOBILE_RE, normalise_phone
 from forms_builder.signals import draft_link_requested
 from forms_builder.submissions import Draft, Submission
 from portal import qr, ratelimit
+from portal.typed_text import TypedTextField
 
 
 def draft_expiry_days():
@@ -41,14 +42,14 @@ class DraftLinkForm(forms.Form):
     """Optional: send the resume link to the resident's email or mobile (the notifications room
     delivers it through the `draft_link_requested` signal)."""
 
-    contact = forms.CharField(
+    contact = TypedTextField(
         label=_("Email or mobile number"),
         help_text=_("We send the link to continue there. Optional."),
         max_length=254,
     )
 
     def clean_contact(self):
-        value = self.cleaned_data["contact"].strip()
+        value = self.cleaned_data["contact"]
         if "@" in value:
             try:
                 validate_email(value)

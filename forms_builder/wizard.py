@@ -10,6 +10,7 @@ come back, and a submit that stores everything and hands it to the intake in one
 
 import logging
 import secrets
+import time
 from collections import OrderedDict
 
 from django import forms
@@ -127,11 +128,17 @@ class FormWizardView(SessionWizardView):
         return self.storage.extra_data
 
     def ensure_started(self):
-        """Give a new filling its token (refuses posts from stale tabs and replays)."""
+        """Give a new filling its token (refuses posts from stale tabs and replays) and the time
+        it was started (a whole form sent faster than a person can read it is a bot's)."""
         if not self.extra.get("token"):
             self.storage.reset()
             self.storage.current_step = self.steps.first
-            self.storage.extra_data = {"token": secrets.token_urlsafe(24), "answers": {}, "done": []}
+            self.storage.extra_data = {
+                "token": secrets.token_urlsafe(24),
+                "answers": {},
+                "done": [],
+                "started": time.time(),
+            }
 
     @property
     def step_specs(self):
@@ -254,7 +261,9 @@ class FormWizardView(SessionWizardView):
         step = management_form.cleaned_data["current_step"]
         form_list = self.get_form_list()
         if step not in form_list or not self._reachable(step):
-            # A later step posted before the earlier ones: back to the first one not done.
+            # A later step posted before the earlier ones (a bot posting the last step straight
+            # away): nothing is taken, back to the first one not done.
+            logger.info("form %s: step %s posted before the steps ahead of it; refused", self.page.pk, step)
             self.storage.current_step = self.first_incomplete()
             self.extra["notice"] = "incomplete"
             return HttpResponseRedirect(self.page.url)
@@ -341,6 +350,10 @@ class FormWizardView(SessionWizardView):
                 if len(kept) >= int(spec.get("max_files") or 1):
                     errors.append(_("Upload at most %(count)s files here.") % {"count": spec.get("max_files")})
                     break
+                refusal = self.upload_refusal()
+                if refusal:
+                    errors.append(refusal)
+                    break
                 try:
                     pending = store_pending(uploaded, spec, self.extra["token"])
                 except forms.ValidationError as error:
@@ -352,6 +365,32 @@ class FormWizardView(SessionWizardView):
             self.post_data.setlist(f"{prefix}-{key}", kept)
             if errors:
                 self.upload_errors[key] = errors
+
+    def upload_refusal(self):
+        """Why one more file cannot be taken now, or None.
+
+        Each upload is checked and re-encoded on the server, so a script posting files in a loop
+        could stall it (issue 16): a filling (a draft keeps its filling's uploads) holds at most
+        FORMS_BUILDER_UPLOADS_PER_FILLING files, unticked ones included, and one address sends at
+        most FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR an hour: a ceiling far above a village's
+        Wi-Fi, which staff and volunteers at a counter do not count against."""
+        if len(self.pending()) >= settings.FORMS_BUILDER_UPLOADS_PER_FILLING:
+            return _(
+                "This form already holds %(count)s uploaded files, the most one form can take. "
+                "Keep the ones you need and send the form."
+            ) % {"count": settings.FORMS_BUILDER_UPLOADS_PER_FILLING}
+        if not filing_role(self.request.user) and ratelimit.hit(
+            "fb-upload",
+            ratelimit.client_ip(self.request),
+            settings.FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR,
+            3600,
+        ):
+            logger.warning("form %s: upload ceiling reached for an address", self.page.pk)
+            return _(
+                "Too many files have been sent from this internet connection in the last hour. "
+                "Please wait a while and try again; your other answers are kept."
+            )
+        return None
 
     # --- save and come back -----------------------------------------------------------------
 
@@ -371,11 +410,53 @@ class FormWizardView(SessionWizardView):
 
     # --- submit -----------------------------------------------------------------------------
 
-    def rate_limited(self):
-        if filing_role(self.request.user):
-            return False  # counters and volunteers file many forms from one address
-        limit = int(getattr(settings, "FORMS_BUILDER_SUBMITS_PER_HOUR", 20))
-        return ratelimit.hit("fb-submit", ratelimit.client_ip(self.request), limit, 3600)
+    def submit_refusal(self):
+        """Why this filling cannot be sent now, or None: limits by what identifies abuse.
+
+        Thousands of phones share one address behind a mobile carrier's NAT, and a village
+        shares one Wi-Fi, so an address is limited only by a high ceiling
+        (FORMS_BUILDER_SUBMITS_PER_HOUR). What tells a bot from a resident is the filling
+        itself: a form sent faster than a person can go through it
+        (FORMS_BUILDER_MIN_FILL_SECONDS from its first step; the honeypot is checked by
+        CheckForm, the order of steps by post()), and one browser session sending many forms
+        (FORMS_BUILDER_SUBMITS_PER_SESSION an hour). Signed-in staff and volunteers file for
+        many residents: they are exempt, and logged."""
+        request = self.request
+        address = ratelimit.client_ip(request)
+        role = filing_role(request.user)
+        if role:
+            logger.info(
+                "form %s filed by %s %s from %s: exempt from the submit limits",
+                self.page.pk,
+                role,
+                request.user.pk,
+                address,
+            )
+            return None
+        started = self.extra.get("started")
+        if started is not None and time.time() - started < settings.FORMS_BUILDER_MIN_FILL_SECONDS:
+            logger.warning(
+                "form %s: sent %.1f s after it was started; refused as a bot", self.page.pk, time.time() - started
+            )
+            # Neutral on purpose (a bot learns nothing); a person who was that quick just sends again.
+            return _("This form could not be sent. Please try again.")
+        if ratelimit.hit(
+            "fb-submit-session",
+            request.session.session_key or address,
+            settings.FORMS_BUILDER_SUBMITS_PER_SESSION,
+            3600,
+        ):
+            logger.warning("form %s: submit limit per session reached", self.page.pk)
+            return _(
+                "Many forms have been sent from this browser in the last hour. Please wait an hour and send "
+                "again; your answers are kept."
+            )
+        if ratelimit.hit("fb-submit", address, settings.FORMS_BUILDER_SUBMITS_PER_HOUR, 3600):
+            logger.warning("form %s: submit ceiling reached for an address", self.page.pk)
+            return _(
+                "Too many forms have been sent from this internet connection in the last hour. Please wait an hour and send again; your answers are kept."
+            )
+        return None
 
     def submit(self, check_form):
         """Revalidate every step from stored data, then store and hand over in one transaction."""
@@ -392,13 +473,9 @@ class FormWizardView(SessionWizardView):
                 return HttpResponseRedirect(self.page.url)
             accumulated.update(form.answers)
             forms_in_order.append(form)
-        if self.rate_limited():
-            check_form.add_error(
-                None,
-                _(
-                    "Too many forms have been sent from this internet connection in the last hour. Please wait an hour and send again; your answers are kept."
-                ),
-            )
+        refusal = self.submit_refusal()
+        if refusal:
+            check_form.add_error(None, refusal)
             return self.render(check_form)
 
         role = filing_role(self.request.user)

@@ -306,10 +306,19 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # The callable that receives a completed form submission and opens a case for it. The form
 # engine imports it by this dotted path, so it never imports the case queue itself.
 FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.cases.intake.open_case")
-# E-forms: saved drafts are deleted this many days after their last save; submits per IP per
-# hour for residents (staff and volunteers are not limited); the most one upload may stream.
+# E-forms: saved drafts are deleted this many days after their last save; the most one upload
+# may stream.
 FORMS_BUILDER_DRAFT_DAYS = int(os.environ.get("FORMS_BUILDER_DRAFT_DAYS", "30"))
-FORMS_BUILDER_SUBMITS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_HOUR", "20"))
+# E-form limits (issue 16) by what identifies abuse, not by address: carrier-grade NAT and a
+# village's Wi-Fi put many residents behind one. A whole form sent sooner than this after its
+# first step is a bot's; forms one browser session may send an hour; files one filling (or its
+# draft) may hold. Per address only high ceilings: submits and uploads an hour. Signed-in staff
+# and volunteers are exempt from the per-session and per-address limits (and logged).
+FORMS_BUILDER_MIN_FILL_SECONDS = float(os.environ.get("FORMS_BUILDER_MIN_FILL_SECONDS", "5"))
+FORMS_BUILDER_SUBMITS_PER_SESSION = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_SESSION", "10"))
+FORMS_BUILDER_UPLOADS_PER_FILLING = int(os.environ.get("FORMS_BUILDER_UPLOADS_PER_FILLING", "20"))
+FORMS_BUILDER_SUBMITS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_HOUR", "300"))
+FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR", "600"))
 FORMS_BUILDER_MAX_UPLOAD_MB = 10
 # The form engine's uploads are cut off while streaming once past the cap; others pass through.
 FILE_UPLOAD_HANDLERS = [

@@ -30,6 +30,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # file per test run, so two runs on one machine never share (and corrupt) it.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")}
 
+# Tests fill e-forms in milliseconds; tests/forms_builder/test_forms_limits.py sets the
+# "too fast to be a person" check back on.
+FORMS_BUILDER_MIN_FILL_SECONDS = 0
+
 # Serve static files from the app folders without collectstatic (the browser tests' server).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

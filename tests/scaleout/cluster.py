@@ -72,6 +72,7 @@ class Cluster:
                 "MEDIA_ROOT": str(local / "media"),
                 "PRIVATE_MEDIA_ROOT": str(local / "private"),
                 "OTP_REQUIRED": "false",
+                "FORMS_BUILDER_MIN_FILL_SECONDS": "0",  # the scripted resident fills the form in milliseconds
                 "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
                 "LOG_LEVEL": "WARNING",
             }
