@@ -114,14 +114,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many readers, one writer: WAL and a busy timeout keep the web process and the worker
     # from failing each other with "database is locked". Connections are kept like
     # PostgreSQL's (DB_CONN_MAX_AGE): opening one per request cost a quarter of a page's time.
+    # Every connection gets these, the task worker's (django-q2 goes through Django) included.
+    # IMMEDIATE: a transaction takes the write lock when it begins. SQLite's default starts it
+    # as a reader and upgrades it at the first write, and an upgrade after another connection
+    # has written fails at once, busy timeout or not: the worker saving results (it reads, then
+    # prunes) and the scheduler (reads due schedules, then updates them) logged 176 such errors
+    # and skipped a schedule under 30 residents (issue 16; bench/worker.py measures it).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
             # secure_delete: removed rows are overwritten with zeros, not left in free pages
             # of the file (PDPA erasure; services/privacy/personal_data.py).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         }
     )
+
+# Backups (portal/backups.py, README "Backups"): the daily schedule writes one archive here and
+# keeps the newest BACKUP_KEEP. Outside the project folder in production, and copied off the
+# machine: a backup on the disk that dies with the site is no backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
