@@ -2,8 +2,13 @@
 
 Nothing here trusts the file name or the browser's Content-Type. The type is read from the
 first bytes (the `filetype` package, already a Wagtail dependency); images are decoded and
-re-encoded with Pillow, which drops EXIF (GPS position, phone model) and anything appended to
-the file; PDFs must start with a PDF header and end with an end-of-file marker.
+re-encoded with Pillow, which drops EXIF (GPS position, phone model), comments and anything
+appended to the file; PDFs must start with a PDF header and end with an end-of-file marker, and
+carry no scripts, launch actions or attached files (portal/upload_checks.py).
+
+Decoding is bounded (issue 16, portal/image_decode.py): more than UPLOAD_MAX_IMAGE_PIXELS is
+refused from the header, a photo is kept at most UPLOAD_IMAGE_LONGEST_SIDE pixels on its longest
+side (a JPEG is decoded at that size directly), and a few decodes run at once per process.
 """
 
 import io
@@ -14,9 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
-from portal import upload_checks
+from portal import image_decode, upload_checks
 
 # What each allowed kind accepts, by sniffed MIME type -> (stored extension, Pillow format).
 IMAGE_TYPES = {
@@ -28,7 +33,9 @@ IMAGE_TYPES = {
 }
 ACCEPT = {"image": "image/jpeg,image/png,image/webp,image/heic,.heic", "pdf": "application/pdf,.pdf"}
 KIND_NAMES = {"image": "JPEG, PNG, WebP, HEIC", "pdf": "PDF"}
-MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; anything bigger is a decompression bomb
+# Pillow's guard for every decode in the process at the residents' cap (Wagtail's renditions
+# included; WAGTAILIMAGES_MAX_IMAGE_PIXELS is the same number, so editors are told at upload).
+image_decode.apply_pillow_guard()
 
 try:  # HEIC support ships with Wagtail's Pillow extras; without it HEIC is refused as unreadable.
     from pillow_heif import register_heif_opener
@@ -107,37 +114,85 @@ def check_and_clean(uploaded, spec):
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("%(name)s is not a complete PDF file.") % {"name": name})
         return data, "application/pdf", "pdf"
-    return _reencode_image(data, mime, name)
+    # Officers read a photo on a screen: 2560 px on its longest side shows a meter number or a
+    # crack in the road, and keeps the stored file and its decode small.
+    return _reencode_image(data, mime, name, settings.UPLOAD_IMAGE_LONGEST_SIDE)
 
 
-def _reencode_image(data, mime, name):
+def _reencode_image(data, mime, name, longest_side=None):
+    """The pixels of an image alone, upright, re-encoded in its stored format; at most
+    `longest_side` pixels on the longest side (None: as many as it has, within the pixel cap)."""
     extension, pillow_format = IMAGE_TYPES[mime]
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("%(name)s has too many pixels.") % {"name": name})
-            image.load()
-            # Keep the photo upright, then drop EXIF by saving only the pixels.
-            image = ImageOps.exif_transpose(image)
-            if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            # Pillow writes some of what it read back out (a JPEG comment, an ICC profile that
-            # names the camera): keep only what the pixels need.
-            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
-            out = io.BytesIO()
-            save_kwargs = {"quality": 85} if pillow_format in ("JPEG", "WEBP") else {}
-            image.save(out, format=pillow_format, **save_kwargs)
+        image = image_decode.decode(data, longest_side)
+        if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        save_kwargs = {"quality": 85} if pillow_format in ("JPEG", "WEBP") else {}
+        image.save(out, format=pillow_format, **save_kwargs)
+    except image_decode.TooManyPixels:
+        raise ValidationError(
+            _("%(name)s has too many pixels; send a photo of at most %(megapixels)s megapixels.")
+            % {"name": name, "megapixels": image_decode.megapixels()}
+        ) from None
+    except image_decode.DecodeBusy:
+        raise ValidationError(
+            _("The server is busy and could not take %(name)s; try again in a minute.") % {"name": name}
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(_("%(name)s could not be read as a photo.") % {"name": name}) from None
     content_type = "image/jpeg" if pillow_format == "JPEG" else mime
     return out.getvalue(), content_type, extension
 
 
-# What Pillow reports for an image without metadata: the JFIF header of a JPEG, a WebP's
-# animation defaults, a palette's transparency. Anything else (EXIF with GPS and maker notes,
-# XMP, IPTC, comments, ICC profiles, PNG text) is metadata.
-BARE_IMAGE_INFO = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "loop", "background", "transparency"}
+# What Pillow reports for an image without metadata: the JFIF header of a JPEG and whether it
+# is progressive, a WebP's animation defaults, a palette's transparency. Anything else (EXIF
+# with GPS and maker notes, XMP, IPTC, comments, ICC profiles, PNG text) is metadata.
+BARE_IMAGE_INFO = {
+    *("jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression"),
+    *("loop", "background", "transparency"),
+}
 END_MARKERS = {"image/jpeg": b"\xff\xd9", "image/png": b"IEND\xaeB`\x82"}
+# JPEG markers of pixels and their tables (start/end of image, JFIF's APP0, frame and scan
+# headers, Huffman/arithmetic/quantisation tables, restart interval and markers, line count).
+# Everything else, a comment (COM, 0xFE) or an application segment (APP1-APP15: EXIF, XMP,
+# ICC, Photoshop), is metadata wherever it sits, between the scans of a progressive JPEG too,
+# where Pillow's header reading never looks.
+PIXEL_JPEG_MARKERS = {0xD8, 0xD9, 0xE0, 0xC4, 0xCC, 0xDB, 0xDA, 0xDD, 0xDC, *range(0xC0, 0xD0), *range(0xD0, 0xD8)}
+
+
+def jpeg_markers(data):
+    """Every marker of a JPEG's structure, walked segment by segment and over the entropy-coded
+    data of each scan (where 0xFF is followed by 0x00 or a restart marker): a set of ints."""
+    markers, position, size = set(), 2, len(data)
+    while position + 4 <= size:
+        if data[position] != 0xFF:
+            markers.add(None)  # bytes where a marker must be: not a clean JPEG
+            break
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        markers.add(marker)
+        if marker == 0xD9:
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            position += 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:
+            while True:  # to the first marker after the scan's data
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= size:
+                    return markers
+                following = data[position + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    position += 2
+                elif following == 0xFF:
+                    position += 1
+                else:
+                    break
+    return markers
 
 
 def without_metadata(data, name="photo"):
@@ -153,6 +208,8 @@ def without_metadata(data, name="photo"):
         with Image.open(io.BytesIO(data)) as image:
             segments = {marker for marker, _content in getattr(image, "applist", [])}
             bare = set(image.info) <= BARE_IMAGE_INFO and segments <= {"APP0"} and not image.getexif()
+        if bare and mime == "image/jpeg":
+            bare = jpeg_markers(data) <= PIXEL_JPEG_MARKERS
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(_("%(name)s could not be read as a photo.") % {"name": name}) from None
     # Bytes after the image's end marker are not pixels either (a zip appended to a JPEG).

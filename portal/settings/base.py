@@ -339,6 +339,17 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Residents' photos (issue 16, portal/image_decode.py): refused from the header above this many
+# pixels (24 MP: a phone photo, 6000x4000), kept at most this many pixels on the longest side,
+# and decoded at most UPLOAD_DECODE_SLOTS at once per gunicorn worker within
+# UPLOAD_DECODE_MEMORY_MB; an upload that waits longer than UPLOAD_DECODE_WAIT_SECONDS for room
+# is answered "the server is busy, try again in a minute". Editors' images share the pixel cap.
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", "24000000"))
+UPLOAD_IMAGE_LONGEST_SIDE = int(os.environ.get("UPLOAD_IMAGE_LONGEST_SIDE", "2560"))
+UPLOAD_DECODE_SLOTS = int(os.environ.get("UPLOAD_DECODE_SLOTS", "2"))
+UPLOAD_DECODE_MEMORY_MB = int(os.environ.get("UPLOAD_DECODE_MEMORY_MB", "128"))
+UPLOAD_DECODE_WAIT_SECONDS = float(os.environ.get("UPLOAD_DECODE_WAIT_SECONDS", "3"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 LOGIN_URL = "login"
 
 # --- Security and personal-data protection (issue 9) -----------------------------------------
