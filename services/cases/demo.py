@@ -7,21 +7,35 @@ own definition) and is routed by the real intake rules. Deterministic (its own R
 `load_demo` stays quick.
 
 SHOWCASE cases have fixed contact phones and known references (see `showcase_reference`), so
-the browser tests and a person trying the demo can follow them: the last four phone digits are
-5678.
+the browser tests and a person trying the demo can follow them: `load_demo` prints their tracking
+links (`showcase_link`), and a one-time code can be sent to their phone (0812345678; `make run`'s
+SMS stand-in prints it).
 """
 
+import base64
 import datetime
+import hashlib
+import hmac
 import random
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from forms_builder.fields import build_definition
 from forms_builder.models import FormPage, Submission
-from services.cases import references
+from services.cases import access, references
 from services.cases.intake import build_case, find_service
-from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus, Channel, OfficeClosure, ReplyTemplate
+from services.cases.models import (
+    Case,
+    CaseAccess,
+    CaseEvent,
+    CaseSettings,
+    CaseStatus,
+    Channel,
+    OfficeClosure,
+    ReplyTemplate,
+)
 from services.cases.sla import WorkingCalendar, local_date
 from services.models import Department
 
@@ -76,6 +90,25 @@ def showcase_reference(key, today=None):
     """The fixed reference of a showcase case (opened today-2 days, so the year is today's)."""
     submitted = showcase_submitted(today)
     return references.generate("BSR", submitted.year, rng=random.Random(f"showcase-{key}"))  # noqa: S311 - demo data
+
+
+def demo_link(reference):
+    """The tracking link (a path) of a demo case. Derived from SECRET_KEY, so it is the same on
+    every run of this install's demo (the browser tests and the person trying the demo know it)
+    and unknown to anyone without the key; a real case's link is random and never stored."""
+    digest = hmac.new(django_settings.SECRET_KEY.encode(), f"demo-link:{reference}".encode(), hashlib.sha256)
+    token = base64.urlsafe_b64encode(digest.digest()).decode()[:22]
+    return access.link_path(Case(reference=reference), token)
+
+
+def give_demo_link(case):
+    """Store the digest of `demo_link` for a demo case (other areas' demo cases use it too)."""
+    token = demo_link(case.reference).rsplit("/", 1)[1]
+    CaseAccess.objects.update_or_create(case=case, defaults={"link_hash": access.link_digest(token)})
+
+
+def showcase_link(key):
+    return demo_link(showcase_reference(key))
 
 
 def showcase_submitted(today=None):
@@ -214,11 +247,17 @@ def load(site, out):
             event.case = case
             rows.append(event)
     CaseEvent.objects.bulk_create(rows, batch_size=1000)
+    showcase = {showcase_reference(key) for key in SHOWCASE}
+    for case in cases:
+        if case.reference in showcase:
+            give_demo_link(case)
     overdue = sum(1 for c in cases if c.is_overdue())
     rated = sum(1 for c in cases if c.rating)
     out.write(
         f"  cases: {len(cases)} over 12 months ({overdue} overdue, {rated} rated); showcase phone {SHOWCASE_PHONE}"
     )
+    for key in SHOWCASE:
+        out.write(f"  showcase {key}: {showcase_link(key)}")
 
 
 def _at(moment, rng, working_days, calendar):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from forms_builder.fields import build_definition
 from forms_builder.models import FormPage, Submission
 from services.cases import references, workflow
-from services.cases.demo import SHOWCASE_PHONE, answers_for, showcase_submitted
+from services.cases.demo import SHOWCASE_PHONE, answers_for, give_demo_link, showcase_submitted
 from services.cases.intake import build_case, find_service
 from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus
 from services.cases.sla import WorkingCalendar
@@ -92,6 +92,7 @@ def _permit_case(site):
     )
     case.reference = showcase_reference()
     case.save()
+    give_demo_link(case)  # issue 16: the resident opens it with the demo's tracking link
     submission.reference, submission.expected_date = case.reference, case.due_date
     submission.tracking_url = f"/t/{case.reference}"
     submission.save(update_fields=["reference", "expected_date", "tracking_url"])

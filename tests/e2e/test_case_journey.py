@@ -73,8 +73,10 @@ def test_resident_submits_officer_handles_resident_follows_and_rates(demo, clien
 
     act({"action": "status", "status": "accepted"})
     assert "เจ้าหน้าที่รับเรื่องของคุณแล้ว" in client.get(track).content.decode()
-    act({"action": "reply", "reply": "ทีมช่างจะเข้าซ่อมวันพรุ่งนี้ช่วงเช้า"})
+    act({"action": "reply", "reply": "ทีมช่างจะเข้าซ่อมวันพรุ่งนี้ช่วงเช้า", "public": "on"})
     assert "ทีมช่างจะเข้าซ่อมวันพรุ่งนี้ช่วงเช้า" in client.get(track).content.decode()
+    act({"action": "reply", "reply": "ขอเบอร์บ้านที่ถูกต้องของคุณด้วย"})  # not ticked public: the resident's only
+    assert "ขอเบอร์บ้านที่ถูกต้องของคุณด้วย" not in client.get(track).content.decode()
     act({"action": "note", "note": "ต้องใช้รถกระเช้า"})
     assert "รถกระเช้า" not in client.get(track).content.decode()
     act({"action": "status", "status": "in_progress"})
@@ -83,8 +85,11 @@ def test_resident_submits_officer_handles_resident_follows_and_rates(demo, clien
     assert "ดำเนินการเรียบร้อยแล้ว" in public and "เปลี่ยนหลอดไฟแล้ว" in public
     assert "ทดสอบ เส้นทางเต็ม" not in public and "0891112468" not in public
 
-    # 4. The resident proves it is theirs, sees the photo and rates, once.
-    verified = client.post(track, {"secret": "2468"}, follow=True).content.decode()
+    # 4. The resident opens the tracking link from their receipt, sees the photo and rates, once.
+    assert client.post(track, {"secret": "2468"}, follow=True).status_code == 400  # phone digits open nothing
+    link = re.search(rf'href="http://testserver(/t/{reference}/[A-Za-z0-9_-]{{22}})"', receipt).group(1)
+    verified = client.get(link, follow=True).content.decode()
+    assert "ขอเบอร์บ้านที่ถูกต้องของคุณด้วย" in verified
     assert "หน้าบ้านเลขที่ 99 ซอย 7" in verified
     assert client.get(f"{track}/photo").status_code == 200
     assert client.post(f"{track}/rate", {"rating": "5", "comment": "ซ่อมไวมาก"}).status_code == 302

@@ -9,6 +9,7 @@ import io
 import pytest
 from PIL import Image
 
+from services.cases.demo import demo_link
 from services.payments.demo import showcase_reference
 from tests.browser import VIEWPORTS, assert_accessible, staff_sign_in
 
@@ -26,9 +27,8 @@ def test_resident_pays_permit_fee_with_a_slip_and_officer_confirms(live_site, ma
     assert resident.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
     assert_accessible(resident)
 
-    # Confirm the request is theirs (last four phone digits), then send the slip.
-    resident.fill("#id_secret", "5678")
-    resident.locator('form:has(#id_secret) button[type="submit"]').click()
+    # Confirm the request is theirs (the tracking link from the receipt), then send the slip.
+    resident.goto(f"{live_site}{demo_link(reference)}")
     slip = tmp_path / "slip.png"
     buffer = io.BytesIO()
     Image.new("RGB", (300, 500), (20, 110, 60)).save(buffer, format="PNG")

@@ -4,7 +4,7 @@ and is listed among her files. The demo's in-progress showcase request (phone â€
 
 import pytest
 
-from services.cases.demo import showcase_reference
+from services.cases.demo import demo_link, showcase_reference
 from tests.browser import VIEWPORTS, assert_accessible
 from tests.forms_builder.helpers import jpeg_bytes
 
@@ -12,10 +12,9 @@ pytestmark = pytest.mark.browser
 
 
 def confirm_it_is_mine(page, live_site, reference):
-    page.goto(f"{live_site}/t/{reference}")
-    page.fill("#id_secret", "5678")
-    with page.expect_navigation():
-        page.locator('form:has(#id_secret) button[type="submit"]').click()
+    """The tracking link from her receipt's QR code (the demo's showcase link)."""
+    page.goto(f"{live_site}{demo_link(reference)}")
+    assert page.url == f"{live_site}/t/{reference}#your-request"
 
 
 def test_resident_without_javascript_sends_a_photo_with_her_reply(live_site, make_page):

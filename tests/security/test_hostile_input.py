@@ -15,6 +15,7 @@ from services.cases import workflow
 from services.cases.models import Case
 from tests.forms_builder.helpers import jpeg_bytes
 from tests.forms_builder.test_forms_wizard import complaint_steps, start
+from tests.services.cases.support import open_link
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_payloads_are_stored_as_typed_and_shown_escaped(client, admin_client, ma
     assert "ถนนพัง" in html
     workflow.reply(case, f"ตอบกลับ {payload}")
     # The resident's tracking page, verified, with their own reply and rating comment.
-    client.post(f"/t/{case.reference}", {"secret": "5678"})
+    open_link(client, case)
     client.post(f"/t/{case.reference}/reply", {"message": f"ข้อความ {payload}"})
     tracking = client.get(f"/t/{case.reference}").content.decode()
     assert_escaped(tracking, payload)

@@ -16,7 +16,7 @@ from PIL import Image
 from forms_builder.models import SubmissionFile
 from services.cases.models import Case, CaseStatus
 from tests.security.conftest import denied
-from tests.services.cases.support import submit
+from tests.services.cases.support import open_link, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_residents_files_only_for_the_verified_resident_of_that_case(client, wor
     works_case, health_case, uploads = two_cases
     own_file = reverse("case_file", args=[works_case.reference, uploads[works_case.pk].pk])
     assert denied(client, own_file)  # not verified
-    client.post(f"/t/{works_case.reference}", {"secret": "1111"})
+    open_link(client, works_case)
     assert client.get(own_file).status_code == 200
     # Verified for one case, not for another: neither its files nor its photo.
     assert denied(client, reverse("case_file", args=[health_case.reference, uploads[health_case.pk].pk]))
@@ -164,7 +164,7 @@ def test_references_cannot_be_enumerated(client, world, two_cases, settings):
     # An unknown (or mistyped) reference gets the neutral page, not an error that confirms anything.
     assert wrong.status_code == 200 and "0811111111" not in real_unverified.content.decode()
     # Wrong secrets are limited per case, and lookups per address.
-    statuses = [client.post(f"/t/{works_case.reference}", {"secret": f"{n:04d}"}).status_code for n in range(12)]
+    statuses = [client.post(f"/t/{works_case.reference}", {"code": f"{n:06d}"}).status_code for n in range(12)]
     assert 429 in statuses
     client.cookies.clear()
     from django.core.cache import cache

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from services.payments.models import PaymentSettings
-from tests.services.cases.support import make_world
+from tests.services.cases.support import make_world, open_link
 
 TAX_ID = "0999999999991"  # valid check digit, owned by nobody
 BILLER_ID = "099999999999101"
@@ -33,6 +33,6 @@ def slip_png(name="slip.png"):
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
-def verify(client, case, digits="5678"):
-    response = client.post(f"/t/{case.reference}", {"secret": digits}, HTTP_ACCEPT_LANGUAGE="th")
-    assert response.status_code == 302, "verification with the phone's last four digits failed"
+def verify(client, case):
+    response = open_link(client, case, HTTP_ACCEPT_LANGUAGE="th")
+    assert response.status_code == 302, "verification with the tracking link failed"

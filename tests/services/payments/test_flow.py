@@ -161,6 +161,9 @@ def test_rejecting_needs_a_reason_and_the_resident_reads_it(client, world):
     assert payment.status == Payment.Status.REJECTED
     assert invoice.status == InvoiceStatus.UNPAID
     client.logout()
+    # The reason is the resident's business (issue 16): on their verified page, not the open one.
+    assert "ยอดเงินในสลิปไม่ตรงกับใบแจ้งหนี้" not in client.get(f"/t/{case.reference}").content.decode()
+    verify(client, case)
     html = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th").content.decode()
     assert "ยอดเงินในสลิปไม่ตรงกับใบแจ้งหนี้" in html
 
