@@ -220,6 +220,9 @@ def build_person(world, complaint_form):
     case.refresh_from_db()
     workflow.rate(case, 5, f"ขอบคุณค่ะ {NAME}")
 
+    neighbour, _receipt = submit(world["form"], phone="0811111111")
+    workflow.add_note(neighbour, f"เพื่อนบ้าน คุณ{NAME} (๐๘๖-๗๔๕-๒๓๑๙) แจ้งเรื่องเดียวกัน", officer)
+
     staff = Client()
     staff.force_login(officer)
     assert staff.get("/admin/cases/", {"export": "csv", "q": PHONE}).status_code == 200
@@ -271,8 +274,14 @@ def test_erase_leaves_nothing_in_any_table_or_stored_file(world, complaint_form)
 
     erased = privacy.erase_person(thai(NATIONAL_ID))  # the officer may type it as written on a letter
 
-    assert (erased.submissions, erased.cases, erased.drafts) == (1, 1, 1)
+    assert (erased.submissions, erased.cases, erased.drafts, erased.events) == (1, 1, 1, 1)
     assert erased.sessions == 2  # the draft's browser and the abandoned filling's
+    for client in (person["draft_client"], person["abandoned"]):  # gone from a session cache too
+        assert (
+            not import_module(settings.SESSION_ENGINE)
+            .SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+            .load()
+        )
     assert scan_tables() == {}
     assert scan_files() == {}
     assert stored_files() <= before  # the reply file, slip, after photo and both fillings' photos are gone
