@@ -9,6 +9,11 @@ times, and 20 for the pair would give a guesser four times more tries. `LockoutH
 axes' counting, storage, reset command and admin, and only weighs each set against its own
 limit (settings SIGN_IN_FAILURES_PER_USERNAME and SIGN_IN_FAILURES_PER_ADDRESS; the pair
 keeps AXES_FAILURE_LIMIT).
+
+Known browsers (OWASP's "device cookies"): a right password leaves a signed cookie naming that
+account (keyed, not readable). A sign-in from a browser holding it for the user name being tried
+is counted only per user name + address, so an attacker who keeps an officer's name paused
+from many addresses never locks out the officer's own computer; a guesser has no such cookie.
 """
 
 import logging
@@ -22,9 +27,12 @@ from axes.helpers import (
 )
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core import signing
 from django.db.models import Max, Sum
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from wagtail.admin.forms.auth import PasswordResetForm
 
 from portal.ratelimit import client_ip, hit
@@ -32,6 +40,57 @@ from portal.ratelimit import client_ip, hit
 logger = logging.getLogger(__name__)
 
 PASSWORD_RESET_WINDOW = 3600
+PAIR = ["username", "ip_address"]
+LOCKOUT_PARAMETERS = [PAIR, ["username"], ["ip_address"]]
+TRUSTED_COOKIE = "signin_browser"
+TRUSTED_SALT = "portal.signin.trusted-browser"
+TRUSTED_DAYS = 90
+TRUSTED_ACCOUNTS = 5  # a shared counter PC remembers its last few officers, not everyone
+
+
+def _account_key(username):
+    return salted_hmac(TRUSTED_SALT, (username or "").casefold()).hexdigest()[:20]
+
+
+def _trusted_accounts(request):
+    try:
+        keys = signing.loads(request.COOKIES.get(TRUSTED_COOKIE, ""), salt=TRUSTED_SALT, max_age=TRUSTED_DAYS * 86400)
+    except signing.BadSignature:
+        return []
+    return keys if isinstance(keys, list) else []
+
+
+def lockout_parameters(request_or_attempt, credentials=None):
+    """AXES_LOCKOUT_PARAMETERS: every set, unless this browser has signed in as this user name
+    before (module docstring), when only the pair counts."""
+    if isinstance(request_or_attempt, HttpRequest):
+        username = get_client_username(request_or_attempt, credentials)
+        if username and _account_key(username) in _trusted_accounts(request_or_attempt):
+            return [PAIR]
+    return LOCKOUT_PARAMETERS
+
+
+class TrustedBrowserMiddleware:
+    """Gives the browser of a right password the cookie `lockout_parameters` looks for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        username = getattr(request, "signin_trusted_username", None)
+        if username:
+            keys = [key for key in _trusted_accounts(request) if key != _account_key(username)]
+            keys = [_account_key(username), *keys][:TRUSTED_ACCOUNTS]
+            response.set_cookie(
+                TRUSTED_COOKIE,
+                signing.dumps(keys, salt=TRUSTED_SALT),
+                max_age=TRUSTED_DAYS * 86400,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 def _parameter_set(parameters):
@@ -78,6 +137,10 @@ class LockoutHandler(AxesDatabaseHandler):
             if failures >= limit and latest is not None
         ]
         return max(ends, default=None)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        request.signin_trusted_username = user.get_username()
 
     def reset_user_attempts(self, request, credentials=None):
         """A right password clears the failures against that account only (from every address),

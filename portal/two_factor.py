@@ -5,9 +5,9 @@ Built on django-otp (TOTPDevice, its throttling and its session flag) rather tha
 wagtail-2fa installs next to Wagtail 8 but was released for Wagtail 7 and asks every admin
 user for a second factor; here the rule is ours — whoever can open a case file (superusers,
 the "Case officers" group, members of a department, holders of a case permission) or can
-change the public site (any page permission — editors, moderators —, image or document
-collection permissions, or an add/change/delete permission with access to the admin). An
-admin user who can only look (e.g. reports) is not asked.
+change the public site (with access to the admin: any page permission — editors,
+moderators —, image or document collection permissions, or an add/change/delete/publish
+permission). An admin user who can only look (e.g. reports) is not asked.
 
 Backup codes are django-otp's static device: ten one-time ten-digit codes, shown once when
 the authenticator is set up and again whenever the officer makes new ones from their account
@@ -80,14 +80,19 @@ def can_change_public_site(user):
     """Whether the user can change what visitors see: a page permission of any kind on any page
     (editing a draft of the home page is one click from publishing it for a moderator), an image
     or document collection permission (uploads are public at once), or, with access to the
-    admin, a permission to add, change, delete or publish anything (snippets, site settings)."""
-    if GroupPagePermission.objects.filter(group__user=user).exists():
-        return True
-    if GroupCollectionPermission.objects.filter(group__user=user).exists():
-        return True
+    admin, a permission to add, change, delete or publish anything (snippets, site settings).
+
+    Without access to the admin none of these can be used (and volunteers browsing the public
+    site, for whom the middleware asks on every request, cost no query more: their permissions
+    are already loaded)."""
     if not user.has_perm("wagtailadmin.access_admin"):
         return False
-    return any(perm.split(".", 1)[1].startswith(WRITE_ACTIONS) for perm in user.get_all_permissions())
+    if any(perm.split(".", 1)[1].startswith(WRITE_ACTIONS) for perm in user.get_all_permissions()):
+        return True
+    return (
+        GroupPagePermission.objects.filter(group__user=user).exists()
+        or GroupCollectionPermission.objects.filter(group__user=user).exists()
+    )
 
 
 def _exempt(path):

@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.db.models import F
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -20,13 +21,16 @@ def sign_in(client, username, password, address):
     return client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_thirty_wrong_passwords_from_thirty_addresses_pause_that_user_name(client, world):
+def test_thirty_wrong_passwords_from_thirty_addresses_pause_that_user_name(
+    client, world, django_assert_max_num_queries
+):
     answers = [sign_in(client, "officer.works", f"guess-{n}", f"10.7.{n}.1").status_code for n in range(30)]
     assert answers[:19] == [200] * 19  # the ordinary "wrong password" page, one try per address
     assert set(answers[20:]) == {429}  # from the 20th on (SIGN_IN_FAILURES_PER_USERNAME) sign-in is paused
 
     # Even the right password from an address never seen before waits, and the page says until when.
-    paused = sign_in(client, "officer.works", PASSWORD, "10.99.0.1")
+    with django_assert_max_num_queries(10):  # the three counts and their latest times, the page
+        paused = sign_in(client, "officer.works", PASSWORD, "10.99.0.1")
     assert paused.status_code == 429
     assert "_auth_user_id" not in client.session
     page = paused.content.decode()
@@ -46,6 +50,25 @@ def test_the_pause_ends_after_the_cool_off_and_hammering_does_not_extend_it(clie
         attempt_time=F("attempt_time") - timedelta(minutes=settings.AXES_COOLOFF_TIME * 60 + 1)
     )
     assert sign_in(client, "officer.works", PASSWORD, "10.99.0.2").status_code == 302
+
+
+def test_an_officers_own_browser_still_signs_in_while_strangers_keep_their_name_paused(client, world):
+    own = Client()
+    assert sign_in(own, "officer.works", PASSWORD, "10.1.1.1").status_code == 302
+    remembered = own.cookies["signin_browser"].value
+    # An attacker pauses the officer's name from twenty addresses...
+    for n in range(20):
+        sign_in(client, "officer.works", f"guess-{n}", f"10.4.{n}.1")
+    # ...so a browser that never signed in as officer.works waits, even at the office's address,
+    assert sign_in(Client(), "officer.works", PASSWORD, "10.1.1.1").status_code == 429
+    # and so does one with a forged cookie,
+    forged = Client()
+    forged.cookies["signin_browser"] = remembered[:-2] + "xx"
+    assert sign_in(forged, "officer.works", PASSWORD, "10.1.1.2").status_code == 429
+    # while the officer's own browser (the next morning, a new session) is let in.
+    morning = Client()
+    morning.cookies["signin_browser"] = remembered
+    assert sign_in(morning, "officer.works", PASSWORD, "10.1.1.1").status_code == 302
 
 
 def test_twenty_eight_tries_over_seven_accounts_from_one_address_stop(client, world):
