@@ -114,9 +114,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Many readers, one writer: WAL and a busy timeout keep the web process and the worker
     # from failing each other with "database is locked". Connections are kept like
     # PostgreSQL's (DB_CONN_MAX_AGE): opening one per request cost a quarter of a page's time.
+    # Every connection gets these, the task worker's (django-q2 goes through Django) included.
+    # IMMEDIATE: a transaction takes the write lock when it begins. SQLite's default starts it
+    # as a reader and upgrades it at the first write, and an upgrade after another connection
+    # has written fails at once, busy timeout or not: the worker saving results (it reads, then
+    # prunes) and the scheduler (reads due schedules, then updates them) logged 176 such errors
+    # and skipped a schedule under 30 residents (issue 16; bench/worker.py measures it).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            # secure_delete: removed rows are overwritten with zeros, not left in free pages
+            # of the file (PDPA erasure; services/privacy/personal_data.py).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+        }
     )
+
+# Backups (portal/backups.py, README "Backups"): the daily schedule writes one archive here and
+# keeps the newest BACKUP_KEEP. Outside the project folder in production, and copied off the
+# machine: a backup on the disk that dies with the site is no backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -301,10 +319,19 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # The callable that receives a completed form submission and opens a case for it. The form
 # engine imports it by this dotted path, so it never imports the case queue itself.
 FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.cases.intake.open_case")
-# E-forms: saved drafts are deleted this many days after their last save; submits per IP per
-# hour for residents (staff and volunteers are not limited); the most one upload may stream.
+# E-forms: saved drafts are deleted this many days after their last save; the most one upload
+# may stream.
 FORMS_BUILDER_DRAFT_DAYS = int(os.environ.get("FORMS_BUILDER_DRAFT_DAYS", "30"))
-FORMS_BUILDER_SUBMITS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_HOUR", "20"))
+# E-form limits (issue 16) by what identifies abuse, not by address: carrier-grade NAT and a
+# village's Wi-Fi put many residents behind one. A whole form sent sooner than this after its
+# first step is a bot's; forms one browser session may send an hour; files one filling (or its
+# draft) may hold. Per address only high ceilings: submits and uploads an hour. Signed-in staff
+# and volunteers are exempt from the per-session and per-address limits (and logged).
+FORMS_BUILDER_MIN_FILL_SECONDS = float(os.environ.get("FORMS_BUILDER_MIN_FILL_SECONDS", "5"))
+FORMS_BUILDER_SUBMITS_PER_SESSION = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_SESSION", "10"))
+FORMS_BUILDER_UPLOADS_PER_FILLING = int(os.environ.get("FORMS_BUILDER_UPLOADS_PER_FILLING", "20"))
+FORMS_BUILDER_SUBMITS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_SUBMITS_PER_HOUR", "300"))
+FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR = int(os.environ.get("FORMS_BUILDER_UPLOADS_PER_ADDRESS_PER_HOUR", "600"))
 FORMS_BUILDER_MAX_UPLOAD_MB = 10
 # The form engine's uploads are cut off while streaming once past the cap; others pass through.
 FILE_UPLOAD_HANDLERS = [
@@ -312,6 +339,17 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Residents' photos (issue 16, portal/image_decode.py): refused from the header above this many
+# pixels (24 MP: a phone photo, 6000x4000), kept at most this many pixels on the longest side,
+# and decoded at most UPLOAD_DECODE_SLOTS at once per gunicorn worker within
+# UPLOAD_DECODE_MEMORY_MB; an upload that waits longer than UPLOAD_DECODE_WAIT_SECONDS for room
+# is answered "the server is busy, try again in a minute". Editors' images share the pixel cap.
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", "24000000"))
+UPLOAD_IMAGE_LONGEST_SIDE = int(os.environ.get("UPLOAD_IMAGE_LONGEST_SIDE", "2560"))
+UPLOAD_DECODE_SLOTS = int(os.environ.get("UPLOAD_DECODE_SLOTS", "2"))
+UPLOAD_DECODE_MEMORY_MB = int(os.environ.get("UPLOAD_DECODE_MEMORY_MB", "128"))
+UPLOAD_DECODE_WAIT_SECONDS = float(os.environ.get("UPLOAD_DECODE_WAIT_SECONDS", "3"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 LOGIN_URL = "login"
 
 # --- Security and personal-data protection (issue 9) -----------------------------------------
