@@ -6,7 +6,8 @@ against raw SQL, a future bulk update, or a script run in a shell. So the databa
 
 * services_caseevent: any UPDATE except (a) replacing the message with the redaction marker
   (services.privacy.personal_data.REDACTED, when a case is anonymised under the PDPA) and (b) the actor
-  becoming NULL when a staff account is deleted — every other column must stay the same;
+  becoming NULL when a staff account is deleted — every other column must stay the same (the
+  columns are read from the table when the triggers are installed);
 * wagtailcore_modellogentry and wagtailcore_pagelogentry (Wagtail's admin action log): every UPDATE;
 * DELETE of any of these rows on PostgreSQL. On SQLite, Django's test flush empties tables with
   row-by-row DELETEs (PostgreSQL uses TRUNCATE, which row triggers do not see), so a SQLite
@@ -16,19 +17,33 @@ against raw SQL, a future bulk update, or a script run in a shell. So the databa
 REDACTED = "[redacted: personal data removed]"
 LOG_TABLES = ("wagtailcore_modellogentry", "wagtailcore_pagelogentry")
 
+# Every other column of a timeline event must stay as it was. The list is read from the table
+# when the triggers are installed, so a column added later is protected once its migration
+# reinstalls them (services/privacy/migrations/0002_timeline_append_only_again.py): on SQLite,
+# adding a column with a default rebuilds the table, which drops its triggers.
+_EVENT_FREE = {"message", "actor_id"}
 _EVENT_ALLOWED = (
-    "NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.kind = OLD.kind AND NEW.public = OLD.public "
-    "AND NEW.from_status = OLD.from_status AND NEW.to_status = OLD.to_status AND NEW.created_at = OLD.created_at "
-    "AND (NEW.message = OLD.message OR NEW.message = '{redacted}') "
+    "{same_columns} AND (NEW.message = OLD.message OR NEW.message = '{redacted}') "
     "AND ({same_actor} OR NEW.actor_id IS NULL)"
 )
 
 
-def _sqlite_statements():
-    allowed = _EVENT_ALLOWED.format(redacted=REDACTED, same_actor="NEW.actor_id IS OLD.actor_id")
+def _event_allowed(connection, same):
+    """The WHEN condition: `same` compares one column null-safely ("NEW.c IS OLD.c")."""
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, "services_caseevent")]
+    kept = [same.format(column=connection.ops.quote_name(c)) for c in columns if c not in _EVENT_FREE]
+    return _EVENT_ALLOWED.format(
+        same_columns=" AND ".join(kept), redacted=REDACTED, same_actor=same.format(column="actor_id")
+    )
+
+
+def _sqlite_statements(connection):
+    allowed = _event_allowed(connection, "NEW.{column} IS OLD.{column}")
     statements = [
-        "CREATE TRIGGER IF NOT EXISTS caseevent_append_only BEFORE UPDATE ON services_caseevent "
-        f"WHEN NOT ({allowed}) BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;"
+        "DROP TRIGGER IF EXISTS caseevent_append_only;",
+        "CREATE TRIGGER caseevent_append_only BEFORE UPDATE ON services_caseevent "
+        f"WHEN NOT ({allowed}) BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;",
     ]
     for table in LOG_TABLES:
         statements.append(
@@ -38,8 +53,8 @@ def _sqlite_statements():
     return statements
 
 
-def _postgresql_statements():
-    allowed = _EVENT_ALLOWED.format(redacted=REDACTED, same_actor="NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id")
+def _postgresql_statements(connection):
+    allowed = _event_allowed(connection, "NEW.{column} IS NOT DISTINCT FROM OLD.{column}")
     statements = [
         f"""
         CREATE OR REPLACE FUNCTION portal_caseevent_append_only() RETURNS trigger AS $$
@@ -72,7 +87,7 @@ def _postgresql_statements():
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": _sqlite_statements, "postgresql": _postgresql_statements}.get(vendor)
-    for statement in statements() if statements else []:
+    for statement in statements(schema_editor.connection) if statements else []:
         schema_editor.execute(statement, params=None)
 
 

@@ -28,7 +28,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_q.models import Schedule
@@ -402,3 +402,22 @@ def test_purge_job_is_scheduled_once_a_night():
     assert schedule.schedule_type == Schedule.DAILY
     assert timezone.localtime(schedule.next_run).hour == 2
     assert Schedule.objects.filter(name="pdpa: purge expired sessions and drafts").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_timeline_stays_append_only_in_the_database_for_every_column(world):
+    """Redacting a timeline is the one change the database allows. Cases 0002 added a column to
+    case events, which on SQLite rebuilt the table and dropped its trigger; privacy 0002 puts it
+    back over every column, the new one included."""
+    case, _receipt = submit(world["form"])
+    event = case.events.first()
+    for sql, params in (
+        ("UPDATE services_caseevent SET message = %s WHERE id = %s", ["rewritten", event.pk]),
+        ("UPDATE services_caseevent SET for_resident = NOT for_resident WHERE id = %s", [event.pk]),
+        ("UPDATE services_caseevent SET message = %s, kind = 'note' WHERE id = %s", [privacy.REDACTED, event.pk]),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE services_caseevent SET message = %s WHERE id = %s", [privacy.REDACTED, event.pk])
+    assert CaseEvent.objects.get(pk=event.pk).message == privacy.REDACTED
