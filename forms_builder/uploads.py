@@ -34,8 +34,9 @@ IMAGE_TYPES = {
 ACCEPT = {"image": "image/jpeg,image/png,image/webp,image/heic,.heic", "pdf": "application/pdf,.pdf"}
 KIND_NAMES = {"image": "JPEG, PNG, WebP, HEIC", "pdf": "PDF"}
 # Pillow's guard for every decode in the process at the residents' cap (Wagtail's renditions
-# included; WAGTAILIMAGES_MAX_IMAGE_PIXELS is the same number, so editors are told at upload).
-image_decode.apply_pillow_guard()
+# included; WAGTAILIMAGES_MAX_IMAGE_PIXELS is the same number, so editors are told at upload),
+# and freed pixels returned to the machine. Here because every web process imports this module.
+image_decode.configure_process()
 
 try:  # HEIC support ships with Wagtail's Pillow extras; without it HEIC is refused as unreadable.
     from pillow_heif import register_heif_opener
