@@ -2,6 +2,7 @@
 home, and the monthly reports (a ModelViewSet) with their downloads, the form that builds a
 month and the usage statistics."""
 
+import datetime
 import functools
 
 from django import forms
@@ -122,6 +123,9 @@ def can_see_reports(user):
     return report_policy.user_has_permission(user, "view")
 
 
+FIRST_REPORT_MONTH = datetime.date(2000, 1, 1)
+
+
 class BuildReportForm(forms.Form):
     month = forms.DateField(
         label=_("Month"),
@@ -129,6 +133,14 @@ class BuildReportForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month to build or rebuild, e.g. 2026-10."),
     )
+
+    def clean_month(self):
+        """A month the figures can cover: from January 2000 to this month. A year like 9999 or 1
+        would otherwise reach the background task, whose 12-month window cannot be computed."""
+        month = self.cleaned_data["month"].replace(day=1)
+        if not FIRST_REPORT_MONTH <= month <= timezone.localdate().replace(day=1):
+            raise forms.ValidationError(_("Choose a month from January 2000 to this month."), code="out_of_range")
+        return month
 
 
 def _files(report):
