@@ -130,8 +130,7 @@ class OTPRequiredMiddleware:
                     # A script's fetch or an asset must not get the verify page as its answer:
                     # Wagtail pastes what its icon "sprite" URL returns into every admin page.
                     return HttpResponseForbidden()
-                has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-                target = reverse("otp_verify" if has_device else "otp_setup")
+                target = reverse("otp_verify" if has_second_factor(user) else "otp_setup")
                 # Only a page is worth coming back to after the code; a form's POST is not.
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}" if page else target)
         return self.get_response(request)
@@ -141,6 +140,17 @@ def _code(value):
     """A typed code without the spaces or dashes apps and paper put in it ("123 456" is 123456,
     "12345-67890" a backup code); DigitsTextField has already made Thai digits ASCII."""
     return re.sub(r"[\s\-]", "", value or "")
+
+
+def has_second_factor(user):
+    """Whether the user has something to give at the verify step: an authenticator app, or
+    backup codes left (after replacing a lost phone's app, until the new one is confirmed).
+    Whoever has neither sets one up: with backup codes left, only after giving one, so a
+    password alone can never enrol a new app."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    )
 
 
 class TokenForm(forms.Form):
@@ -186,7 +196,9 @@ def _qr_data_uri(text):
 def setup(request):
     """First sign-in of an officer: show a new secret as a QR code and confirm it with a code."""
     user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() or (
+        not user.is_verified() and has_second_factor(user)
+    ):
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -214,7 +226,7 @@ def verify(request):
     backup codes."""
     user = request.user
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
-    if not devices:
+    if not has_second_factor(user):
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -279,11 +291,17 @@ def _show_backup_codes(request, codes, first_time=False):
 
 @never_cache
 def backup_codes(request):
-    """The account page's "Backup codes": how many are left, and (POST) ten new ones, shown once."""
+    """The account page's "Backup codes": how many are left, and (POST) ten new ones, shown once;
+    or, after signing in with a backup code because the phone is lost, a new authenticator app in
+    place of the old one."""
     user = request.user
     if not user.is_verified():
         # Only someone who has just given a second factor may see or replace the codes.
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.path})}")
+    if request.method == "POST" and request.POST.get("action") == "replace-app":
+        # The phone is lost: the old app's secret stops working and the next page sets up a new one.
+        TOTPDevice.objects.filter(user=user).delete()
+        return redirect("otp_setup")
     if request.method == "POST":
         return _show_backup_codes(request, new_backup_codes(user))
     remaining = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

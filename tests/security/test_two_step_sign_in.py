@@ -2,10 +2,12 @@
 section 6): editors and moderators give a code too; a lost phone is overcome with a one-time
 backup code instead of a shell; codes are typed as people type them (Thai digits, a space)."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import GroupPagePermission, Page
@@ -127,3 +129,34 @@ def test_a_wrong_code_is_refused_with_a_message_next_to_the_field(client, world,
     response = client.post("/admin/2fa/verify/", {"token": "12345\u200b"})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_after_a_backup_code_the_officer_replaces_the_lost_phones_app_without_a_shell(client, editor, otp_required):
+    codes = set_up(client, editor)
+    lost = TOTPDevice.objects.get(user=editor)
+    sign_in_with_password(client)
+    client.post("/admin/2fa/verify/", {"token": codes[0]})
+    page = client.get("/admin/2fa/backup-codes/").content.decode()
+    assert 'value="replace-app"' in page
+    response = client.post("/admin/2fa/backup-codes/", {"action": "replace-app"})
+    assert response["Location"] == "/admin/2fa/setup/"
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()  # the lost phone's codes no longer work
+    new_phone = client.get("/admin/2fa/setup/")
+    assert new_phone.status_code == 200 and 'src="data:image/svg+xml;base64,' in new_phone.content.decode()
+    # Had the officer left before confirming the new app, the password alone would not enrol one:
+    # the next sign-in asks for a backup code first.
+    client.logout()
+    sign_in_with_password(client)
+    assert client.get("/admin/pages/")["Location"].startswith("/admin/2fa/verify/")
+    assert client.get("/admin/2fa/setup/")["Location"].startswith("/admin/2fa/verify/")
+    assert client.post("/admin/2fa/verify/", {"token": codes[1]})["Location"] == "/admin/"
+    assert client.get("/admin/2fa/setup/").status_code == 200
+
+
+def test_resetting_two_factor_from_the_shell_also_voids_the_backup_codes(client, editor, otp_required):
+    codes = set_up(client, editor)
+    call_command("reset_two_factor", "web.editor", stdout=io.StringIO())
+    sign_in_with_password(client)
+    assert client.get("/admin/pages/")["Location"].startswith("/admin/2fa/setup/")
+    assert client.post("/admin/2fa/verify/", {"token": codes[0]})["Location"].startswith("/admin/2fa/setup/")
+    assert not StaticToken.objects.filter(device__user=editor).exists()

@@ -1,10 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Command(BaseCommand):
-    help = "Remove a staff member's authenticator (lost phone): they set up a new one at their next sign-in."
+    help = (
+        "Remove a staff member's authenticator and backup codes (lost phone and codes): they set up a new "
+        "one, and get new codes, at their next sign-in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -14,4 +18,5 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {username!r}.")
         count, _ = TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()  # the old backup codes must not outlive it
         self.stdout.write(f"{username}: {count} authenticator(s) removed; a new one is set up at the next sign-in.")
