@@ -3,6 +3,7 @@
     python -m bench.uploads                    every image below, 20 s each
     python -m bench.uploads --seconds 10 --images png-6300
     python -m bench.uploads --workdir /tmp/ub  keep the prepared site and reuse it next time
+    python -m bench.uploads --env UPLOAD_DECODE_SLOTS=1   gunicorn with other settings
 
 The site is the one `python -m bench` measures (production settings, SQLite, the demo
 municipality, gunicorn with gunicorn.conf.py and 2 workers). For each image, a fresh gunicorn:
@@ -151,9 +152,9 @@ def peak_memory_mb(server):
     return workers
 
 
-def measure(site, urls, image, seconds):
+def measure(site, urls, image, seconds, env=None):
     file_name = image[0]
-    with site.serve() as server:
+    with site.serve(**(env or {})) as server:
         probe_visitor = Visitor(server.url)
         for path in ("/th/", urls["guide"], urls["form"]):  # warm templates and the page cache
             probe_visitor.request("GET", path)
@@ -250,6 +251,7 @@ def main():
     parser.add_argument("--images", nargs="*", default=["png-6300", "png-6000x4000", "jpeg-6000x4000"])
     parser.add_argument("--workdir", help="keep the prepared SQLite site here and reuse it next time")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--env", nargs="*", default=[], help="KEY=VALUE for gunicorn, e.g. UPLOAD_DECODE_SLOTS=1")
     args = parser.parse_args()
     images = build_images()
     with tempfile.TemporaryDirectory(prefix="portal-bench-uploads-") as workdir:
@@ -264,7 +266,8 @@ def main():
         results = {}
         for name in args.images:
             print(f"{name}…", flush=True)  # noqa: T201
-            results[name] = measure(site, urls, images[name], args.seconds)
+            env = dict(item.split("=", 1) for item in args.env)
+            results[name] = measure(site, urls, images[name], args.seconds, env)
     text = report(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
