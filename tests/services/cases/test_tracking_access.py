@@ -168,3 +168,17 @@ def test_residents_text_fields_refuse_invisible_only_and_control_characters(clie
     case.refresh_from_db()
     assert case.rating is None
     assert not case.events.filter(kind=CaseEvent.Kind.RESIDENT_REPLY).exists()
+
+
+def test_the_verified_page_costs_a_few_queries_whatever_the_timeline(client, world, django_assert_max_num_queries):
+    """No query per event: the resident's timeline (public and resident-only) is one query."""
+    case, _ = submit(world["form"])
+    for index in range(5):
+        workflow.reply(case, f"ข้อความถึงคุณ {index}", world["officer_works"])
+    open_link(client, case)
+    client.get(f"/t/{case.reference}")  # warm the caches every page shares (menus, settings)
+    with django_assert_max_num_queries(7) as captured:  # measured 7: session, case, events, answers, files…
+        response = client.get(f"/t/{case.reference}")
+    assert "ข้อความถึงคุณ 4" in response.content.decode()
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum('FROM "services_caseevent"' in q for q in sql) == 1
