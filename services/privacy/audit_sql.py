@@ -28,18 +28,20 @@ _EVENT_ALLOWED = (
 )
 
 
-def _event_allowed(connection, same):
-    """The WHEN condition: `same` compares one column null-safely ("NEW.c IS OLD.c")."""
+def _event_allowed(connection, same, leave_out=()):
+    """The WHEN condition: `same` compares one column null-safely ("NEW.c IS OLD.c"); columns in
+    `leave_out` are about to be dropped (a migration being reversed)."""
     with connection.cursor() as cursor:
         columns = [c.name for c in connection.introspection.get_table_description(cursor, "services_caseevent")]
-    kept = [same.format(column=connection.ops.quote_name(c)) for c in columns if c not in _EVENT_FREE]
+    free = _EVENT_FREE | set(leave_out)
+    kept = [same.format(column=connection.ops.quote_name(c)) for c in columns if c not in free]
     return _EVENT_ALLOWED.format(
         same_columns=" AND ".join(kept), redacted=REDACTED, same_actor=same.format(column="actor_id")
     )
 
 
-def _sqlite_statements(connection):
-    allowed = _event_allowed(connection, "NEW.{column} IS OLD.{column}")
+def _sqlite_statements(connection, leave_out=()):
+    allowed = _event_allowed(connection, "NEW.{column} IS OLD.{column}", leave_out)
     statements = [
         "DROP TRIGGER IF EXISTS caseevent_append_only;",
         "CREATE TRIGGER caseevent_append_only BEFORE UPDATE ON services_caseevent "
@@ -53,8 +55,8 @@ def _sqlite_statements(connection):
     return statements
 
 
-def _postgresql_statements(connection):
-    allowed = _event_allowed(connection, "NEW.{column} IS NOT DISTINCT FROM OLD.{column}")
+def _postgresql_statements(connection, leave_out=()):
+    allowed = _event_allowed(connection, "NEW.{column} IS NOT DISTINCT FROM OLD.{column}", leave_out)
     statements = [
         f"""
         CREATE OR REPLACE FUNCTION portal_caseevent_append_only() RETURNS trigger AS $$
@@ -84,10 +86,10 @@ def _postgresql_statements(connection):
     return statements
 
 
-def install(apps, schema_editor):
+def install(apps, schema_editor, leave_out=()):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": _sqlite_statements, "postgresql": _postgresql_statements}.get(vendor)
-    for statement in statements(schema_editor.connection) if statements else []:
+    for statement in statements(schema_editor.connection, leave_out) if statements else []:
         schema_editor.execute(statement, params=None)
 
 

@@ -265,9 +265,11 @@ def _compact(text):
 @dataclass
 class Person:
     """What identifies the person of a data-subject request: the identifier the officer typed,
-    and the phone numbers and e-mail addresses their own submissions give (so erasing by national
-    ID also reaches the resume link sent to their phone). Names only match whole, and only where
-    an officer typed them about the person (the access log's searches)."""
+    and the phone numbers, e-mail addresses and national IDs their own submissions give (so
+    erasing by national ID also reaches the resume link sent to their phone). Other submissions
+    that share a phone (a family's) are not erased by this widening: only the person's drafts,
+    sessions and messages are. Names only match whole, and only in what officers typed about
+    the person (the access log's searches, notes on other cases)."""
 
     numbers: set = field(default_factory=set)  # phones (0XXXXXXXXX and 66XXXXXXXXX) and national IDs
     emails: set = field(default_factory=set)
@@ -381,8 +383,9 @@ def _wizard_owners(session_data):
 
 
 def notifications_to(person, drafts=()):
-    """Messages sent to the person and not tied to one of their cases: the resume link of a saved
-    draft goes to the phone or e-mail typed on the draft's page, and names the draft's code."""
+    """Messages sent to the person's phone or e-mail, whether or not tied to one of their cases
+    (a saved draft's resume link is tied to none), and those naming one of `drafts` by its
+    token or code."""
     query = Q(recipient__in=sorted(person.addresses))
     for email in person.emails:
         query |= Q(recipient__iexact=email)

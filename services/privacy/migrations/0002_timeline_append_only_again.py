@@ -4,11 +4,18 @@ On SQLite, adding a column with a default rebuilds the table (copy, drop, rename
 triggers of the old table go with it: from cases 0002 on, raw SQL could rewrite a timeline event
 on SQLite. Reinstalling reads the table's columns again, so the new column is protected too
 (services/privacy/audit_sql.py). On PostgreSQL the trigger survived; it is replaced the same way.
-A later migration that adds a column to case events must run this again."""
+A later migration that adds a column to case events must run this again.
+
+Reversed, the trigger leaves the column out before cases 0002 drops it: SQLite refuses to drop
+a column a trigger names."""
 
 from django.db import migrations
 
 from services.privacy import audit_sql
+
+
+def without_for_resident(apps, schema_editor):
+    audit_sql.install(apps, schema_editor, leave_out={"for_resident"})
 
 
 class Migration(migrations.Migration):
@@ -18,5 +25,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(audit_sql.install, migrations.RunPython.noop),
+        migrations.RunPython(audit_sql.install, without_for_resident),
     ]
