@@ -130,17 +130,28 @@ def test_a_jpeg_comment_and_all_metadata_are_gone(size):
         assert "comment" not in stored.info and "icc_profile" not in stored.info and not stored.getexif()
 
 
+def comment_segment():
+    return b"\xff\xfe" + struct.pack(">H", len(MARKER) + 2) + MARKER
+
+
+def baseline_jpeg_with_a_comment_after_its_scan():
+    """A comment (COM segment) after the pixels, before the end marker: Pillow's header reading
+    never sees it, and the file still decodes."""
+    data = encoded(Image.new("RGB", (64, 48), (200, 200, 20)), "JPEG")
+    return data[:-2] + comment_segment() + data[-2:]
+
+
 def progressive_jpeg_with_a_comment_between_scans():
-    """A progressive JPEG whose comment (COM segment) sits between two scans: legal, and where
-    Pillow's header reading never looks."""
     data = encoded(Image.new("RGB", (64, 48), (200, 200, 20)), "JPEG", progressive=True)
     second_scan = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
-    comment = b"\xff\xfe" + struct.pack(">H", len(MARKER) + 2) + MARKER
-    return data[:second_scan] + comment + data[second_scan:]
+    return data[:second_scan] + comment_segment() + data[second_scan:]
 
 
-def test_a_comment_between_the_scans_of_a_stored_jpeg_is_not_served():
-    data = progressive_jpeg_with_a_comment_between_scans()
+@pytest.mark.parametrize(
+    "build", [baseline_jpeg_with_a_comment_after_its_scan, progressive_jpeg_with_a_comment_between_scans]
+)
+def test_a_comment_hidden_after_a_scan_of_a_stored_jpeg_is_not_served(build):
+    data = build()
     with Image.open(io.BytesIO(data)) as image:  # a valid picture whose header looks bare
         image.load()
         assert "comment" not in image.info
