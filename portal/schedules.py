@@ -38,6 +38,8 @@ SCHEDULES = {
         None,
         (None, 1, 8, 0),
     ),
+    # Backups: the whole site in one archive in BACKUP_DIR, the newest BACKUP_KEEP kept.
+    "backup: daily archive of the database and files": ("portal.backups.daily_backup", "D", None, (None, None, 1, 30)),
     # E-forms: saved drafts and never-sent uploads past FORMS_BUILDER_DRAFT_DAYS.
     "purge: expired form drafts": ("forms_builder.tasks.purge_expired_drafts", "D", None, (None, None, 2, 0)),
     # Fees: each household's garbage and wastewater charge for the new month.
