@@ -22,7 +22,7 @@ def wizard_post(request, page_id):
     a step post needs none of it, and a four-step form posts five times. GET (a refresh, an old
     bookmark) goes back to the page's own URL. View restrictions are checked as Wagtail does.
     """
-    page = FormPage.objects.live().filter(pk=page_id).select_related("locale").first()
+    page = FormPage.objects.live().filter(id=page_id).select_related("locale").first()  # id: a huge one finds nothing
     if page is None:
         raise Http404
     if request.method != "POST":

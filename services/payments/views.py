@@ -466,7 +466,9 @@ def staff_posters(request):
 def staff_poster(request, page_id, kind):
     if kind not in KINDS:
         raise Http404
-    page = get_object_or_404(FormPage.objects.live(), pk=page_id)
+    # `id` (Page's AutoField), not `pk` (the parent link): Django answers an id too big for the
+    # database with "not found" only for integer fields, and the parent link is a foreign key.
+    page = get_object_or_404(FormPage.objects.live(), id=page_id)
     response = _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
     page.mark_short_code_printed()  # the code may now be on paper: forms_builder keeps it from changing
     return response
