@@ -244,7 +244,7 @@ def write_archive(folder, now=None):
     Written under a temporary name and renamed when complete, so a half-written archive (a full
     disk, a killed process) never looks like a backup."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # residents' personal data
     now = now or timezone.now()
     archive = folder / archive_name(now)
     partial = folder / f".{archive.name}.partial"
@@ -260,7 +260,9 @@ def write_archive(folder, now=None):
         database = dump_database(work)
         manifest["database_member"] = database
         try:
-            with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+            # Readable by the site's user only, from the first byte.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 _add_file(tar, Path(work) / database, database, sums)
                 if uses_object_storage():
                     listing = object_listing()
