@@ -120,12 +120,12 @@ def check_and_clean(uploaded, spec):
     return _reencode_image(data, mime, name, settings.UPLOAD_IMAGE_LONGEST_SIDE)
 
 
-def _reencode_image(data, mime, name, longest_side=None):
+def _reencode_image(data, mime, name, longest_side=None, wait=None):
     """The pixels of an image alone, upright, re-encoded in its stored format; at most
     `longest_side` pixels on the longest side (None: as many as it has, within the pixel cap)."""
     extension, pillow_format = IMAGE_TYPES[mime]
     try:
-        image = image_decode.decode(data, longest_side)
+        image = image_decode.decode(data, longest_side, wait)
         if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         out = io.BytesIO()
@@ -196,11 +196,12 @@ def jpeg_markers(data):
     return markers
 
 
-def without_metadata(data, name="photo"):
+def without_metadata(data, name="photo", wait=None):
     """(bytes, content_type) of a stored image as it may be served to anyone: unchanged when it
     carries no metadata (every image re-encoded above), re-encoded like an upload otherwise (a
     file stored before it was cleaned, or by code that skipped `check_and_clean`). Reading the
-    headers costs little, so this runs on every serve. Raises ValidationError for a non-image."""
+    headers costs little, so this runs on every serve. Raises ValidationError for a non-image.
+    `wait`: seconds to wait for a decode slot (UPLOAD_DECODE_WAIT_SECONDS unless given)."""
     guess = filetype.guess(data[:8192])
     mime = guess.mime if guess else None
     if mime not in IMAGE_TYPES:
@@ -216,5 +217,5 @@ def without_metadata(data, name="photo"):
     # Bytes after the image's end marker are not pixels either (a zip appended to a JPEG).
     if bare and mime in END_MARKERS and data.endswith(END_MARKERS[mime]):
         return data, mime
-    cleaned, content_type, _extension = _reencode_image(data, mime, name)
+    cleaned, content_type, _extension = _reencode_image(data, mime, name, wait=wait)
     return cleaned, content_type

@@ -138,11 +138,12 @@ def open_header(data):
     return image
 
 
-def decode(data, longest_side=None):
+def decode(data, longest_side=None, wait=None):
     """Pixels of `data`, upright, at most `longest_side` on their longest side (None: as sent).
 
     Refuses from the header (TooManyPixels), waits for a slot and memory of this process's
-    budget (DecodeBusy after UPLOAD_DECODE_WAIT_SECONDS), decodes a JPEG at a reduced size when
+    budget (DecodeBusy after `wait` seconds, UPLOAD_DECODE_WAIT_SECONDS unless given), decodes
+    a JPEG at a reduced size when
     the result is smaller anyway. Pillow's errors pass through for an unreadable file.
     """
     image = open_header(data)
@@ -151,7 +152,8 @@ def decode(data, longest_side=None):
         # libjpeg decodes at 1/2, 1/4 or 1/8 directly, never smaller than asked (other formats:
         # no-op, they are reduced after decoding).
         image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
-    with budget().hold(decode_cost(image, longest_side), settings.UPLOAD_DECODE_WAIT_SECONDS):
+    wait = settings.UPLOAD_DECODE_WAIT_SECONDS if wait is None else wait
+    with budget().hold(decode_cost(image, longest_side), wait):
         image.load()
         exif = image.info.get("exif")
         pixels = _eight_bit(image)

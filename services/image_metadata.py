@@ -16,6 +16,10 @@ from PIL import Image
 
 from forms_builder.uploads import IMAGE_TYPES, without_metadata
 
+# An editor's upload waits for a decode slot rather than being stored with its GPS position
+# because residents' photos were decoding at that moment (portal/image_decode.py).
+EDITOR_WAIT_SECONDS = 60
+
 
 def clean_new_image_file(sender, instance, **kwargs):
     """Before an image row is saved with a file that is being uploaded now, replace the file by
@@ -27,7 +31,7 @@ def clean_new_image_file(sender, instance, **kwargs):
     data = upload.read()
     upload.seek(0)
     try:
-        cleaned, content_type = without_metadata(data, os.path.basename(upload.name))
+        cleaned, content_type = without_metadata(data, os.path.basename(upload.name), wait=EDITOR_WAIT_SECONDS)
     except ValidationError:
         return  # not a JPEG/PNG/WebP/HEIC (a GIF, an SVG): Wagtail's own checks decide
     if cleaned is data:
