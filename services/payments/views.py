@@ -30,6 +30,7 @@ from forms_builder.models import FormPage
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from portal.admin_menu import MenuItemFor
 from portal.i18n import ascii_digits
+from portal.typed_text import has_control_characters
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import Case
 from services.cases.views import (
@@ -63,7 +64,7 @@ def _pdf(data, filename):
 
 def _case_invoice(request, reference, number):
     case = _lookup(reference)
-    if case is None:
+    if case is None or has_control_characters(number):  # PostgreSQL cannot even compare NUL
         raise PermissionDenied  # 403, as the tracking views: outside /th/ a 404 would redirect
     invoice = Invoice.objects.filter(case=case, number=number).select_related("site").first()
     if invoice is None:
@@ -209,6 +210,8 @@ def _site(request):
 
 def _household_invoice(request, number):
     """The bill if this browser looked its account up; None otherwise."""
+    if has_control_characters(number):  # a typed or tampered link: PostgreSQL cannot compare NUL
+        return None
     invoice = Invoice.objects.filter(number=number, household__isnull=False).select_related("household", "site").first()
     if invoice is None or invoice.household_id not in _verified_households(request):
         return None
@@ -217,6 +220,8 @@ def _household_invoice(request, number):
 
 @require_http_methods(["GET", "POST"])
 def household_invoice(request, number):
+    if has_control_characters(number):  # no bill number has one; the account form would look it up
+        raise Http404
     invoice = _household_invoice(request, number)
     if invoice is None:
         return _lookup_page(request, bill_number=number)

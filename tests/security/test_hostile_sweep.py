@@ -31,6 +31,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern
@@ -176,7 +177,10 @@ class Sweep:
     def send(self, method, url, what, **kwargs):
         self._last_exception = None
         self.requests += 1
-        response = getattr(self.client, method)(url, **kwargs)
+        # Each request in its own savepoint, as each is its own transaction in production: a
+        # database error in one (PostgreSQL aborts the transaction) must not fail the next ones.
+        with transaction.atomic():
+            response = getattr(self.client, method)(url, **kwargs)
         if response.status_code >= 500:
             self.faults.append((method.upper(), url[:120], what, response.status_code, self._last_exception))
         return response

@@ -85,6 +85,7 @@ def test_a_tampered_invoice_id_changes_nothing(client, world):
         response = client.post(f"/admin/payments/cases/{case.pk}/", {"action": "cancel", "invoice": invoice})
         assert response.status_code in (302, 404), invoice  # the admin's 404 (or its language redirect)
     assert Invoice.objects.get(case=case).status == "unpaid"
+    assert client.get(f"/t/{case.reference}/invoices/%00/").status_code == 403  # no DataError on PostgreSQL
 
 
 def test_account_numbers_typed_in_thai_digits_are_found(client, household):  # noqa: F811 - the fixture
@@ -106,3 +107,10 @@ def test_hostile_account_numbers_get_the_fields_message(client, household, accou
     response = client.post("/en/pay/", {"account": account, "house": house})
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_control_characters_in_a_bill_link_are_not_found(client, household):  # noqa: F811 - the fixture
+    # PostgreSQL cannot compare text holding NUL: before, these were a DataError (500) there.
+    assert client.get("/th/pay/%00/").status_code == 404
+    assert client.post("/th/pay/%00/", {"account": "G-0001", "house": "12/3"}).status_code == 404
+    assert client.get("/th/pay/%00/receipt.pdf").status_code in (302, 404)
