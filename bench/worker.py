@@ -75,13 +75,15 @@ since = "{since}"
 notifications = Notification.objects.filter(created_at__gte=since)
 once = Schedule.objects.filter(name__startswith="bench-once-")
 print(json.dumps({{
-    "task_results_saved": Task.objects.exclude(name__startswith="bench-old-").count(),
-    "task_results_succeeded": Task.objects.exclude(name__startswith="bench-old-").filter(success=True).count(),
+    # Kept, not saved: past SAVE_LIMIT (250) django-q2 deletes the oldest result at every save, so
+    # a run of more than 250 tasks keeps 250 (the saved ones are processed minus failed saves).
+    "task_results_kept": Task.objects.exclude(name__startswith="bench-old-").count(),
+    "task_results_kept_succeeded": Task.objects.exclude(name__startswith="bench-old-").filter(success=True).count(),
     "seeded_results_pruned": {seeded} - Task.objects.filter(name__startswith="bench-old-").count(),
     "tasks_left_in_queue": OrmQ.objects.count(),
     "schedules_due": once.filter(next_run__lte="{due_by}").count(),
     "schedules_run": once.filter(next_run__lte="{due_by}", repeats=0).count(),
-    "schedule_tasks_succeeded": Task.objects.filter(group__startswith="bench-once-", success=True)
+    "schedule_results_kept": Task.objects.filter(group__startswith="bench-once-", success=True)
     .values("group").distinct().count(),
     "notifications_created": notifications.count(),
     "notifications_sent": notifications.filter(status=Notification.Status.SENT).count(),
@@ -190,6 +192,9 @@ def run(workdir, residents, seconds, settle):
         "tasks_queued": int(waiting) + sum(count_lines(path, "Enqueued [") for path in logs),
         "tasks_processed": count_lines(worker_log, "Processed '"),
         "tasks_failed": count_lines(worker_log, "Failed '"),
+        "task_results_saved": count_lines(worker_log, "Processed '")
+        + count_lines(worker_log, "Failed '")
+        - count_lines(worker_log, "Could not save task result"),
         "sms_accepted_by_gateway": len(gateway.messages),
         **counts,
         "database_is_locked_lines": sum(count_lines(path, "database is locked") for path in logs),
