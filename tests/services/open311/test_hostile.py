@@ -138,7 +138,6 @@ def test_bodies_that_are_not_a_form_are_a_400(client, world):
         (b'{"api_key": "x", "service_code": "streetlight-repair"}', "application/json"),
         (b"<service_request><api_key>", "text/xml"),
         (b"garbage", "multipart/form-data"),
-        (b"--b\r\nContent-Disposition: form-data; name=", "multipart/form-data; boundary=b"),
     ):
         response = client.generic("POST", url, body, content_type=content_type)
         assert response.status_code == 400, (content_type, response.content)
