@@ -19,8 +19,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _int("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count()))
 # Threads let a worker answer other visitors while one waits on the database or a slow
 # phone upload; the page cache and the templates are shared by a worker's threads.
+# 8, not 4: eight large photo uploads arriving at once took every thread of a 4-thread worker
+# and ordinary pages waited seconds; with 8 they stayed at p95 ~50 ms (bench/uploads.py, issue 16).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 8)
 # Slow mobile clients are buffered by nginx; without nginx, keep-alive saves a TLS-less
 # reconnect per request.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -315,7 +315,10 @@ class FormWizardView(SessionWizardView):
     def remember(self, step, form, valid):
         """Keep what was typed (even with errors) so nothing is lost; mark the step done if valid."""
         own = f"{self.get_form_prefix(step)}-"
-        self.storage.set_step_data(step, {k: v for k, v in self.post_data.lists() if k.startswith(own)})
+        # What was typed is kept as typed, except NUL: PostgreSQL's JSON cannot hold it, and a
+        # draft saved with one would fail (the field itself still refuses the value).
+        typed = {k: [v.replace("\x00", "") for v in vs] for k, vs in self.post_data.lists() if k.startswith(own)}
+        self.storage.set_step_data(step, typed)
         done = [name for name in self.extra.get("done", []) if name != step]
         answers = dict(self.extra.get("answers", {}))
         if valid:

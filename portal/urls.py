@@ -13,6 +13,7 @@ from forms_builder.views import LoginView, LogoutView
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
+from portal import admin_input
 from portal.views import healthz
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
@@ -22,6 +23,9 @@ from services.payments import urls as urls_payments
 from services.reporting import urls as urls_dashboard
 
 urlpatterns = [
+    # Two of Wagtail's admin views, with their hostile query input cleaned (portal/admin_input.py).
+    path(f"{settings.ADMIN_PATH}/login/", admin_input.LoginView.as_view()),
+    path(f"{settings.ADMIN_PATH}/choose-page/chosen-multiple/", admin_input.ChosenMultipleView.as_view()),
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),

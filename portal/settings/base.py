@@ -379,7 +379,7 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: they are not n
 AXES_LOCKOUT_CALLABLE = "portal.signin.locked_out"
 # Password-reset mails (the admin's "Forgotten password?"): requests per address and mails per
 # account an hour; over either, nothing is sent and the answer is the same as ever.
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "portal.signin.ThrottledPasswordResetForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "portal.signin.ThrottledPasswordResetForm"  # noqa: S105 - a class path
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "10"))
 PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", "3"))
 # Without django-ipware installed axes counts by REMOTE_ADDR only (a reverse proxy must set it).
