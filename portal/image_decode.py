@@ -35,10 +35,10 @@ import warnings
 from django.conf import settings
 from PIL import Image, ImageOps
 
-# Bytes per pixel of Pillow's storage, by mode; every other mode takes 4 ("RGB" included: Pillow
-# keeps 3 bands in 4 bytes, and 16-bit colour PNGs are read into 8-bit "RGB"/"RGBA").
 # mallopt()'s parameter number for the size from which malloc maps memory of its own (malloc.h).
 M_MMAP_THRESHOLD = -3
+# Bytes per pixel of Pillow's storage, by mode; every other mode takes 4 ("RGB" included: Pillow
+# keeps 3 bands in 4 bytes, and 16-bit colour PNGs are read into 8-bit "RGB"/"RGBA").
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
 
 
