@@ -13,20 +13,10 @@ from services.notifications import outbox
 from services.notifications.models import Notification, NotificationTemplate
 from services.notifications.tasks import retry_due_notifications, send_notification
 from tests.services.cases.support import make_world, submit
-from tests.services.notifications.support import file_request, run_gateway, run_smtp
+from tests.services.notifications.support import file_request
 
 S = Notification.Status
 LINE_USER = "U" + "0123456789abcdef" * 2
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
-
-
-@pytest.fixture
-def gateway(settings):
-    yield from run_gateway(settings)
 
 
 @pytest.fixture

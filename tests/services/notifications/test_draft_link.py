@@ -6,17 +6,6 @@ import pytest
 from forms_builder.models import Draft
 from services.notifications.models import Notification
 from tests.services.cases.support import make_world
-from tests.services.notifications.support import run_gateway, run_smtp
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
-
-
-@pytest.fixture
-def gateway(settings):
-    yield from run_gateway(settings)
 
 
 @pytest.fixture

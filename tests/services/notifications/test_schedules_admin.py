@@ -17,14 +17,9 @@ from services.notifications import digests as reports
 from services.notifications import events
 from services.notifications.models import Notification, NotificationSettings
 from tests.services.cases.support import make_world
-from tests.services.notifications.support import file_request, run_smtp
+from tests.services.notifications.support import file_request
 
 S = Notification.Status
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
 
 
 @pytest.fixture

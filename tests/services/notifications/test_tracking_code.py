@@ -15,22 +15,12 @@ from services.cases.models import CaseAccess
 from services.notifications import events
 from services.notifications.models import Notification, NotifyEvent
 from tests.services.cases.support import make_world
-from tests.services.notifications.support import file_request, run_gateway, run_smtp
+from tests.services.notifications.support import file_request
 
 pytestmark = pytest.mark.django_db
 
 DETAILS = "ไฟดับหน้าบ้านเลขที่ 12"
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
-
-
-@pytest.fixture
-def gateway(settings):
-    yield from run_gateway(settings)
 
 
 @pytest.fixture

@@ -16,14 +16,8 @@ from django.utils import timezone
 
 from services.notifications import outbox
 from services.notifications.models import Notification
-from tests.services.notifications.support import run_smtp
 
 S = Notification.Status
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
 
 
 def database_url():
