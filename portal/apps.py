@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +10,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # Imported here, not at the top: the page cache and the schedules import Wagtail's and
+        # Imported here, not at the top: the page cache, the schedules and the offices import Wagtail's and
         # django-q2's models, which Django loads only after every app's config (this is one).
-        from portal import pagecache, schedules
+        from wagtail.models import Site
+
+        from portal import offices, pagecache, schedules
 
         pagecache.connect()
         post_migrate.connect(schedules.schedule_after_migrate, dispatch_uid="portal_schedules")
+        post_save.connect(offices.ensure_office, sender=Site, dispatch_uid="portal_site_is_an_office")
