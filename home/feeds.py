@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page
 
 from home.models import NewsIndexPage, NewsPage, OfficeSettings
+from portal.offices import current_office
 
 FEED_SIZE = 20
 
@@ -29,14 +30,19 @@ class FeedSource:
     office: OfficeSettings
     locale: Locale | None
     index: NewsIndexPage | None
+    home: Page | None  # the office's home page in the feed's language: its news only
 
 
 class NewsFeed(Feed):
     def get_object(self, request):
-        site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+        site = current_office(request)
         locale = Locale.objects.filter(language_code=(get_language() or "th").split("-")[0]).first()
-        index = NewsIndexPage.objects.live().filter(locale=locale).first() if locale else None
-        return FeedSource(request, OfficeSettings.for_site(site), locale, index)
+        home = index = None
+        if locale is not None:
+            home = Page.objects.filter(translation_key=site.root_page.translation_key, locale=locale).first()
+        if home is not None:
+            index = NewsIndexPage.objects.live().descendant_of(home).first()
+        return FeedSource(request, OfficeSettings.for_site(site), locale, index, home)
 
     def title(self, obj):
         return _("News and announcements – %(office)s") % {"office": obj.office.tr("name")}
@@ -50,9 +56,9 @@ class NewsFeed(Feed):
         return _("News, announcements and procurement notices of %(office)s") % {"office": obj.office.tr("name")}
 
     def items(self, obj):
-        if obj.locale is None:
+        if obj.home is None:
             return []
-        items = list(NewsPage.listing(obj.locale.pk)[:FEED_SIZE])
+        items = list(NewsPage.listing(obj.locale.pk, root=obj.home)[:FEED_SIZE])
         for item in items:
             item.feed_url = item.get_full_url(obj.request)
         return items

@@ -139,7 +139,7 @@ class HomePage(ViewRestrictionsMixin, Page):
         The query returns the latest items plus any active urgent ones, in listing order; since
         the latest are a prefix of the full listing they are also the first rows here.
         """
-        listing = NewsPage.listing(self.locale_id)
+        listing = NewsPage.listing(self.locale_id, root=self)
         latest_ids = listing.values("pk")[: self.LATEST_NEWS]
         items = list(listing.filter(models.Q(pk__in=latest_ids) | NewsPage.urgent_q()))
         now = timezone.now()
@@ -209,7 +209,11 @@ class NewsIndexPage(ViewRestrictionsMixin, Page):
         if tag:
             items = items.filter(tags__name=tag)
         tags = (
-            NewsPageTag.objects.filter(content_object__locale_id=self.locale_id, content_object__live=True)
+            NewsPageTag.objects.filter(
+                content_object__locale_id=self.locale_id,
+                content_object__live=True,
+                content_object__path__startswith=self.path,  # this office's news only
+            )
             .values_list("tag__name", flat=True)
             .distinct()
             .order_by("tag__name")
@@ -302,15 +306,13 @@ class NewsPage(ViewRestrictionsMixin, Page):
         ]
 
     @classmethod
-    def listing(cls, locale_id):
-        """Live public news of one language, newest first, without the heavy body."""
-        return (
-            cls.objects.live()
-            .public()
-            .filter(locale_id=locale_id)
-            .defer_streamfields()
-            .order_by("-date", "-first_published_at", "-pk")
-        )
+    def listing(cls, locale_id, root=None):
+        """Live public news of one language, newest first, without the heavy body; under `root`
+        (an office's home page) when given, so one office never lists another's news."""
+        items = cls.objects.live().public().filter(locale_id=locale_id)
+        if root is not None:
+            items = items.descendant_of(root)
+        return items.defer_streamfields().order_by("-date", "-first_published_at", "-pk")
 
     @staticmethod
     def urgent_q():
@@ -318,8 +320,8 @@ class NewsPage(ViewRestrictionsMixin, Page):
         return models.Q(urgent=True) & (models.Q(urgent_until__isnull=True) | models.Q(urgent_until__gt=timezone.now()))
 
     @classmethod
-    def active_urgent(cls, locale_id):
-        return cls.listing(locale_id).filter(cls.urgent_q()).first()
+    def active_urgent(cls, locale_id, root=None):
+        return cls.listing(locale_id, root=root).filter(cls.urgent_q()).first()
 
     def clean(self):
         super().clean()
@@ -380,7 +382,8 @@ class SearchEntry(models.Model):
     Wagtail's database backend cannot split Thai (written without spaces), so the site search
     keeps this small index itself: `home.search` fills it on publish/unpublish and on document
     save/delete, and matches the query's words (segmented the same way) as substrings of
-    `search_text`. Pages are linked by foreign key so deleting a page deletes its row.
+    `search_text`. Pages are linked by foreign key so deleting a page deletes its row. Each row
+    belongs to one office (`site`): a search on an office's host finds only that office's items.
     """
 
     class Kind(models.TextChoices):
@@ -390,6 +393,14 @@ class SearchEntry(models.Model):
         PAGE = "page", _("Page")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The office whose search shows this item (its page tree or its collection)."),
+    )
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     document_id = models.PositiveIntegerField(null=True, blank=True)
     language = models.CharField(

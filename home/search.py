@@ -24,7 +24,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from home.models import NewsPage, SearchEntry
-from portal import pagecache
+from portal import office_admin, pagecache
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
@@ -66,12 +66,18 @@ def query_words(query):
     return (meaningful or words)[:MAX_QUERY_WORDS]
 
 
-def search(query, language):
-    """Entries matching every word of `query`, best first. Two queries at most, whatever the size."""
+def _office_id(site):
+    """The office searched: `site`, or the default office when none is given."""
+    return site.pk if site is not None else office_admin.default_site_id()
+
+
+def search(query, language, site=None):
+    """Entries of the office `site` (default: the default office) matching every word of
+    `query`, best first. Two queries at most, whatever the size."""
     words = query_words(query)
     if not words:
         return []
-    entries = SearchEntry.objects.filter(Q(language=language) | Q(language=""))
+    entries = SearchEntry.objects.filter(Q(language=language) | Q(language=""), site_id=_office_id(site))
     for word in words:
         entries = entries.filter(search_text__contains=word)
     entries = list(entries.select_related("page").order_by("-date", "title")[:MAX_CANDIDATES])
@@ -92,19 +98,23 @@ def search(query, language):
 MAX_EDITS_SHORT, MAX_EDITS_LONG, LONG_WORD = 1, 2, 6
 
 
-def vocabulary(language, request=None):
-    """{word: how many entries use it} over the index in `language` (and language-neutral forms),
-    plus the same words as one string for substring tests. Kept per content version."""
+def vocabulary(language, request=None, site=None):
+    """{word: how many entries use it} over the office's index in `language` (and
+    language-neutral forms), plus the same words as one string for substring tests. Kept per
+    content version and office: one office's words never suggest another's."""
 
     def build():
         counts = {}
-        texts = SearchEntry.objects.filter(language__in=[language, ""]).values_list("search_text", flat=True)
+        texts = SearchEntry.objects.filter(language__in=[language, ""], site_id=office).values_list(
+            "search_text", flat=True
+        )
         for text in texts:
             for word in set(text.split()):
                 counts[word] = counts.get(word, 0) + 1
         return {"counts": counts, "text": " " + " ".join(counts) + " "}
 
-    return pagecache.memo(f"search-vocabulary:{language}", build, request)
+    office = _office_id(site)
+    return pagecache.memo(f"search-vocabulary:{office}:{language}", build, request)
 
 
 def edit_distance(a, b, limit):
@@ -135,9 +145,9 @@ def nearest_word(typed, counts):
     return best
 
 
-def suggest(query, language, request=None):
+def suggest(query, language, request=None, site=None):
     """`query` with its unknown parts corrected, or None when nothing needs (or can get) a fix."""
-    vocab = vocabulary(language, request)
+    vocab = vocabulary(language, request, site)
     parts, changed = [], False
     for part in query.split():
         words = query_words(part)
@@ -201,7 +211,21 @@ def _kind_for_page(page):
     return SearchEntry.Kind.PAGE
 
 
-def index_page(page):
+def page_site_id(page, roots=None):
+    """The office a page belongs to: the site whose home pages (or their translations) hold it."""
+    return office_admin.site_id_for_page(page, roots)
+
+
+def document_site_id(document, owners=None):
+    """The office a document belongs to: the owner of its collection (portal.office_admin), or
+    the default office when nobody (or several offices) claim it."""
+    found = (owners if owners is not None else office_admin.collection_owners()).get(document.collection_id)
+    if found and len(found) == 1:
+        return next(iter(found))
+    return office_admin.default_site_id()
+
+
+def index_page(page, roots=None):
     """Add or refresh one page's entry; remove it if the page is not live and public."""
     page = page.specific
     kind = _kind_for_page(page)
@@ -217,6 +241,7 @@ def index_page(page):
     SearchEntry.objects.update_or_create(
         page_id=page.pk,
         defaults={
+            "site_id": page_site_id(page, roots),
             "kind": kind,
             "language": page.locale.language_code,
             "title": page.title[:255],
@@ -244,7 +269,7 @@ def remove_page(page):
     SearchEntry.objects.filter(page_id=page.pk).delete()
 
 
-def index_document(document):
+def index_document(document, owners=None):
     """Forms in the library are found in both languages (a Thai form is still what an English
     reader must file), so their entry has no language."""
     parts = [getattr(document, "form_code", ""), getattr(document, "description", "")]
@@ -255,6 +280,7 @@ def index_document(document):
     SearchEntry.objects.update_or_create(
         document_id=document.pk,
         defaults={
+            "site_id": document_site_id(document, owners),
             "kind": SearchEntry.Kind.FORM,
             "language": "",
             "title": document.title[:255],
@@ -275,11 +301,12 @@ def rebuild():
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         count = 0
+        roots, owners = office_admin.office_roots(), office_admin.collection_owners()
         for page in Page.objects.live().public().filter(depth__gt=2).specific():
-            index_page(page)
+            index_page(page, roots)
             count += 1
         for document in get_document_model().objects.all():
-            index_document(document)
+            index_document(document, owners)
             count += 1
     return count
 

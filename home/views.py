@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 from home import search as site_search
 from home.models import SearchEntry
+from portal.offices import current_office
 
 
 def search(request):
@@ -16,14 +17,15 @@ def search(request):
     if kind not in SearchEntry.Kind.values:
         kind = ""
     language = (get_language() or "th").split("-")[0]
-    results = site_search.search(query, language) if query else []
+    site = current_office(request)  # one office's items only, whatever the other offices publish
+    results = site_search.search(query, language, site) if query else []
     corrected = None
     if query and not results and not request.GET.get("exact"):
         # Nothing found: probably a slip of the finger. Show what the nearest indexed words
         # find, and a link to search exactly what was typed ("exact").
-        suggestion = site_search.suggest(query, language, request)
+        suggestion = site_search.suggest(query, language, request, site)
         if suggestion:
-            results = site_search.search(suggestion, language)
+            results = site_search.search(suggestion, language, site)
             corrected = suggestion if results else None
     counts = {}
     for entry in results:

@@ -14,7 +14,7 @@ from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
 from portal import admin_input
-from portal.views import healthz
+from portal.views import healthz, robots
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
 from services.cases.volunteers import my_cases
@@ -29,6 +29,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots, name="robots"),  # per host: names that office's own sitemap
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change

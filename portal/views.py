@@ -1,9 +1,11 @@
-"""Project-level views: the health check that load balancers and monitoring poll."""
+"""Project-level views: the health check that load balancers and monitoring poll, and each
+host's robots.txt."""
 
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
 
@@ -35,3 +37,17 @@ def healthz(request):
             failing.append(name)
     body = {"status": "ok" if not failing else "unavailable", "failing": failing}
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def robots(request):
+    """robots.txt of the host asked: its own sitemap, never the admin or residents' pages."""
+    host = request.get_host()  # a forged Host is refused (400) before this by ALLOWED_HOSTS
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}/",
+        "Disallow: /t/",
+        "Disallow: /documents/",
+        f"Sitemap: {request.scheme}://{host}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,12 +1,14 @@
 """Admin URLs of the portal's security features: two-step sign-in setup, verification and backup
 codes, and the account page's link to the backup codes."""
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
 
-from portal import two_factor
+from portal import office_admin, office_users, two_factor
 
 
 @hooks.register("register_admin_urls")
@@ -28,3 +30,61 @@ def backup_codes_menu_item(request):
         "label": _("Backup codes"),
         "help_text": _("One-time codes for signing in when your phone is lost; make new ones here."),
     }
+
+
+# -- Offices: what a person's admin shows (portal/office_admin.py, portal/office_users.py) --------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def office_pages_in_chooser(pages, request):
+    """The page chooser lists every page of the install to anyone: cut it to one's offices."""
+    return office_admin.scope_pages(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def office_pages_in_explorer(pages, request):
+    return office_admin.scope_pages(pages, request.user)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def office_images_in_chooser(images, request):
+    return office_admin.scope_collection_items(images, request.user)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def office_documents_in_chooser(documents, request):
+    return office_admin.scope_collection_items(documents, request.user)
+
+
+@hooks.register("before_serve_document")
+def private_documents_of_own_office(document, request):
+    """A document in a private collection is served to its own office's staff only (and
+    platform administrators): being signed in to another office is not enough."""
+    user = request.user
+    if not user.is_authenticated or not office_admin.document_is_private(document):
+        return None
+    ids = office_admin.collection_ids(user)
+    if ids is not None and document.collection_id not in ids:
+        raise PermissionDenied
+    return None
+
+
+@hooks.register("before_bulk_action")
+def office_users_in_bulk_actions(request, action_type, objects, action):
+    """Bulk actions on users (delete, deactivate, assign a group): only one's office's users,
+    and only one's office's groups."""
+    if get_user_model() not in getattr(action, "models", ()):
+        return None
+    user = request.user
+    if office_users.administered_office_ids(user) is None:
+        return None
+    allowed = set(
+        office_users.manageable_users(user).filter(pk__in=[o.pk for o in objects]).values_list("pk", flat=True)
+    )
+    if any(o.pk not in allowed for o in objects):
+        raise PermissionDenied
+    form = getattr(action, "cleaned_form", None)
+    role = form.cleaned_data.get("role") if form is not None else None
+    if role is not None and not office_users.manageable_groups(user).filter(pk=role.pk).exists():
+        raise PermissionDenied
+    return None
