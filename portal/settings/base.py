@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "services.privacy",
     "services.reporting",
     "services.open311",
+    "services.library",
     "forms_builder",
     "wagtail_localize",
     "wagtail_localize.locales",
