@@ -1,14 +1,15 @@
-"""Demo content of the home room: the office's details, both home pages, news and announcements,
-standard pages (about, executives, contacts, policies) and the editorial workflow."""
+"""Demo content of the home room, on top of the starter catalogue (home/starter.py): the demo
+municipality's details and home page words, news and announcements, and its own words on the
+standard pages (about, executives, contacts, policies)."""
 
 import datetime
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
-from wagtail.models import GroupApprovalTask, Locale, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import Locale
 
 from home import search
 from home.models import NewsCategory, NewsIndexPage, NewsPage, OfficeSettings, StandardPage
+from portal.starter import home_pages
 
 OFFICE = {
     "name": "เทศบาลตำบลบ้านสวนริมน้ำ",
@@ -36,42 +37,9 @@ HOME = {
 }
 
 
-def home_pages(site):
-    """The Thai site root and its English translation (both made by a migration)."""
-    thai = site.root_page.specific
-    english = thai.get_translation_or_none(Locale.objects.get(language_code="en"))
-    return {"th": thai, "en": english.specific if english else None}
-
-
-# The most used services, by the slug the services demo gives their guides (Thai pages; the
-# English translation of each is found through its locale). Tiles for pages not there are left out.
-# (icon, slug, short Thai label, short English label): a tile reads best in two to four words,
-# where the guides' own titles are full official names.
-TILE_SLUGS = [
-    ("megaphone", "complaint", "แจ้งเรื่องร้องเรียน", "Report a problem"),
-    ("bulb", "streetlight-repair", "แจ้งซ่อมไฟฟ้าสาธารณะ", "Streetlight repair"),
-    ("building", "building-permit", "ขออนุญาตก่อสร้าง", "Building permit"),
-    ("shop", "food-shop-notification", "แจ้งสถานที่จำหน่ายอาหาร", "Food shop notice"),
-    ("elderly", "elderly-allowance", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance"),
-    ("trash", "garbage-fee", "ค่าธรรมเนียมขยะ", "Garbage fee"),
-]
-
-
-def service_tiles(locale):
-    """Tiles for the home page in one language, pointing at pages other rooms' demos created."""
-    pages = {p.slug: p for p in Page.objects.live().filter(slug__in=[tile[1] for tile in TILE_SLUGS])}
-    tiles = []
-    for icon, slug, thai, english in TILE_SLUGS:
-        page = pages.get(slug)
-        if page is None:
-            continue
-        page = page.get_translation_or_none(locale) or page
-        title = thai if locale.language_code == "th" else english
-        tiles.append(("tile", {"page": page, "title": title, "icon": icon}))
-    return tiles
-
-
-def load(site, out):
+def prepare(site, out):
+    """Before the starter: the office's details and its home pages' titles, so the starter's
+    guides and forms name the demo municipality."""
     office = OfficeSettings.for_site(site)
     for field, value in OFFICE.items():
         setattr(office, field, value)
@@ -80,18 +48,20 @@ def load(site, out):
     site.site_name = OFFICE["name"]
     site.save()
 
-    for code, page in home_pages(site).items():
-        if page is None:
-            continue
-        content = HOME[code]
-        page.title = page.draft_title = content["title"]
-        page.intro = content["intro"]
-        page.service_tiles = service_tiles(page.locale)
-        page.save_revision().publish()
-    out.write("  home: office details, home pages in th and en")
+    for page in home_pages(site):
+        content = HOME[page.locale.language_code]
+        if (page.title, page.intro) != (content["title"], content["intro"]):
+            page.title = page.draft_title = content["title"]
+            page.intro = content["intro"]
+            page.save_revision().publish()
+    out.write("  home: office details, home pages in th and en\n")
+
+
+def load(site, out):
+    """After the starter (which made the tiles, standard pages and the editorial workflow): news,
+    and the demo municipality's own words on the standard pages."""
     load_news(site, out)
     load_standard_pages(site, out)
-    ensure_moderation_workflow(site, out)
     out.write(f"  search: {search.rebuild()} items indexed")
 
 
@@ -470,21 +440,3 @@ def load_standard_pages(site, out):
     for slug, in_menu, in_footer, th, en in STANDARD:
         publish_pair(home, StandardPage, slug, th, en, show_in_menus=in_menu, show_in_footer=in_footer)
     out.write(f"  standard pages: {', '.join(s[0] for s in STANDARD)}")
-
-
-def ensure_moderation_workflow(site, out):
-    """Editors draft, a moderator approves: one Wagtail workflow with a group approval task for
-    Moderators, on both home pages (so on every page below them). Idempotent by name."""
-    moderators = Group.objects.get(name="Moderators")
-    task = GroupApprovalTask.objects.filter(name="Moderator approval").first()
-    if task is None:
-        task = GroupApprovalTask.objects.create(name="Moderator approval")
-    task.groups.set([moderators])
-    workflow, _ = Workflow.objects.get_or_create(name="Editorial review", defaults={"active": True})
-    workflow.active = True
-    workflow.save()
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    for page in home_pages(site).values():
-        if page is not None:
-            WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
-    out.write("  workflow: Editorial review (Moderators approve) on the whole site")

@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from portal.models import StaffGroup, StaffRole
+
 DEMO_PASSWORD = "portal-demo-2569"  # noqa: S105 - documented demo credential
 
 # username: (first name, last name, groups, is_superuser)
@@ -16,15 +18,27 @@ DEMO_USERS = {
 }
 
 
-def ensure_groups():
-    """Groups Wagtail does not create itself. Case officers reach the admin; volunteers do not."""
+# group name: its role in the demo municipality (the default site)
+GROUP_ROLES = {
+    "Editors": StaffRole.EDITOR,
+    "Moderators": StaffRole.MODERATOR,
+    "Case officers": StaffRole.OFFICER,
+    "Volunteers": StaffRole.VOLUNTEER,
+}
+
+
+def ensure_groups(site):
+    """Groups Wagtail does not create itself (case officers reach the admin; volunteers do not),
+    each tied to the demo municipality's site with its role, so its members work for that office."""
     officers, _ = Group.objects.get_or_create(name="Case officers")
     officers.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
-    Group.objects.get_or_create(name="Volunteers")
+    for name, role in GROUP_ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        StaffGroup.objects.update_or_create(group=group, defaults={"site": site, "role": role})
 
 
 def load(site, out):
-    ensure_groups()
+    ensure_groups(site)
     User = get_user_model()
     for username, (first, last, groups, superuser) in DEMO_USERS.items():
         user, created = User.objects.get_or_create(username=username)

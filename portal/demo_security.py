@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.demo import DEMO_PASSWORD
+from portal.models import StaffGroup, StaffRole
 from services.models.guides import ServicePage
 from services.privacy.models import PrivacySettings, RetentionRule
 
@@ -26,8 +27,11 @@ def demo_key_hex():
     return base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 
-def ensure_dpo_group():
+def ensure_dpo_group(site):
+    """The DPO reads the demo municipality's residents' data: the group works for its site (as a
+    case officer, the narrowest office role that sees its cases)."""
     group, _created = Group.objects.get_or_create(name=DPO_GROUP)
+    StaffGroup.objects.update_or_create(group=group, defaults={"site": site, "role": StaffRole.OFFICER})
     group.permissions.add(
         Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
         Permission.objects.get(codename="handle_personal_data", content_type__app_label="privacy"),
@@ -42,7 +46,7 @@ def load(site, out):
     if created:
         dpo.set_password(DEMO_PASSWORD)
     dpo.save()
-    dpo.groups.set([ensure_dpo_group()])
+    dpo.groups.set([ensure_dpo_group(site)])
 
     for user in User.objects.filter(username__in=TOTP_USERS):
         TOTPDevice.objects.update_or_create(
@@ -50,7 +54,7 @@ def load(site, out):
         )
 
     PrivacySettings.objects.update_or_create(site=site, defaults={"default_retention_days": 2 * 365})
-    permit = ServicePage.objects.filter(slug="building-permit", locale__language_code="th").first()
+    permit = ServicePage.objects.descendant_of(site.root_page).filter(slug="building-permit").first()
     if permit is not None:
         RetentionRule.objects.update_or_create(
             service=permit,

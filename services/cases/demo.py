@@ -86,6 +86,11 @@ SHOWCASE = {
 SHOWCASE_PHONE = "0812345678"
 
 
+def office_of(model, site):
+    """{"site": site} where the model's rows belong to one office (issue 17 adds the key)."""
+    return {"site": site} if any(field.name == "site" for field in model._meta.get_fields()) else {}
+
+
 def showcase_reference(key, today=None):
     """The fixed reference of a showcase case (opened today-2 days, so the year is today's)."""
     submitted = showcase_submitted(today)
@@ -139,7 +144,9 @@ def load(site, out):
     settings.default_department = Department.objects.filter(site=site, code="clerk").first()
     settings.save()
     for title, body, body_en in REPLY_TEMPLATES:
-        ReplyTemplate.objects.update_or_create(title=title, defaults={"body": body, "body_en": body_en})
+        ReplyTemplate.objects.update_or_create(
+            title=title, **office_of(ReplyTemplate, site), defaults={"body": body, "body_en": body_en}
+        )
     OfficeClosure.objects.update_or_create(
         site=site,
         date=datetime.date(2026, 11, 25),
@@ -150,7 +157,7 @@ def load(site, out):
         return
 
     rng = random.Random(SEED)  # noqa: S311 - deterministic demo data, never a real reference
-    pages = {p.slug: p for p in FormPage.objects.filter(locale__language_code="th", slug__in=[s for s, _ in FORMS])}
+    pages = {p.slug: p for p in FormPage.objects.descendant_of(site.root_page).filter(slug__in=[s for s, _ in FORMS])}
     forms = [(pages[slug], weight) for slug, weight in FORMS if slug in pages]
     if not forms:
         out.write("  cases: no demo forms, skipped")

@@ -4,6 +4,7 @@ executive address for the monthly report. Idempotent: existing templates are lef
 
 from django.utils import translation
 
+from services.cases.demo import office_of
 from services.notifications.models import NotificationSettings, NotificationTemplate
 from services.notifications.render import DEFAULTS
 
@@ -14,7 +15,10 @@ def load(site, out):
         with translation.override(language):
             for event, (subject, body) in DEFAULTS.items():
                 _row, made = NotificationTemplate.objects.get_or_create(
-                    event=event, language=language, defaults={"subject": str(subject), "body": str(body)}
+                    event=event,
+                    language=language,
+                    **office_of(NotificationTemplate, site),
+                    defaults={"subject": str(subject), "body": str(body)},
                 )
                 created += made
     config = NotificationSettings.for_site(site)

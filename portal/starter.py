@@ -1,0 +1,80 @@
+"""The starter catalogue: what a new office's site holds on its first day.
+
+`create_office` (and `load_demo`, for the default site) call `load_starter(site, out)`. Each room
+contributes a `starter.py` with a `load(site, out)`; they are imported by name, as `load_demo`
+does, so the kernel never imports a room. The order is the order of dependencies: e-forms before
+the guides that link to them, guides before the home page tiles that point at them.
+
+What the starter writes is office-neutral: guides in the citizen's-manual shape with their e-forms,
+departments, categories, standard pages with marked placeholders, the editorial workflow. It
+creates no users, cases, households or payment IDs: editors adapt the content, the office
+administrator fills in the PromptPay ID and contacts.
+
+Invariants every room's `load` keeps:
+- Precondition: `site.root_page` is the office's Thai home page and its English translation exists.
+- Any site: pages go under that site's root; rows that belong to an office carry its site.
+- Idempotent: what exists is found by a stable key (a slug under the parent, a code) and left as
+  it is, so a second run changes nothing and never overwrites what editors adapted.
+- Fast (a few seconds per office): each page is written once, already live, with one revision
+  (`add_live_page`), instead of Wagtail's save, save_revision and publish round trip.
+"""
+
+import time
+from importlib import import_module
+
+from django.utils import timezone
+from wagtail.models import Locale, Revision
+from wagtail.signals import page_published
+
+STARTER_MODULES = ["forms_builder.starter", "services.starter", "home.starter"]
+
+
+def load_starter(site, out):
+    """Give `site` the starter catalogue. Returns the seconds it took."""
+    started = time.perf_counter()
+    for name in STARTER_MODULES:
+        import_module(name).load(site, out)
+    seconds = time.perf_counter() - started
+    out.write(f"  starter catalogue: {seconds:.1f} s\n")
+    return seconds
+
+
+def home_pages(site):
+    """The site's Thai home page and its English translation, as their specific classes."""
+    thai = site.root_page.specific
+    english = thai.get_translation(Locale.objects.get(language_code="en")).specific
+    return thai, english
+
+
+def office_names(site):
+    """The office's Thai and English names: what create_office gave the site and its home pages."""
+    thai, english = home_pages(site)
+    name = site.site_name or thai.title
+    return name, (english.title if english.title not in ("", "Home") else name)
+
+
+def add_live_page(parent, page):
+    """Add `page` under `parent`, live, with one revision (so the admin's history and compare
+    views have something to show): an insert, a revision and one update, where Wagtail's
+    add_child, save_revision and publish would write and re-index the page three times. The
+    `page_published` signal other rooms rely on (search) is sent as a publish sends it."""
+    now = timezone.now()
+    page.live, page.has_unpublished_changes = True, False
+    page.first_published_at = page.last_published_at = page.latest_revision_created_at = now
+    page.draft_title = page.title
+    parent.add_child(instance=page)
+    revision = Revision.objects.create(
+        content_object=page,
+        base_content_type=page.get_base_content_type(),
+        content=page.serializable_data(),
+        object_str=str(page),
+    )
+    type(page).objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
+    page.latest_revision = page.live_revision = revision
+    page_published.send(sender=type(page), instance=page, revision=revision)
+    return page
+
+
+def translation_of(page, locale):
+    """The page's translation in `locale`, or None."""
+    return type(page).objects.filter(translation_key=page.translation_key, locale=locale).first()
