@@ -62,9 +62,10 @@ ROLE_GROUPS = [
 ]
 OFFICER_GROUP = "officers – {department}"
 
-# Page permissions as Wagtail's own Editors and Moderators groups have them (wagtailcore 0002).
+# Page permissions as Wagtail's own Editors and Moderators groups have them (wagtailcore 0002);
+# office administrators may also delete pages.
 PAGE_PERMISSIONS = {
-    StaffRole.OFFICE_ADMIN: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    StaffRole.OFFICE_ADMIN: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
     StaffRole.EDITOR: ["add_page", "change_page"],
     StaffRole.MODERATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
@@ -99,6 +100,11 @@ MODEL_PERMISSIONS = {
         "wagtailadmin.access_admin",
         "wagtail_localize.submit_translation",
         "cases.view_all_cases",
+        "reporting.view_monthlyreport",
+        # Their own office's people only: portal/office_users.py scopes Wagtail's users and groups.
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
         *OFFICE_SETTINGS,
         *(
             f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"

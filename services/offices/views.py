@@ -4,7 +4,7 @@ form that creates one, archiving, and deleting an office made by mistake. Everyo
 Wagtail's own Sites screen, with a message that says to archive it instead."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError
 from django.shortcuts import get_object_or_404, redirect
@@ -25,9 +25,12 @@ PER_PAGE = 50
 
 
 def platform_admin_only(view):
+    """403 for everyone but platform administrators (a page saying so, not Wagtail's redirect to
+    the dashboard: the address exists, the person may not use it)."""
+
     def wrapped(request, *args, **kwargs):
         if not is_platform_admin(request.user):
-            raise PermissionDenied
+            return TemplateResponse(request, "offices/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
