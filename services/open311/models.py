@@ -21,8 +21,16 @@ def hash_key(raw):
 class Open311Key(models.Model):
     """A key a partner (a LINE bot, a call-centre tool) uses to file requests through the
     Open311 API. Issued by staff in the admin; only its hash is stored, so the key is shown
-    once, when it is issued."""
+    once, when it is issued. A key belongs to one office: it files requests into that office
+    and reads that office's requests, and is refused on another office's host name."""
 
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="open311_keys",
+        verbose_name=_("office"),
+        help_text=_("The office whose requests this key files and reads."),
+    )
     name = models.CharField(_("name"), max_length=120, help_text=_("Who uses this key, e.g. LINE OA of the office"))
     prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -44,10 +52,10 @@ class Open311Key(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, name, user=None):
-        """Create a key; returns (key row, the raw key to show once)."""
+    def issue(cls, name, site, user=None):
+        """Create a key for `site`'s office; returns (key row, the raw key to show once)."""
         raw = secrets.token_urlsafe(32)
-        key = cls.objects.create(name=name, prefix=raw[:8], key_hash=hash_key(raw), created_by=user)
+        key = cls.objects.create(site=site, name=name, prefix=raw[:8], key_hash=hash_key(raw), created_by=user)
         return key, raw
 
     @classmethod

@@ -17,7 +17,11 @@ What it publishes and what it keeps back:
   Infinity, 1e309), control characters (NUL, which PostgreSQL cannot even store) in any parameter
   or path, and bodies that are not a form. Thai and full-width digits are read as digits.
 
-POST needs an `api_key` issued by staff (services.reporting.models.Open311Key). Submissions
+Every endpoint answers for the office whose host name the request came to
+(`portal.offices.current_office`): its services, its requests. A service code of another office
+is unknown here, and a key works only on its own office's host name (403 elsewhere).
+
+POST needs an `api_key` issued by staff (services.open311.models.Open311Key). Submissions
 cannot carry an "api" channel (forms_builder allows web/counter/volunteer/phone only), so API
 requests are filed as channel "web" and their source is recorded in the submission's token
 (`open311-<key prefix>-…`).
@@ -43,6 +47,8 @@ from forms_builder.fields import ADDRESS_PARTS, StepForm, build_definition, cond
 from forms_builder.intake import hand_over
 from forms_builder.models import Submission
 from portal.i18n import ascii_digits
+from portal.models import Office
+from portal.offices import current_office
 from portal.typed_text import has_control_characters
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
 from services.models.guides import ServicePage
@@ -161,17 +167,26 @@ def api_view(methods=("GET",)):
 # --- services ---------------------------------------------------------------------------------
 
 
-def services_queryset():
+def services_queryset(site):
+    """The office's live Thai guides with a live online form in the office's own page tree (the
+    intake files a request into the office of its form page)."""
+    root_path = site.root_page.path
     return (
         ServicePage.objects.live()
-        .filter(locale__language_code="th", online_form__isnull=False, online_form__live=True)
+        .filter(
+            path__startswith=root_path,
+            locale__language_code="th",
+            online_form__isnull=False,
+            online_form__live=True,
+            online_form__path__startswith=root_path,
+        )
         .select_related("online_form", "category")
         .order_by("title")
     )
 
 
-def find_service(code):
-    service = services_queryset().filter(slug=code).first()
+def find_service(code, site):
+    service = services_queryset(site).filter(slug=code).first()
     if service is None:
         raise Open311Error(404, f"Unknown service_code: {code[:60]}")
     return service
@@ -212,7 +227,8 @@ def discovery(request, fmt):
 
 @api_view()
 def service_list(request, fmt):
-    return respond([service_entry(s) for s in services_queryset()], fmt, root="services", item="service")
+    services = services_queryset(current_office(request))
+    return respond([service_entry(s) for s in services], fmt, root="services", item="service")
 
 
 def form_steps(service):
@@ -282,7 +298,7 @@ def service_attributes(steps):
 
 @api_view()
 def service_definition(request, code, fmt):
-    service = find_service(code)
+    service = find_service(code, current_office(request))
     data = {"service_code": service.slug, "attributes": service_attributes(form_steps(service))}
     return respond(data, fmt, root="service_definition")
 
@@ -387,8 +403,8 @@ def _respond_requests(cases, fmt):
     return respond([request_entry(c, slugs) for c in cases], fmt, root="service_requests", item="request")
 
 
-def filter_requests(params):
-    cases = _cases().order_by("-submitted_at")
+def filter_requests(params, site):
+    cases = _cases().filter(site=site).order_by("-submitted_at")
     ids = [i.strip().upper() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
         # The standard: service_request_id overrides every other filter.
@@ -406,7 +422,7 @@ def filter_requests(params):
     cases = cases.filter(submitted_at__gte=start, submitted_at__lte=end)
     codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
     if codes:
-        known = dict(services_queryset().filter(slug__in=codes).values_list("slug", "translation_key"))
+        known = dict(services_queryset(site).filter(slug__in=codes).values_list("slug", "translation_key"))
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise Open311Error(400, f"Unknown service_code: {', '.join(unknown)[:100]}")
@@ -426,12 +442,13 @@ def filter_requests(params):
 def requests_view(request, fmt):
     if request.method == "POST":
         return post_request(request, fmt)
-    return _respond_requests(filter_requests(request.GET), fmt)
+    return _respond_requests(filter_requests(request.GET, current_office(request)), fmt)
 
 
 @api_view()
 def request_detail(request, reference, fmt):
-    cases = list(_cases().filter(reference=reference.upper()[:20]))
+    site = current_office(request)
+    cases = list(_cases().filter(site=site, reference=reference.upper()[:20]))
     if not cases:
         raise Open311Error(404, f"Unknown service_request_id: {reference[:40]}")
     return _respond_requests(cases, fmt)
@@ -520,10 +537,15 @@ def post_request(request, fmt):
     key = Open311Key.lookup(post.get("api_key", ""))
     if key is None:
         raise Open311Error(403, "api_key was not provided or is not valid")
+    site = current_office(request)
+    if key.site_id != site.pk:
+        raise Open311Error(403, "api_key is not valid for this office")
+    if Office.objects.filter(site=site, archived_at__isnull=False).exists():
+        raise Open311Error(403, "This office no longer takes requests")
     code = post.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code is required")
-    service = find_service(code)
+    service = find_service(code, site)
     for name in ("lat", "long"):
         if post.get(name):
             try:

@@ -38,12 +38,15 @@ class MonthlyReport(models.Model):
 
 
 class PageViewCount(models.Model):
-    """Page views per site section and month, for the monthly usage statistics.
+    """Page views per office, site section and month, for the monthly usage statistics.
 
     Counted by `services.reporting.usage.UsageMiddleware` in the cache and flushed here by a task: no IP
-    address, cookie, session or user is ever recorded, only a section name and a number.
+    address, cookie, session or user is ever recorded, only an office, a section name and a number.
     """
 
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="page_view_counts", verbose_name=_("office")
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     section = models.CharField(_("section"), max_length=40)
     views = models.PositiveIntegerField(_("page views"), default=0)
@@ -53,7 +56,9 @@ class PageViewCount(models.Model):
         verbose_name = _("page views")
         verbose_name_plural = _("page views")
         ordering = ["-month", "-views"]
-        constraints = [models.UniqueConstraint(fields=["month", "section"], name="page_views_one_per_section_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "month", "section"], name="page_views_one_per_office_section_month")
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.section}: {self.views}"

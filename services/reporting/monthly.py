@@ -48,7 +48,9 @@ def month_figures(site, month):
         "backlog": figures["overall"]["backlog"],
         "services": [(s["name"]["th"], pick(s)) for s in figures["services"]],
         "departments": figures["departments"],
-        "usage": list(PageViewCount.objects.filter(month=month).order_by("-views").values_list("section", "views")),
+        "usage": list(
+            PageViewCount.objects.filter(site=site, month=month).order_by("-views").values_list("section", "views")
+        ),
     }
 
 

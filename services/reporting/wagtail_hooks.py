@@ -1,6 +1,11 @@
 """Wagtail admin wiring of the performance reporting: the staff dashboard panels on the admin
-home, and the monthly reports (a ModelViewSet) with their downloads, the form that builds a
-month and the usage statistics."""
+home, the monthly reports (a ModelViewSet) with their downloads, the form that builds a month
+and the usage statistics, and "Province figures" for province viewers.
+
+Everything here is scoped by office: staff read the figures, reports and page views of the
+offices they work for; a province viewer reads those of the offices of their province (and
+nothing else: no case, no person, no edit); a platform administrator reads every office's.
+Another office's report is a 404."""
 
 import datetime
 import functools
@@ -23,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_q.tasks import async_task
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
@@ -30,19 +36,34 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Site
 
 from portal.admin_listings import ViewOnlyViewSet, view_only
+from portal.models import Office
+from portal.offices import (
+    current_office,
+    is_platform_admin,
+    office_ids,
+    office_label,
+    offices_for,
+    scope,
+    viewed_provinces,
+    works_for_several,
+)
 from portal.templatetags.portal_tags import thaidate
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.reporting import province as province_figures
 from services.reporting import stats
 from services.reporting.models import MonthlyReport, PageViewCount
+from services.reporting.views import PeriodForm, province_table
 
 
 def _scope_key(user):
-    """Figures depend only on which departments a user sees, so officers of one department
-    share one cached copy."""
+    """Figures depend only on which offices and departments a user sees, so officers of one
+    department share one cached copy (and an office's copy is never another office's)."""
+    offices = office_ids(user)
+    office_part = "o*" if offices is None else "o" + "-".join(str(pk) for pk in sorted(offices))
     if sees_all(user):
-        return "all"
-    return "d" + "-".join(str(pk) for pk in sorted(user.departments.values_list("pk", flat=True)))
+        return f"{office_part}:all"
+    return f"{office_part}:d" + "-".join(str(pk) for pk in sorted(user.departments.values_list("pk", flat=True)))
 
 
 def staff_figures(user, today=None):
@@ -50,7 +71,7 @@ def staff_figures(user, today=None):
     key = stats._key(f"staff-{_scope_key(user)}", today)
     figures = cache.get(key)
     if figures is None:
-        figures = stats.compute(Case.objects.visible_to(user), today)
+        figures = stats.compute(scope(Case.objects.visible_to(user), user), today)
         cache.set(key, figures, stats.CACHE_TTL)
     return figures
 
@@ -66,7 +87,7 @@ class CaseSummaryPanel(Component):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        cases = Case.objects.visible_to(self.request.user)
+        cases = scope(Case.objects.visible_to(self.request.user), self.request.user)
         open_filter = Q(status__in=OPEN_STATUSES)
         counts = cases.aggregate(
             open=Count("pk", filter=open_filter),
@@ -115,24 +136,75 @@ def add_case_panels(request, panels):
 
 # Reports are built by the scheduled task or the build form, never typed in: whoever has "Can
 # view monthly report" (offered on the group editor, so an office can give executives the reports
-# without making them superusers) sees them and their files, and may build a month.
-report_policy = view_only(MonthlyReport, lambda user: user.has_perm("reporting.view_monthlyreport"))
+# without making them superusers) sees their offices' reports and files, and may build a month
+# for them; a province viewer reads (never builds) the reports of their province's offices.
+def can_build_reports(user):
+    return user.has_perm("reporting.view_monthlyreport")
+
+
+def can_read_province_figures(user):
+    return is_platform_admin(user) or bool(viewed_provinces(user))
+
+
+report_policy = view_only(MonthlyReport, lambda user: can_build_reports(user) or can_read_province_figures(user))
 
 
 def can_see_reports(user):
     return report_policy.user_has_permission(user, "view")
 
 
+def report_office_ids(user):
+    """Offices whose reports and page views `user` reads: with "Can view monthly report" the
+    offices they work for, plus the offices of the provinces they view; None = every office."""
+    if is_platform_admin(user):
+        return None
+    ids = set(office_ids(user) or ()) if can_build_reports(user) else set()
+    provinces = viewed_provinces(user)
+    if provinces:
+        ids.update(Office.objects.filter(province__in=provinces).values_list("site_id", flat=True))
+    return frozenset(ids)
+
+
+def scope_reports(queryset, user, field="site"):
+    ids = report_office_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
 FIRST_REPORT_MONTH = datetime.date(2000, 1, 1)
 
 
 class BuildReportForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Site.objects.none(),
+        empty_label=None,
+        required=False,
+        help_text=_("The office whose report to build."),
+    )
     month = forms.DateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month to build or rebuild, e.g. 2026-10."),
     )
+
+    def __init__(self, *args, user=None, here=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices_for(user) if user is not None else Site.objects.none()
+        self.fields["office"].label_from_instance = office_label
+        self.here = here
+        if here is not None:
+            self.initial.setdefault("office", here.pk)
+
+    def clean_office(self):
+        """Left out (a form posted by a script): the office of the admin's host name, if the
+        user works for it."""
+        office = self.cleaned_data.get("office")
+        if office is None and self.here is not None:
+            office = self.fields["office"].queryset.filter(pk=self.here.pk).first()
+        if office is None:
+            raise forms.ValidationError(_("Choose one of your offices."), code="required")
+        return office
 
     def clean_month(self):
         """A month the figures can cover: from January 2000 to this month. A year like 9999 or 1
@@ -161,12 +233,16 @@ def _files(report):
 class ReportIndexView(IndexView):
     template_name = "services/dashboard/admin_reports.html"
 
+    def get_base_queryset(self):
+        return scope_reports(super().get_base_queryset(), self.request.user).select_related("site")
+
     @cached_property
     def header_buttons(self):
-        return [
-            HeaderButton(_("Build a report"), url=reverse("reports:build"), icon_name="plus"),
-            HeaderButton(_("Usage statistics"), url=reverse("reports:statistics"), icon_name="view"),
-        ]
+        buttons = []
+        if can_build_reports(self.request.user):
+            buttons.append(HeaderButton(_("Build a report"), url=reverse("reports:build"), icon_name="plus"))
+        buttons.append(HeaderButton(_("Usage statistics"), url=reverse("reports:statistics"), icon_name="view"))
+        return buttons
 
 
 class MonthlyReportViewSet(ViewOnlyViewSet):
@@ -182,10 +258,11 @@ class MonthlyReportViewSet(ViewOnlyViewSet):
     list_filter = ["month"]
     list_display = [
         Column("month", label=_("Month"), accessor=lambda report: thaidate(report.month, "long"), sort_key="month"),
+        Column("site", label=_("Office"), accessor=lambda report: office_label(report.site)),
         Column("files", label=_("Files"), accessor=_files),
         Column("created_at", label=_("Built"), accessor=lambda report: thaidate(report.created_at, "datetime")),
     ]
-    list_export = ["month", "created_at", "note"]
+    list_export = ["site", "month", "created_at", "note"]
 
     def get_permissions_to_register(self):
         return Permission.objects.filter(content_type__app_label="reporting", codename="view_monthlyreport")
@@ -214,11 +291,14 @@ def _refuse_unless_permitted(view):
 @_refuse_unless_permitted
 @require_http_methods(["GET", "POST"])
 def build_report(request):
-    """Build (or rebuild) one month now, in the background, instead of waiting for the schedule."""
-    form = BuildReportForm(request.POST or None)
+    """Build (or rebuild) one month of one of the user's offices now, in the background, instead
+    of waiting for the schedule. Province viewers read reports; they do not build them."""
+    if not can_build_reports(request.user):
+        raise PermissionDenied
+    form = BuildReportForm(request.POST or None, user=request.user, here=current_office(request))
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"].replace(day=1)
-        site_id = _site_id(request)
+        site_id = form.cleaned_data["office"].pk
         transaction.on_commit(
             lambda: async_task("services.reporting.tasks.build_monthly_report", site_id, month.isoformat())
         )
@@ -229,11 +309,26 @@ def build_report(request):
 
 @_refuse_unless_permitted
 def usage_statistics(request):
-    """Page views per section and month (the last six months counted)."""
-    usage_months = list(PageViewCount.objects.order_by("-month").values_list("month", flat=True).distinct()[:6])
-    usage = list(PageViewCount.objects.filter(month__in=usage_months).order_by("-month", "-views"))
+    """Page views per section and month (the last six months counted) of the offices the user
+    reads reports of, each office's on its own."""
+    counts = scope_reports(PageViewCount.objects.all(), request.user)
+    usage_months = list(counts.order_by("-month").values_list("month", flat=True).distinct()[:6])
+    usage = list(
+        counts.filter(month__in=usage_months).select_related("site").order_by("site__site_name", "-month", "-views")
+    )
+    offices = {}
+    for row in usage:
+        offices.setdefault(row.site_id, {"label": office_label(row.site), "rows": []})["rows"].append(row)
     return TemplateResponse(
-        request, "services/dashboard/admin_usage.html", {"usage": usage, "usage_totals": _usage_totals(usage)}
+        request,
+        "reporting/admin_usage.html",
+        {
+            "offices": [
+                {**office, "totals": _usage_totals(office["rows"])}
+                for office in sorted(offices.values(), key=lambda o: o["label"])
+            ],
+            "several": works_for_several(request.user) or len(offices) > 1,
+        },
     )
 
 
@@ -244,14 +339,9 @@ def _usage_totals(rows):
     return sorted(totals.items(), reverse=True)
 
 
-def _site_id(request):
-    site = Site.find_for_request(request) or Site.objects.get(is_default_site=True)
-    return site.pk
-
-
 @_refuse_unless_permitted
 def report_file(request, pk, kind):
-    report = get_object_or_404(MonthlyReport, pk=pk)
+    report = get_object_or_404(scope_reports(MonthlyReport.objects.all(), request.user), pk=pk)
     field = {"pdf": report.pdf, "csv": report.csv}.get(kind)
     if not field:
         raise Http404
@@ -263,3 +353,61 @@ def report_file(request, pk, kind):
 @hooks.register("register_admin_viewset")
 def register_report_viewset():
     return MonthlyReportViewSet("reports")
+
+
+# --- province figures (province viewers and platform administrators) -------------------------
+
+REPORT_MONTHS_SHOWN = 3
+
+
+def readable_provinces(user):
+    """The provinces whose figures `user` may read here, in order: every province with offices
+    for a platform administrator, the provinces they view for a province viewer."""
+    if is_platform_admin(user):
+        return [name for name, _offices in province_figures.provinces()]
+    return sorted(viewed_provinces(user))
+
+
+def province_figures_view(request):
+    """The province dashboard's table, and each office's latest monthly reports, read-only."""
+    if not can_read_province_figures(request.user):
+        raise PermissionDenied
+    provinces = readable_provinces(request.user)
+    province = request.GET.get("province") or (provinces[0] if provinces else "")
+    if province and province not in provinces:
+        raise Http404
+    form = PeriodForm(request.GET if "months" in request.GET else None)
+    months = form.months_or_default()
+    context = {"provinces": provinces, "province": province, "form": form, "figures": None}
+    figures = province_figures.figures(province, months) if province else None
+    if figures is not None:
+        ids = [row["site_id"] for row in figures["offices"]]
+        names = {row["site_id"]: row["office"] for row in figures["offices"]}
+        cutoff = stats.add_months(stats.month_start(timezone.localdate()), -REPORT_MONTHS_SHOWN)
+        reports = list(
+            MonthlyReport.objects.filter(site_id__in=ids, month__gte=cutoff)
+            .only("pk", "site_id", "month", "pdf", "csv")
+            .order_by("-month")
+        )
+        for report in reports:
+            report.office = names[report.site_id]
+        reports.sort(key=lambda r: (r.office.casefold(), -r.month.toordinal()))
+        context.update(province_table(request, figures, keep={"province": province}), reports=reports)
+    return TemplateResponse(request, "reporting/admin_province.html", context)
+
+
+class ProvinceFiguresMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_read_province_figures(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_province_figures_url():
+    return [path("province-figures/", province_figures_view, name="province_figures")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_province_figures_menu_item():
+    return ProvinceFiguresMenuItem(
+        _("Province figures"), reverse("province_figures"), name="province-figures", icon_name="table", order=165
+    )

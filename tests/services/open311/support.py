@@ -60,7 +60,7 @@ def open311_world(home):
     form = world["form"]
     form.steps = STEPS
     form.save_revision().publish()
-    key, raw = Open311Key.issue("LINE OA")
+    key, raw = Open311Key.issue("LINE OA", world["site"])
     world["api_key"] = raw
     world["key"] = key
     return world

@@ -42,7 +42,7 @@ def private_media(tmp_path, settings):
 
 
 def test_monthly_report_pdf_and_csv_have_the_months_figures(world, private_media):
-    PageViewCount.objects.create(month=OCTOBER, section="services", views=321)
+    PageViewCount.objects.create(site=world["site"], month=OCTOBER, section="services", views=321)
     report = MonthlyReport.objects.get(pk=build_monthly_report(world["site"].pk, OCTOBER.isoformat()))
     assert report.note == ""
     text = report.csv.open("rb").read().decode("utf-8")
@@ -160,7 +160,7 @@ def test_issuing_an_api_key_shows_it_once_and_stores_only_its_hash(client, world
     assert client.get("/admin/open311-keys/")["Location"] == "/admin/"
     admin = get_user_model().objects.create_superuser("boss", password="portal-demo-2569")
     client.force_login(admin)
-    response = client.post("/admin/open311-keys/new/", {"name": "LINE OA"})
+    response = client.post("/admin/open311-keys/new/", {"name": "LINE OA", "site": world["site"].pk})
     assert "no-store" in response["Cache-Control"]
     raw = response.content.decode().split('<code class="new-api-key">')[1].split("</code>")[0]
     key = Open311Key.objects.get()
