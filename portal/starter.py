@@ -16,14 +16,16 @@ Invariants every room's `load` keeps:
 - Idempotent: what exists is found by a stable key (a slug under the parent, a code) and left as
   it is, so a second run changes nothing and never overwrites what editors adapted.
 - Fast (a few seconds per office): each page is written once, already live, with one revision
-  (`add_live_page`), instead of Wagtail's save, save_revision and publish round trip.
+  (`add_live_page`), instead of Wagtail's add_child, save_revision and publish round trip.
 """
 
 import time
 from importlib import import_module
 
+from django.db.models import F
 from django.utils import timezone
-from wagtail.models import Locale, Revision
+from wagtail.models import Locale, Page, ReferenceIndex, Revision
+from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
 STARTER_MODULES = ["forms_builder.starter", "services.starter", "home.starter"]
@@ -53,16 +55,30 @@ def office_names(site):
     return name, (english.title if english.title not in ("", "Home") else name)
 
 
-def add_live_page(parent, page):
+def add_live_page(parent, page, references=False):
     """Add `page` under `parent`, live, with one revision (so the admin's history and compare
     views have something to show): an insert, a revision and one update, where Wagtail's
-    add_child, save_revision and publish would write and re-index the page three times. The
-    `page_published` signal other rooms rely on (search) is sent as a publish sends it."""
+    add_child, save_revision and publish would validate, write and index the page three times.
+
+    The caller made the page from trusted specs and checked its slug is free under `parent`, so
+    Django's full_clean is skipped (treebeard's add_child offers no way to). Wagtail's reference
+    index ("where is this used") is written only when `references` says the page points at other
+    objects (a guide's form, department and category; a tile's page). The `page_published`
+    signal other rooms rely on (the site search) is sent as a publish sends it."""
     now = timezone.now()
     page.live, page.has_unpublished_changes = True, False
     page.first_published_at = page.last_published_at = page.latest_revision_created_at = now
     page.draft_title = page.title
-    parent.add_child(instance=page)
+    if not page.locale_id:
+        page.locale_id = parent.locale_id
+    page.depth = parent.depth + 1
+    last = Page.objects.filter(path__startswith=parent.path, depth=page.depth).order_by("-path").first()
+    page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+    page._cached_parent_obj = parent
+    with disable_reference_index_auto_update():
+        page.save(clean=False)
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    parent.numchild += 1
     revision = Revision.objects.create(
         content_object=page,
         base_content_type=page.get_base_content_type(),
@@ -71,6 +87,8 @@ def add_live_page(parent, page):
     )
     type(page).objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
     page.latest_revision = page.live_revision = revision
+    if references:
+        ReferenceIndex.create_or_update_for_object(page)
     page_published.send(sender=type(page), instance=page, revision=revision)
     return page
 

@@ -984,12 +984,14 @@ def load(site, out):
         online_form = eforms.get(f"{spec['slug']}-form")
         page = thai_guides.get(spec["slug"])
         if page is None:
-            page = add_live_page(index, guide(spec, "th", departments, categories, online_form, texts, names))
+            page = add_live_page(
+                index, guide(spec, "th", departments, categories, online_form, texts, names), references=True
+            )
             created += 1
         if page.translation_key not in english_keys:
             page_en = guide(spec, "en", departments, categories, online_form, texts, names)
             page_en.locale, page_en.translation_key = english, page.translation_key
-            add_live_page(index_en, page_en)
+            add_live_page(index_en, page_en, references=True)
             created += 1
     out.write(
         f"  services: {len(departments)} departments, {len(CATEGORIES)} categories, "
