@@ -28,13 +28,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.models import Locale, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 
 from forms_builder.models import FormIndexPage, FormPage, Submission
-from home.models import NewsCategory, NewsIndexPage, NewsPage
+from home.models import HomePage, NewsCategory, NewsIndexPage, NewsPage
+from portal.models import Office, StaffGroup, StaffRole
 from services.cases import workflow
 from services.cases.intake import open_case, phone_last4
-from services.cases.models import Case, CaseEvent, CaseStatus, RejectReason
+from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus, RejectReason
 from services.cases.sla import local_date
 from services.models import Department, FormDocument, FormLibraryPage, ServiceCategory, ServiceIndexPage, ServicePage
 from services.notifications.models import Notification, NotifyChannel, NotifyEvent
@@ -570,3 +571,119 @@ class NotificationFactory(ModelFactory):
     body = "เราได้รับคำร้องของท่านแล้ว"
     idempotency_key = factory.Sequence(lambda n: f"test:{n}")
     status = Notification.Status.PENDING
+
+
+# -- Offices ------------------------------------------------------------------------------------
+
+# What each office role may do, as Django model permissions (app label → actions) and Wagtail
+# page and collection permissions on the office's own home pages and collection.
+OFFICE_APPS = (
+    "cases",
+    "payments",
+    "notifications",
+    "privacy",
+    "reporting",
+    "open311",
+    "services",
+    "home",
+    "forms_builder",
+)
+PAGE_ACTIONS = {
+    StaffRole.OFFICE_ADMIN: ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"),
+    StaffRole.EDITOR: ("add_page", "change_page"),
+    StaffRole.MODERATOR: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+}
+COLLECTION_ACTIONS = {
+    StaffRole.OFFICE_ADMIN: ("add", "change", "choose", "delete"),
+    StaffRole.EDITOR: ("add", "change", "choose"),
+    StaffRole.MODERATOR: ("add", "change", "choose"),
+}
+ROLE_GROUP_NAMES = {
+    StaffRole.OFFICE_ADMIN: "{name} administrators",
+    StaffRole.EDITOR: "{name} editors",
+    StaffRole.MODERATOR: "{name} moderators",
+    StaffRole.OFFICER: "{name} officers",
+}
+
+
+def _office_group(site, role, name):
+    """The auth group of `site` for `role`, with the permissions that role has in its office."""
+    group = Group.objects.create(name=ROLE_GROUP_NAMES[role].format(name=name))
+    StaffGroup.objects.create(group=group, site=site, role=role)
+    group.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
+    if role == StaffRole.OFFICE_ADMIN:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=OFFICE_APPS))
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename__endswith="_user"))
+    return group
+
+
+def _grant_pages_and_collection(group, role, homes, collection):
+    page_permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=PAGE_ACTIONS.get(role, ())
+    )
+    for home in homes:
+        for permission in page_permissions:
+            GroupPagePermission.objects.create(group=group, page=home, permission=permission)
+    codenames = [f"{action}_{kind}" for action in COLLECTION_ACTIONS.get(role, ()) for kind in ("image", "document")]
+    for permission in Permission.objects.filter(
+        content_type__app_label__in=("wagtailimages", "wagtaildocs"), codename__in=codenames
+    ):
+        GroupCollectionPermission.objects.create(group=group, collection=collection, permission=permission)
+
+
+class OfficeFactory(ModelFactory):
+    """One more office on the install: a Wagtail Site on ``hostname`` with its Thai home page and
+    the English translation beside it, its ``portal.models.Office`` row (``province``), a
+    collection of its own for images and documents, and one staff group per office role
+    (``office.groups[StaffRole.EDITOR]``), each tied to the office by a ``StaffGroup`` and given
+    that role's permissions on the office's pages and collection only.
+
+    ``office.site``, ``office.home_th``, ``office.home_en``, ``office.collection`` and
+    ``office.groups`` are what tests build on; ``office_staff(office, role)`` adds a person."""
+
+    class Meta:
+        model = Office
+
+    name = factory.Sequence(lambda n: f"อบต.ทดสอบ {n}")
+    hostname = factory.Sequence(lambda n: f"office{n}.localhost")
+    province = "เชียงใหม่"
+    reference_prefix = factory.Sequence(lambda n: f"T{n:02d}")
+
+    @classmethod
+    def _create(cls, model_class, *args, name, hostname, province, reference_prefix):
+        thai = Locale.objects.get(language_code="th")
+        english = Locale.objects.get(language_code="en")
+        slug = hostname.split(".")[0]
+        home_th = Page.get_first_root_node().add_child(instance=HomePage(title=name, slug=slug, locale=thai))
+        home_th.save_revision().publish()
+        home_en = home_th.copy_for_translation(english)
+        home_en.slug = f"{slug}-en"
+        home_en.save_revision().publish()
+        site = Site.objects.create(hostname=hostname, port=80, root_page=home_th, site_name=name)
+        office, _created = model_class.objects.get_or_create(site=site)
+        office.province = province
+        office.save()
+        settings = CaseSettings.for_site(site)
+        settings.reference_prefix = reference_prefix
+        settings.save()
+        office.home_th, office.home_en = home_th.specific, home_en.specific
+        office.collection = Collection.get_first_root_node().add_child(name=name)
+        office.groups = {}
+        for role in ROLE_GROUP_NAMES:
+            group = _office_group(site, role, name)
+            _grant_pages_and_collection(group, role, (office.home_th, office.home_en), office.collection)
+            office.groups[role] = group
+        return office
+
+
+def office_staff(office, role, *, departments=(), **fields):
+    """A person working for `office` in `role` (in that office's group for the role)."""
+    return StaffFactory(groups=[office.groups[role].name], departments=list(departments), **fields)
+
+
+def province_viewer(province, **fields):
+    """A person who may read the figures of every office in `province`."""
+    group = Group.objects.create(name=f"Province viewers {province} {Group.objects.count()}")
+    StaffGroup.objects.create(group=group, site=None, role=StaffRole.PROVINCE_VIEWER, province=province)
+    group.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
+    return StaffFactory(groups=[group.name], **fields)
