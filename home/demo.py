@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from home import search
 from home.models import NewsCategory, NewsIndexPage, NewsPage, OfficeSettings, StandardPage
+from portal.models import Office
 from portal.starter import home_pages
 
 OFFICE = {
@@ -24,6 +25,8 @@ OFFICE = {
     "facebook_url": "https://www.facebook.com/bansuanrimnam",
     "youtube_url": "",
 }
+
+PROVINCE = "เชียงใหม่"
 
 HOME = {
     "th": {
@@ -47,6 +50,7 @@ def prepare(site, out):
 
     site.site_name = OFFICE["name"]
     site.save()
+    Office.objects.update_or_create(site=site, defaults={"province": PROVINCE})
 
     for page in home_pages(site):
         content = HOME[page.locale.language_code]
