@@ -129,7 +129,7 @@ def build_office(letter):
     guide = GuidePageFactory(
         parent=service_index,
         title=f"{m}GUIDE",
-        slug="streetlight",
+        slug=f"streetlight-{letter.lower()}",
         summary=f"{m}GUIDESUMMARY",
         department=department,
         online_form=form,

@@ -32,12 +32,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 from wagtail.models import Locale, Task, Workflow
 
+from tests.offices.conftest import PROVINCE
+
 pytestmark = pytest.mark.django_db
 
 ADMIN = f"/{settings.ADMIN_PATH}/"
 ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
-B_MARK = re.compile(r"ZQB[\w.-]+")
-A_MARK = re.compile(r"ZQA[\w.-]*")
+B_MARK = re.compile(r"ZQB[\w-]+")
+A_MARK = re.compile(r"ZQA[\w-]+")
 
 
 class B:
@@ -185,6 +187,7 @@ BY_ARGUMENT = {
     "reference": b("case", "reference"),
     "token": B(lambda world: world["B"]["link_token"]),
     "fmt": neutral("json"),
+    "province": neutral(PROVINCE),
     "filter_spec": neutral("original"),
     # B has no moderation in progress: the page in these URLs is B's, the workflow Wagtail's.
     "task_state_id": neutral(1),
@@ -223,6 +226,9 @@ SKIPPED = {
     "wagtail_localize:machine_translate": "needs a wagtail-localize translation; the fixture makes none",
     "wagtail_localize:preview_translation": "needs a wagtail-localize translation; the fixture makes none",
     "wagtail_localize:stop_translation": "needs a wagtail-localize translation; the fixture makes none",
+    "wagtailadmin_error_test": "Wagtail's page that raises on purpose, to show the admin's error page",
+    "library:adopt": "needs a template of the shared library; the fixture makes none yet",
+    "library:changes": "needs an office's adoption of a library template; the fixture makes none yet",
     None: "Wagtail's catch-all that answers 404 for unknown admin URLs",
 }
 # URLs that end the session or change the world when merely read (GET).
@@ -354,18 +360,17 @@ def without_url(text, url):
 
 
 def leak_in(response, url, host_b):
-    """What of B this response shows: the markers found, or a redirect to B's admin."""
-    found = set()
+    """What of B this response shows: the markers found (not those of the URL asked for: the
+    test put them there), or a redirect to B's admin."""
+    asked = set(B_MARK.findall(urllib.parse.unquote(url)))
     if response.status_code in (301, 302, 303, 307, 308):
         location = urllib.parse.unquote(response.get("Location", ""))
-        location_without = without_url(location, urllib.parse.unquote(url))
-        found |= set(B_MARK.findall(without_url(location_without, url)))
+        found = set(B_MARK.findall(location)) - asked
         parts = urllib.parse.urlparse(location)
         if parts.hostname == host_b and parts.path.startswith(ADMIN):
             found.add(f"redirect to B's admin {location}")
         return found
-    found |= set(B_MARK.findall(without_url(text_of(response), url)))
-    return found
+    return set(B_MARK.findall(without_url(text_of(response), url))) - asked
 
 
 def read(client, url, host):
@@ -403,6 +408,9 @@ def people_of_a(world):
     }
 
 
+# What a person may see of B by design: a province viewer reads the figures (monthly reports) of
+# every office in the province.
+ALLOWED = {("province viewer", "reports")}
 # Listings, searches and choosers: read once more searching for B's markers.
 LISTING = re.compile(r"list|index|search|choose|results|queue|explore|home|report|usage")
 EXPORT_LINK = re.compile(r"""href=["']([^"']*[?&](?:amp;)?export=(?:csv|xlsx)[^"']*)["']""")
@@ -436,9 +444,13 @@ def test_office_a_people_and_a_host_never_see_office_b(offices):
             response = read(client, url, a_host)
             served += 1
             found = leak_in(response, url, b_host)
+            if response.status_code >= 500:  # a page that breaks cannot be shown to keep B's data out
+                found.add(f"error {response.status_code}, cannot tell")
             if of_b and is_file(response):
                 found.add(f"B's file ({response.get('Content-Type', '?')})")
-            if found:
+            elif of_b and response.status_code == 200 and not url.startswith(ADMIN):
+                found.add("B's object answered on A's host")  # B's public URLs: B's host only
+            if found and (who, (name or "").split(":")[0]) not in ALLOWED:
                 leak = leaks.setdefault((name, url), {"who": [], "found": set()})
                 leak["who"].append(f"{who} ({response.status_code})")
                 leak["found"] |= found
@@ -449,7 +461,7 @@ def test_office_a_people_and_a_host_never_see_office_b(offices):
                 if "?" not in url and LISTING.search(name or ""):
                     queue.append((f"{url}?q=ZQB", f"{name} (search ZQB)", False))
     assert served > 500
-    assert not leaks, f"{len(leaks)} URLs show office B's data on A's host:\n" + "\n".join(
+    assert not leaks, f"{len(leaks)} of {served} URLs read show office B's data on A's host:\n" + "\n".join(
         f"{name} {url} as {', '.join(leak['who'])}: {', '.join(sorted(leak['found']))}"
         for (name, url), leak in leaks.items()
     )
@@ -484,15 +496,15 @@ def test_every_page_on_a_host_shows_nothing_of_b(offices):
     assert not leaks, "B's content on A's host:\n" + "\n".join(leaks)
 
 
-def test_b_public_content_is_public_on_b_host(offices):
+def test_b_public_content_is_public_on_b_host(offices, caplog):
     """The other side of the same coin, and the proof the markers are found where they belong."""
-    client = Client()
+    client = Client(raise_request_exception=True)
     b = offices["B"]
     with translation.override("th"):
         news = client.get(b["news"].get_url_parts()[2], HTTP_HOST=b["host"])
         guide = client.get(b["guide"].get_url_parts()[2], HTTP_HOST=b["host"])
         draft = client.get(b["draft"].get_url_parts()[2], HTTP_HOST=b["host"])
-    assert news.status_code == 200 and "ZQBNEWS" in news.content.decode()
+    assert news.status_code == 200 and "ZQBNEWS" in news.content.decode(), caplog.text[-4000:]
     assert guide.status_code == 200 and "ZQBGUIDE" in guide.content.decode()
     assert "ZQBDRAFT" not in draft.content.decode()  # a draft is nobody's public content
 
