@@ -134,7 +134,11 @@ def export_filename(page):
 
 
 class FormFileError(ValidationError):
-    """Why a form file was refused, in words for the person who uploaded it."""
+    """Why a form file was refused, in words for the person who uploaded it: put into words at
+    once, in the language the admin speaks to that person while the view runs."""
+
+    def __init__(self, message, code=None):
+        super().__init__(str(message), code=code)
 
 
 def read_form_file(upload):

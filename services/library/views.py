@@ -39,8 +39,7 @@ def library(request):
         raise PermissionDenied
     site = _office(request, offices, request.GET.get("office", ""))
     adopted = {
-        a.template_id: a
-        for a in Adoption.objects.filter(site=site).select_related("guide", "form", "template_revision")
+        a.template_id: a for a in Adoption.objects.filter(site=site).select_related("guide", "form", "form_template")
     }
     rows = []
     for template in adoptions.templates():

@@ -10,7 +10,7 @@ as it is, so platform editors' changes survive a second run.
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, PageViewRestriction, Site
 
 from forms_builder.models import FormIndexPage
 from services.library import adoption
@@ -44,7 +44,12 @@ def _translated(page, locale, **fields):
 
 
 def ensure_library():
-    """The library's root and its two indexes, in Thai and English; returns (guides, forms)."""
+    """The library's root and its two indexes, in Thai and English, and its editors' group.
+
+    The templates are published pages (a published revision is a new version of a template) but
+    belong to no site; a view restriction to the editors' group on the root keeps the few URLs
+    that reach a form page by id or short code (forms_builder.links) from serving a template
+    to residents. Returns (root, English root, guide templates, form templates)."""
     thai, english = Locale.objects.get(language_code="th"), Locale.objects.get(language_code="en")
     root = LibraryRootPage.objects.filter(locale=thai).first()
     if root is None:
@@ -58,6 +63,12 @@ def ensure_library():
     forms = _child(root, FormIndexPage, title="แม่แบบแบบฟอร์มออนไลน์", slug="forms")
     _translated(guides, english, title="Guide templates")
     _translated(forms, english, title="E-form templates")
+    group = ensure_editors_group([root, root_en])
+    for page in (root, root_en):
+        restriction, _created = PageViewRestriction.objects.get_or_create(
+            page=page, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(group)
     return root, root_en, guides, forms
 
 
@@ -86,8 +97,7 @@ class Command(BaseCommand):
         source = sites.select_related("root_page").first()
         if source is None:
             raise CommandError(f"No site with host name {from_host!r}." if from_host else "No default site.")
-        root, root_en, guides, forms = ensure_library()
-        ensure_editors_group([root, root_en])
+        _root, _root_en, guides, forms = ensure_library()
         source_index, _forms = adoption.indexes(source.root_page)
         if source_index is None:
             raise CommandError(f"{source.hostname} has no service catalogue to copy.")
