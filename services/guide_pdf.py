@@ -171,7 +171,8 @@ def _build(page, site):
 
 def guide_pdf_response(page, request):
     """The guide as a PDF download named after its slug."""
-    content = build_guide_pdf(page, Site.find_for_request(request))
+    # The guide's own office's name, logo and phone, whichever host it was asked on.
+    content = build_guide_pdf(page, page.get_site() or Site.find_for_request(request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{page.slug}.pdf")
     return response

@@ -14,8 +14,11 @@ from services.pdf_fonts import draw_logo, office_for, thai_pdf
 KINDS = ("poster", "stickers")  # A4 poster; A4 sheet of four A6 stickers
 
 
-def short_url(page):
-    return f"{settings.BASE_URL.rstrip('/')}/f/{page.short_code or page.slug}"
+def short_url(page, site=None):
+    """The printed short link, on the host of the form's own office (BASE_URL for the default
+    office, whose host may sit behind another name)."""
+    base = settings.BASE_URL if site is None or site.is_default_site else site.root_url
+    return f"{base.rstrip('/')}/f/{page.short_code or page.slug}"
 
 
 def titles(page):
@@ -69,10 +72,11 @@ def _panel(pdf, x, y, width, height, thai, english, url, office, scale):
 
 def build_poster(page, kind, request=None):
     """PDF bytes: an A4 poster, or an A4 sheet of four A6 stickers with cutting lines."""
-    site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
+    # The form's own office, whichever host the poster was asked on.
+    site = page.get_site() or (Site.find_for_request(request) if request is not None else None)
     office = office_for(site) if site else None
     thai, english = titles(page)
-    url = short_url(page)
+    url = short_url(page, site)
     pdf = thai_pdf(format="A4")
     pdf.set_title(f"QR {thai}")
     pdf.add_page()

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,10 +27,11 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from forms_builder.models import FormIndexPage, Submission
 from portal.i18n import ascii_digits, is_thai
+from portal.offices import current_office, office_ids, office_label, works_for_several
 from portal.templatetags.portal_tags import thaidate
 from services.cases import access, references, workflow
 from services.cases import photos as case_photos
@@ -49,9 +50,13 @@ def sees_all(user):
 
 
 def visible_departments(user):
+    """The departments whose queues this person works: their own, or with "view all cases"
+    every department of their offices."""
     if sees_all(user):
-        return Department.objects.all()
-    return Department.objects.filter(members=user)
+        offices = office_ids(user)
+        departments = Department.objects.all() if offices is None else Department.objects.filter(site_id__in=offices)
+        return departments.select_related("site")
+    return Department.objects.filter(members=user).select_related("site")
 
 
 def departments_for(request):
@@ -60,7 +65,28 @@ def departments_for(request):
     if not hasattr(request, "_case_departments"):
         user = request.user
         request._case_departments = list(visible_departments(user)) if user.is_authenticated else []
+        if user.is_authenticated and not sees_all(user):
+            # Their own departments: the offices the catalogue's "office_ids_for_user" hook
+            # would query again (services/wagtail_hooks.py).
+            user._department_site_ids = {department.site_id for department in request._case_departments}
     return request._case_departments
+
+
+def several_offices(request):
+    """True when the person's queue holds more than one office's cases: rows are then labelled
+    with their office. Read from the departments already loaded, so it costs no query."""
+    if not hasattr(request, "_case_several_offices"):
+        user = request.user
+        if sees_all(user):
+            several = works_for_several(user)
+        else:
+            several = len({department.site_id for department in departments_for(request)}) > 1
+        request._case_several_offices = several
+    return request._case_several_offices
+
+
+def department_label(department, several):
+    return f"{department} · {office_label(department.site)}" if several else str(department)
 
 
 def can_use_queue(request):
@@ -68,25 +94,41 @@ def can_use_queue(request):
     return user.is_authenticated and user.is_active and (sees_all(user) or bool(departments_for(request)))
 
 
-def staff_choices(user):
-    """People cases can be assigned to: members of the departments this user can see."""
+def staff_choices(user, site_id=None):
+    """People cases can be assigned to: members of the departments this user can see (of the
+    office `site_id` only, when given: a case is assigned within its own office)."""
     User = get_user_model()
+    departments = visible_departments(user)
+    if site_id is not None:
+        departments = departments.filter(site_id=site_id)
     return (
-        User.objects.filter(departments__in=visible_departments(user), is_active=True)
+        User.objects.filter(departments__in=departments.values("pk"), is_active=True)
         .distinct()
         .order_by("first_name", "username")
     )
 
 
-def service_choices():
-    """Services to filter by (Thai titles). Cached for five minutes: the list changes rarely and
-    the queue should not pay for the page tree on every load."""
-    choices = cache.get("case-service-choices")
+def service_choices(user, departments=None):
+    """Services of the person's offices to filter by (Thai titles), labelled with their office
+    when there are several. Cached for five minutes per set of offices: the list changes rarely
+    and the queue should not pay for the page tree on every load."""
+    if sees_all(user) or departments is None:
+        offices = office_ids(user)
+    else:
+        offices = frozenset(department.site_id for department in departments)
+    key = "case-service-choices:" + ("all" if offices is None else ",".join(map(str, sorted(offices))))
+    choices = cache.get(key)
     if choices is None:
-        choices = list(
-            ServicePage.objects.filter(locale__language_code="th").order_by("title").values_list("id", "title")
-        )
-        cache.set("case-service-choices", choices, 300)
+        sites = Site.objects.select_related("root_page")
+        sites = list(sites if offices is None else sites.filter(pk__in=offices))
+        several = len(sites) > 1
+        choices = []
+        for site in sites:
+            services = ServicePage.objects.filter(locale__language_code="th", path__startswith=site.root_page.path)
+            label = f" · {office_label(site)}" if several else ""
+            choices += [(pk, f"{title}{label}") for pk, title in services.values_list("id", "title")]
+        choices.sort(key=lambda choice: choice[1])
+        cache.set(key, choices, 300)
     return choices
 
 
@@ -152,7 +194,7 @@ class CappedPaginator(Paginator):
 
 def page_cases(ids):
     """The cases with these ids, in this order, with what the queue's rows show."""
-    found = Case.objects.select_related("department", "assignee").in_bulk(ids)
+    found = Case.objects.select_related("department", "assignee", "site").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -161,11 +203,13 @@ def filter_cases(request, site):
     user = request.user
     departments = departments_for(request)
     assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_choices(user)]
-    services = service_choices()
+    services = service_choices(user, departments)
     params = request.GET.copy()
     # Officers work the open cases: the queue opens on them, soonest due first ("Any" shows all).
     params.setdefault("status", "open")
-    form = QueueFilterForm(params, departments=departments, assignees=assignees)
+    several = several_offices(request)
+    department_choices = [(d.pk, department_label(d, several)) for d in departments]
+    form = QueueFilterForm(params, departments=department_choices, assignees=assignees)
     form.fields["service"].widget.choices = [("", _("Any")), *[(str(pk), title) for pk, title in services]]
     cases = Case.objects.visible_to(user, departments).select_related("department", "assignee")
     if form.is_bound and form.is_valid():
@@ -180,7 +224,7 @@ def filter_cases(request, site):
         elif status:
             cases = cases.filter(status=status)
         if data["department"]:
-            cases = cases.filter(department_id=int(data["department"]))
+            cases = cases.filter(department_id=int(data["department"]))  # a choice: one of theirs
         if data["service"]:
             cases = cases.filter(service_id=int(data["service"]) if data["service"].isdigit() else None)
         if data["assignee"] == "none":
@@ -246,10 +290,11 @@ def queue(request):
     site = _site(request)
     cases, form = filter_cases(request, site)
     export = request.GET.get("export")
+    several = several_offices(request)
     if export == "csv":
-        return export_csv(cases)
+        return export_csv(cases, several)
     if export == "xlsx":
-        return export_xlsx(cases)
+        return export_xlsx(cases, several)
     try:
         per_page = int(request.GET.get("per_page", 50))
     except ValueError:
@@ -257,17 +302,22 @@ def queue(request):
     per_page = per_page if per_page in PER_PAGE_CHOICES else 50
     paginator = CappedPaginator(cases.values_list("pk", flat=True), per_page, count_order=count_order(cases))
     page = paginator.get_page(request.GET.get("p"))
-    case_settings = _settings(request, site)
-    calendar = WorkingCalendar(site)
     today = timezone.localdate()
-    rows = [
-        {
-            "case": case,
-            "overdue": case.is_overdue(today),
-            "due_soon": case.is_due_soon(calendar, case_settings.due_soon_days, today),
-        }
-        for case in page_cases(list(page.object_list))
-    ]
+    # Each case's "due soon" by its own office's settings and closures (both cached).
+    offices = {site.pk: (_settings(request, site), WorkingCalendar(site))}
+    rows = []
+    for case in page_cases(list(page.object_list)):
+        if case.site_id not in offices:
+            offices[case.site_id] = (CaseSettings.cached_for_site(case.site), WorkingCalendar(case.site))
+        case_settings, calendar = offices[case.site_id]
+        rows.append(
+            {
+                "case": case,
+                "office": office_label(case.site) if several else "",
+                "overdue": case.is_overdue(today),
+                "due_soon": case.is_due_soon(calendar, case_settings.due_soon_days, today),
+            }
+        )
     query = request.GET.copy()
     query.pop("p", None)
     query.pop("export", None)
@@ -283,27 +333,43 @@ def queue(request):
             "assignees": form.fields["assignee"].choices[3:],
             "per_page": per_page,
             "count_capped": paginator.capped,
-            "counter_forms_url": counter_forms_url(),
+            "show_office": several,
+            "counter_forms_url": counter_forms_url(request, site),
             "count_cap": paginator.COUNT_CAP,
         },
     )
 
 
-def counter_forms_url():
-    """Where staff file a request for a walk-in or phone caller: the public e-forms, which ask a
-    logged-in officer for the channel. Cached: the queue should not query the page tree."""
+def counter_forms_url(request, site):
+    """Where staff file a request for a walk-in or phone caller: the office's public e-forms,
+    which ask a logged-in officer for the channel. Cached: the queue should not query the page
+    tree."""
     language = (get_language() or "th")[:2]
-    key = f"case-counter-forms-url:{language}"
+    here = current_office(request)
+    key = f"case-counter-forms-url:{site.pk}:{here.pk if here else 0}:{language}"
     url = cache.get(key)
     if url is None:
-        index = FormIndexPage.objects.filter(locale__language_code=language).live().first()
-        url = index.url if index is not None else ""
+        roots = Site.objects.filter(pk=site.pk).values("root_page__translation_key")
+        in_office = Q(pk__in=[])
+        for home in Page.objects.filter(translation_key__in=roots).values_list("path", flat=True):
+            in_office |= Q(path__startswith=home)
+        index = FormIndexPage.objects.filter(in_office, locale__language_code=language).live().first()
+        url = (index.get_url(request) or "") if index is not None else ""
         cache.set(key, url, 300)
     return url
 
 
 def _site(request):
-    return Site.find_for_request(request) or Site.objects.get(is_default_site=True)
+    """The office whose settings the queue uses for its filters: the person's one office, else
+    the office of the host the admin was opened on."""
+    if not hasattr(request, "_case_site"):
+        ids = {department.site_id for department in departments_for(request)}
+        if len(ids) == 1 and not several_offices(request):
+            site = next(d.site for d in departments_for(request))
+        else:
+            site = current_office(request)
+        request._case_site = site
+    return request._case_site
 
 
 def _settings(request, site):
@@ -330,13 +396,16 @@ EXPORT_FIELDS = [
     "resolved_at",
     "closed_at",
     "rating",
+    "site__site_name",
+    "site__hostname",
 ]
 
 
-def export_table(cases):
+def export_table(cases, several=False):
     """(headers, rows) of the export in the admin user's language: labels, not codes, and in
     Thai Buddhist-Era dates as the queue shows them. No personal data beyond what the queue
-    itself lists (no names, phones).
+    itself lists (no names, phones). With `several` offices, the first column names each
+    case's office.
 
     Wagtail activates the user's admin language and time zone only while the view runs, and a
     streamed CSV is written after it returns: the rows are made under the same language and
@@ -358,6 +427,8 @@ def export_table(cases):
         _("Closed on"),
         _("Rating"),
     ]
+    if several:
+        headers.insert(0, _("Office"))
     labels = {
         "status": {value: str(label) for value, label in CaseStatus.choices},
         "priority": {value: str(label) for value, label in Priority.choices},
@@ -378,7 +449,9 @@ def export_table(cases):
             for row in cases.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
                 v = dict(zip(EXPORT_FIELDS, row, strict=True))
                 assignee = " ".join(filter(None, [v["assignee__first_name"], v["assignee__last_name"]]))
+                office = [as_text(v["site__site_name"] or v["site__hostname"])] if several else []
                 yield [
+                    *office,
                     v["reference"],
                     labels["status"].get(v["status"], v["status"]),
                     as_text((not thai and v["service_title_en"]) or v["service_title"]),
@@ -406,9 +479,9 @@ class _Echo:
         return value
 
 
-def export_csv(cases):
+def export_csv(cases, several=False):
     writer = csv.writer(_Echo())
-    headers, rows = export_table(cases)
+    headers, rows = export_table(cases, several)
 
     def lines():
         yield "\ufeff"  # a byte-order mark, so Excel opens Thai text as UTF-8
@@ -421,11 +494,11 @@ def export_csv(cases):
     return response
 
 
-def export_xlsx(cases):
+def export_xlsx(cases, several=False):
     workbook = Workbook(write_only=True)
     # Excel refuses some characters in a sheet name ("/" is one): a title of our own.
     sheet = workbook.create_sheet(_("Case list"))
-    headers, rows = export_table(cases)
+    headers, rows = export_table(cases, several)
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
@@ -455,7 +528,20 @@ def bulk(request):
         if assignee_id and assignee is None:
             messages.error(request, _("Choose someone from your departments."))
         else:
+            # A case is assigned within its own office: a shared officer's selection may hold
+            # cases of an office the chosen person does not work for.
+            offices = set(assignee.departments.values_list("site_id", flat=True)) if assignee else set()
             for case in cases:
+                if assignee is not None and case.site_id not in offices:
+                    refused.append(
+                        f"{case.reference}: "
+                        + _("%(name)s does not work for %(office)s.")
+                        % {
+                            "name": assignee.get_full_name() or assignee.get_username(),
+                            "office": office_label(case.site),
+                        }
+                    )
+                    continue
                 workflow.assign(case, assignee, request.user)
                 done += 1
     elif action == "status":
@@ -505,7 +591,7 @@ def detail(request, pk):
         forms[action] = form
         case.refresh_from_db()
     targets = workflow.allowed_targets(case.status)
-    assignees = staff_choices(request.user)
+    assignees = staff_choices(request.user, case.site_id)
     if case.department_id:
         assignees = assignees.filter(departments=case.department_id)
     context = {
@@ -520,8 +606,9 @@ def detail(request, pk):
             assignees=assignees,
         ),
         "note_form": forms.get("note") or NoteForm(),
-        "reply_form": forms.get("reply") or ReplyForm(),
-        "reply_templates": ReplyTemplate.objects.all(),
+        "reply_form": forms.get("reply") or ReplyForm(site=case.site),
+        "reply_templates": ReplyTemplate.objects.filter(site=case.site),
+        "office": office_label(case.site) if several_offices(request) else "",
         "overdue": case.is_overdue(),
         "submission": case.submission,
         "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
@@ -561,7 +648,7 @@ def _post_status(request, case):
 
 
 def _post_assign(request, case):
-    assignees = staff_choices(request.user)
+    assignees = staff_choices(request.user, case.site_id)
     form = AssignForm(request.POST, assignees=assignees)
     if not form.is_valid():
         return form
@@ -624,7 +711,7 @@ def _post_reply(request, case):
 
     Previewing a template fills the text box with it; previewing again keeps the officer's
     edits unless they picked another template (`previewed` remembers which one was filled)."""
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, site=case.site)
     if not form.is_valid():
         return form
     text = (form.cleaned_data["reply"] or "").strip()
@@ -637,7 +724,7 @@ def _post_reply(request, case):
             text = fill_placeholders(text, case)
         data = request.POST.copy()
         data["reply"] = text
-        form = ReplyForm(data)
+        form = ReplyForm(data, site=case.site)
         form.is_valid()
         form.preview = text
         form.previewed = str(template.pk) if template is not None else ""
@@ -670,7 +757,7 @@ def _reissue_link(request, case):
     the old link dies, the timeline records who did it, and the new link is shown this once, on
     a printable receipt with its QR code, to hand over. Never cached: the page holds the secret."""
     token = access.issue_link(case, actor=request.user, reissue=True)
-    tracking_url = request.build_absolute_uri(access.link_path(case, token))
+    tracking_url = office_url(request, case, access.link_path(case, token))
     response = render(
         request,
         "services/cases/admin/receipt.html",
@@ -681,11 +768,20 @@ def _reissue_link(request, case):
     return response
 
 
+def office_url(request, case, path):
+    """`path` on the host of the case's office: a receipt printed by a shared officer on another
+    office's admin host still sends the resident to their own office's site."""
+    here = current_office(request)
+    if here is not None and here.pk == case.site_id:
+        return request.build_absolute_uri(path)
+    return case.site.root_url.rstrip("/") + path
+
+
 def receipt(request, pk):
     """A printable receipt for a resident at the counter: reference, dates and a QR code that
     opens the tracking page."""
     case = _case_for(request, pk)
-    tracking_url = request.build_absolute_uri(reverse("case_track", args=[case.reference]))
+    tracking_url = office_url(request, case, reverse("case_track", args=[case.reference]))
     return render(
         request,
         "services/cases/admin/receipt.html",

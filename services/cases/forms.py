@@ -201,7 +201,7 @@ class NoteForm(forms.Form):
 
 class ReplyForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("Start from a template"), queryset=ReplyTemplate.objects.all(), required=False
+        label=_("Start from a template"), queryset=ReplyTemplate.objects.none(), required=False
     )
     reply = forms.CharField(
         label=_("Reply to the resident"),
@@ -218,6 +218,12 @@ class ReplyForm(forms.Form):
             "typing a code. Tick only for general news, e.g. the team is on its way."
         ),
     )
+
+    def __init__(self, *args, site=None, **kwargs):
+        """`site`: the case's office, whose reply templates the officer may start from."""
+        super().__init__(*args, **kwargs)
+        if site is not None:
+            self.fields["template"].queryset = ReplyTemplate.objects.filter(site=site)
 
     def clean(self):
         data = super().clean()
@@ -260,7 +266,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, departments=None, services=(), assignees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("Any")), *[(str(d.pk), str(d)) for d in departments or ()]]
+        # (id, label) pairs: the label names the office when the person works for several.
+        self.fields["department"].choices = [("", _("Any")), *[(str(pk), label) for pk, label in departments or ()]]
         self.fields["service"].widget = forms.Select(choices=[("", _("Any")), *[(s, s) for s in services]])
         self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Unassigned")), ("me", _("Me")), *assignees]
 

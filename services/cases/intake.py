@@ -7,9 +7,10 @@ so a case and its submission are saved together or not at all.
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page, Site
 
 from forms_builder.intake import IntakeReceipt
 from services.cases import access, references
@@ -24,17 +25,27 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def find_service(form_page):
+def office_homes_q(site):
+    """A filter on pages for `site`'s trees: its home page and the home page's translations
+    (the English home is a sibling of the Thai one, not below it)."""
+    homes = Page.objects.filter(translation_key=site.root_page.translation_key).values_list("path", flat=True)
+    found = Q(pk__in=[])
+    for home in homes:
+        found |= Q(path__startswith=home)
+    return found
+
+
+def find_service(form_page, site=None):
     """The service guide whose online form this is, in Thai (the office's record language) when
-    there is one. Service pages may link to either language's form page, so match on the form's
-    translation key."""
+    there is one, of the form's own office (`site`): a guide of another office that links to
+    the same form never routes its requests. Service pages may link to either language's form
+    page, so match on the form's translation key."""
     if form_page is None:
         return None
-    services = (
-        ServicePage.objects.filter(online_form__translation_key=form_page.translation_key)
-        .select_related("department", "category__department", "locale")
-        .order_by("-live", "id")
-    )
+    services = ServicePage.objects.filter(online_form__translation_key=form_page.translation_key)
+    if site is not None:
+        services = services.filter(office_homes_q(site))
+    services = services.select_related("department", "category__department", "locale").order_by("-live", "id")
     services = list(services)
     if not services:
         return None
@@ -46,20 +57,28 @@ def find_service(form_page):
 
 def route(service, settings):
     """The department whose queue receives the case: the service's, else its category's, else
-    the office's default."""
+    the office's default; never a department of another office (a guide copied from another
+    office may still name one of its departments)."""
+    site_id = settings.site_id
+
+    def ours(department):
+        return department if department is not None and department.site_id == site_id else None
+
     if service is not None:
-        if service.department_id:
+        if ours(service.department):
             return service.department
         category = service.category
         if category is not None:
-            if category.department_id:
+            if ours(category.department):
                 return category.department
             # The English category row may not carry the department; the Thai one does.
-            original = type(category).objects.filter(translation_key=category.translation_key, department__isnull=False)
+            original = type(category).objects.filter(
+                translation_key=category.translation_key, department__site_id=site_id
+            )
             original = original.select_related("department").first()
             if original is not None:
                 return original.department
-    return settings.default_department
+    return ours(settings.default_department)
 
 
 def english_title(service):
@@ -116,7 +135,7 @@ def open_case(submission):
     site = site_for(submission)
     settings = CaseSettings.for_site(site)
     calendar = WorkingCalendar(site)
-    service = find_service(submission.form_page)
+    service = find_service(submission.form_page, site)
     case = build_case(submission, site=site, settings=settings, calendar=calendar, service=service)
     for attempt in range(MAX_ATTEMPTS):
         try:

@@ -10,15 +10,51 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from forms_builder.storage import get_private_storage
 from portal.i18n import BilingualMixin, is_thai
+from portal.offices import office_ids
 from services.models.departments import Department
+
+DEFAULT_PREFIX = "REQ"
+PREFIX_TAKEN = _("Another office already uses this prefix. Choose other letters.")
+
+
+def _letters(number):
+    """1 → "B", 26 → "BA": a site id written in Latin letters (base 26, A = 0)."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("A") + digit) + text
+        if not number:
+            return text
+
+
+def free_prefix(site_id):
+    """A prefix no office uses yet, for an office whose administrator has not chosen one: "REQ"
+    for the first, then "RQ" and the site id in letters (prefixes are unique per install)."""
+    letters = _letters(site_id or 0)
+    candidates = [DEFAULT_PREFIX, f"RQ{letters}"[:6], *[f"RQ{letters}{_letters(n)}"[:6] for n in range(1, 26)]]
+    taken = CaseSettings.objects.annotate(upper=Upper("reference_prefix")).filter(upper__in=candidates)
+    found = set(taken.values_list("upper", flat=True))
+    return next((c for c in candidates if c not in found), candidates[-1])
+
+
+class CaseSettingsForm(WagtailAdminModelForm):
+    """The default department is one of this office's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("default_department")
+        if field is not None and self.instance.site_id:
+            field.queryset = field.queryset.filter(site_id=self.instance.site_id)
 
 
 @register_setting(icon="tasks")
@@ -29,8 +65,11 @@ class CaseSettings(BaseSiteSetting):
     reference_prefix = models.CharField(
         _("reference prefix"),
         max_length=6,
-        default="REQ",
-        help_text=_("2–6 Latin letters at the start of every reference, e.g. BSR gives BSR-69-7KQ2M-4."),
+        default=DEFAULT_PREFIX,
+        help_text=_(
+            "2–6 Latin letters at the start of every reference, e.g. BSR gives BSR-69-7KQ2M-4. "
+            "No two offices on this install share a prefix."
+        ),
     )
     default_processing_days = models.PositiveSmallIntegerField(
         _("default processing time (working days)"),
@@ -57,6 +96,7 @@ class CaseSettings(BaseSiteSetting):
         help_text=_("Receives requests whose service and category name no department."),
     )
 
+    base_form_class = CaseSettingsForm
     panels = [
         FieldPanel("reference_prefix"),
         FieldPanel("default_processing_days"),
@@ -68,6 +108,12 @@ class CaseSettings(BaseSiteSetting):
     class Meta:
         db_table = "services_casesettings"  # the table it had before the area became its own app
         verbose_name = _("case queue settings")
+        # A reference names its office: the tracking page sends it to the office's own host.
+        constraints = [
+            models.UniqueConstraint(
+                Upper("reference_prefix"), name="case_settings_prefix_unique", violation_error_message=PREFIX_TAKEN
+            )
+        ]
 
     @classmethod
     def cached_for_site(cls, site):
@@ -81,14 +127,20 @@ class CaseSettings(BaseSiteSetting):
         return settings
 
     def save(self, *args, **kwargs):
+        if self._state.adding and (self.reference_prefix or DEFAULT_PREFIX).upper() == DEFAULT_PREFIX:
+            # `for_site` creates the row on first use: a new office gets a prefix of its own.
+            self.reference_prefix = free_prefix(self.site_id)
         super().save(*args, **kwargs)
         cache.delete(f"case-settings:{self.site_id}")
 
     def clean(self):
         super().clean()
-        prefix = (self.reference_prefix or "").upper()
+        prefix = (self.reference_prefix or "").strip().upper()
         if not (2 <= len(prefix) <= 6 and prefix.isascii() and prefix.isalpha()):
             raise ValidationError({"reference_prefix": _("Use 2 to 6 Latin letters.")})
+        others = CaseSettings.objects.exclude(pk=self.pk) if self.pk else CaseSettings.objects.all()
+        if others.filter(reference_prefix__iexact=prefix).exists():
+            raise ValidationError({"reference_prefix": PREFIX_TAKEN})
         self.reference_prefix = prefix
 
 
@@ -129,13 +181,21 @@ class OfficeClosure(BilingualMixin, models.Model):
 
 
 class ReplyTemplate(BilingualMixin, models.Model):
-    """A ready answer officers adapt for a public reply, so residents get clear, consistent words."""
+    """A ready answer officers adapt for a public reply, so residents get clear, consistent words.
+    Each office keeps its own (its officers see only those)."""
 
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        help_text=_("The office whose officers use this template."),
+    )
     title = models.CharField(_("title"), max_length=120, help_text=_("What officers pick from, e.g. Team sent"))
     body = models.TextField(_("text (Thai)"), help_text=_("The reply the resident reads. Officers may edit it."))
     body_en = models.TextField(_("text (English)"), blank=True, help_text=_("For residents who filed in English."))
 
-    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("body_en")]
+    panels = [FieldPanel("site"), FieldPanel("title"), FieldPanel("body"), FieldPanel("body_en")]
 
     class Meta:
         db_table = "services_replytemplate"  # the table it had before the area became its own app
@@ -200,8 +260,10 @@ class Channel(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, departments=None):
-        """Department scoping: officers see their departments' queues; the permission
-        "view all cases" (or superuser) sees every queue.
+        """Office and department scoping. Officers see their departments' queues (a department
+        belongs to one office, so this never crosses offices); the permission "view all cases"
+        sees every queue of the offices the person works for (`portal.offices.office_ids`), and
+        superusers and platform administrators every office's.
 
         Filtering on department ids (not a join through the membership table) lets PostgreSQL
         answer from the (department, status, due_date) index; pass `departments` when they are
@@ -210,7 +272,8 @@ class CaseQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or user.has_perm("cases.view_all_cases"):
-            return self
+            offices = office_ids(user)
+            return self if offices is None else self.filter(site_id__in=sorted(offices))
         if departments is not None:
             return self.filter(department_id__in=[d.pk for d in departments])
         return self.filter(department_id__in=Department.objects.filter(members=user).values("pk"))
@@ -328,6 +391,14 @@ class Case(models.Model):
                 fields=["department", "due_date", "id"],
                 name="case_open_dept_due",
                 include=QUEUE_COLUMNS[1:],
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # One office's queue (a "view all cases" officer, a platform administrator's office filter).
+            models.Index(fields=["site", "due_date", "id"], name="case_site_due", include=QUEUE_COLUMNS),
+            models.Index(
+                fields=["site", "due_date", "id"],
+                name="case_open_site_due",
+                include=QUEUE_COLUMNS,
                 condition=Q(status__in=OPEN_STATUSES),
             ),
             # A filter that picks few cases leads its own index.

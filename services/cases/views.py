@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forms_builder.models import Submission, SubmissionFile
 from portal import ratelimit
+from portal.offices import current_office
 from services.cases import access, panels, references, workflow
 from services.cases import photos as case_photos
 from services.cases.forms import (
@@ -197,6 +198,16 @@ def _tracking_url(case, anchor=""):
     return reverse("case_track", args=[case.reference]) + anchor
 
 
+def elsewhere(request, case, path=None):
+    """A redirect to the same address on the case's own office's host when the reference was
+    typed on another office's site (a resident on the wrong office's page, an old bookmark), so
+    a case is never shown under another office's name and logo; else None."""
+    here = current_office(request)
+    if here is None or here.pk == case.site_id:
+        return None
+    return HttpResponseRedirect(case.site.root_url.rstrip("/") + (path or request.get_full_path()))
+
+
 @require_http_methods(["GET", "POST"])
 def case_track(request, reference):
     """/t/<REFERENCE>: the public tracking page; POST checks the one-time code."""
@@ -205,6 +216,8 @@ def case_track(request, reference):
     case = _lookup(reference)
     if case is None:
         return neutral(request, reference)
+    if (moved := elsewhere(request, case)) is not None:
+        return moved
     if case.reference != reference:
         return HttpResponseRedirect(_tracking_url(case))
     verify_form, status = None, 200
@@ -240,6 +253,8 @@ def case_link(request, reference, token):
     case = _lookup(reference)
     if case is None:
         response = neutral(request, reference)
+    elif (moved := elsewhere(request, case)) is not None:
+        response = moved  # the link is checked on the office's own host, in its session
     elif access.check_link(case, token):
         mark_verified(request, case)
         response = HttpResponseRedirect(_tracking_url(case, "#your-request"))
@@ -258,6 +273,8 @@ def case_code(request, reference):
     case = _lookup(reference)
     if case is None:
         return neutral(request, reference)
+    if (moved := elsewhere(request, case, _tracking_url(case))) is not None:
+        return moved  # codes are asked for on the office's own page
     if over_limit(request, f"code:{case.pk}", CODE_REQUEST_LIMIT):
         return rate_limited(request)
     form = CodeRequestForm(request.POST)
@@ -278,7 +295,7 @@ def case_code(request, reference):
 def _verified_case(request, reference):
     """403 rather than 404: outside the language prefix a 404 is redirected by LocaleMiddleware."""
     case = _lookup(reference)
-    if case is None or not is_verified(request, case):
+    if case is None or not is_verified(request, case) or elsewhere(request, case) is not None:
         raise PermissionDenied
     return case
 

@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from portal.admin_menu import MenuItemFor
 from services.cases import admin_views
 from services.cases.models import OfficeClosure, ReplyTemplate
+from services.wagtail_hooks import OfficeScopedViewSet
 
 
 @hooks.register("register_admin_menu_item")
@@ -39,25 +40,27 @@ PLACEHOLDER_HELP = _(
 )
 
 
-class ReplyTemplateViewSet(SnippetViewSet):
+class ReplyTemplateViewSet(OfficeScopedViewSet, SnippetViewSet):
     model = ReplyTemplate
     icon = "comment"
     menu_label = _("Reply templates")
-    list_display = ["title"]
+    list_display = ["title", "site"]
     search_fields = ["title", "body", "body_en"]
     # The placeholders are explained where the text is written (services.cases.admin_views.fill_placeholders).
     panels = [
+        FieldPanel("site"),
         FieldPanel("title"),
         FieldPanel("body", help_text=PLACEHOLDER_HELP),
         FieldPanel("body_en", help_text=PLACEHOLDER_HELP),
     ]
 
 
-class OfficeClosureViewSet(SnippetViewSet):
+class OfficeClosureViewSet(OfficeScopedViewSet, SnippetViewSet):
     model = OfficeClosure
     icon = "date"
     menu_label = _("Office closures")
     list_display = ["date", "reason", "site"]
+    panels = [FieldPanel("site"), FieldPanel("date"), FieldPanel("reason"), FieldPanel("reason_en")]
 
 
 register_snippet(ReplyTemplateViewSet)

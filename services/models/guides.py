@@ -7,6 +7,7 @@ Blank forms are Wagtail documents of our own model (`FormDocument`) so they carr
 category and language, and can be counted when downloaded without recording who downloaded.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import URLValidator
 from django.db import models
@@ -15,11 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import ICON_CHOICES
@@ -29,14 +31,30 @@ from services.blocks import ChannelBlock, FormFileBlock, RequiredDocumentBlock, 
 from services.guide_pdf import guide_pdf_response
 
 
+def office_id_of(page):
+    """The id of the office (site) a page belongs to, from Wagtail's cached site root paths (no
+    query), or None for a page outside every site."""
+    parts = page.get_url_parts()
+    return parts[0] if parts else None
+
+
 class ServiceCategory(TranslatableMixin, models.Model):
     """A group of services as residents think of them ("ภาษีและค่าธรรมเนียม"), with an icon.
 
     Translatable (wagtail-localize) so the English site shows English names; the Thai and English
     rows share a `translation_key`, which is what pages and documents are filtered by. The
     department is the fallback route for requests about a service that names none.
+
+    Each office keeps its own categories (`site`); a category's translations share its office.
     """
 
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="service_categories",
+        help_text=_("The office whose catalogue lists this category."),
+    )
     name = models.CharField(_("name"), max_length=120, help_text=_("Short, in residents' words, e.g. ภาษีและค่าธรรมเนียม"))
     slug = models.SlugField(
         _("slug"), max_length=80, allow_unicode=False, help_text=_("Latin letters for the address, e.g. taxes-fees")
@@ -61,6 +79,7 @@ class ServiceCategory(TranslatableMixin, models.Model):
     )
 
     panels = [
+        FieldPanel("site"),
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("icon"),
@@ -73,10 +92,30 @@ class ServiceCategory(TranslatableMixin, models.Model):
         verbose_name = _("service category")
         verbose_name_plural = _("service categories")
         ordering = ["sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["locale", "slug"], name="service_category_slug_per_locale")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "locale", "slug"], name="service_category_slug_per_office_locale")
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.site_id is None:
+            self.site_id = self._office_of_translations()
+        super().save(*args, **kwargs)
+
+    def _office_of_translations(self):
+        """A translation made without naming the office (wagtail-localize copies the field, older
+        code may not) belongs to the office of the category it translates; a category made by
+        code that predates offices, to the default office."""
+        source = ServiceCategory.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        site_id = source.values_list("site_id", flat=True).first()
+        return site_id or Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.site_id and self.department.site_id != self.site_id:
+            raise ValidationError({"department": _("Choose a department of the same office.")})
 
 
 class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
@@ -95,7 +134,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         verbose_name = _("service catalogue")
 
     def categories(self):
-        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id, site_id=office_id_of(self)))
         base = self.url
         for category in categories:
             category.url = base + self.reverse_subpage("category", kwargs={"slug": category.slug})
@@ -140,7 +179,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @path("category/<slug:slug>/", name="category")
     def category_route(self, request, slug):
-        category = get_object_or_404(ServiceCategory, locale_id=self.locale_id, slug=slug)
+        category = get_object_or_404(ServiceCategory, locale_id=self.locale_id, site_id=office_id_of(self), slug=slug)
         category.url = self.url + self.reverse_subpage("category", kwargs={"slug": category.slug})
         services = self.services().filter(category__translation_key=category.translation_key)
         forms = FormDocument.objects.filter(category__translation_key=category.translation_key).order_by("title")
@@ -158,8 +197,25 @@ def validate_pay_online_url(value):
     URLValidator(schemes=["https"])(value)
 
 
+class ServicePageForm(WagtailAdminPageForm):
+    """A guide names a department and a category of its own office only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.instance if self.instance.pk else self.parent_page
+        office = office_id_of(page) if page is not None else None
+        if office is None:
+            return
+        for name in ("department", "category"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.queryset = field.queryset.filter(site_id=office)
+
+
 class ServicePage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """The citizen's manual of one service: everything a resident needs before coming to the office."""
+
+    base_form_class = ServicePageForm
 
     department = models.ForeignKey(
         "services.Department",
@@ -457,10 +513,16 @@ class FormLibraryPage(ViewRestrictionsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id))
+        office = office_id_of(self)
+        categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id, site_id=office))
         slug = request.GET.get("category", "")[:80]
         query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
-        forms = FormDocument.objects.select_related("category").order_by("title")
+        # This office's forms: those of its categories; forms filed under no category date from
+        # before offices and belong to the first (default) office.
+        ours = Q(category__site_id=office)
+        if Site.objects.filter(pk=office, is_default_site=True).exists():
+            ours |= Q(category__isnull=True)
+        forms = FormDocument.objects.filter(ours).select_related("category").order_by("title")
         selected = next((c for c in categories if c.slug == slug), None)
         if selected is not None:
             forms = forms.filter(category__translation_key=selected.translation_key)

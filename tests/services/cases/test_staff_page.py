@@ -34,11 +34,12 @@ def test_reply_template_is_previewed_filled_in_and_editable_before_it_is_sent(cl
     Submission.objects.filter(pk=case.submission_id).update(language=language)
     Case.objects.filter(pk=case.pk).update(due_date=datetime.date(2026, 11, 26))
     template = ReplyTemplate.objects.create(
+        site=world["site"],
         title="กำหนดเสร็จ",
         body="เรื่องเลขที่ {reference} จะเสร็จภายในวันที่ {due_date} ({department})",
         body_en="Case {reference} will be done by {due_date} ({department}).",
     )
-    other = ReplyTemplate.objects.create(title="ขอบคุณ", body="ขอบคุณที่แจ้ง", body_en="Thank you.")
+    other = ReplyTemplate.objects.create(site=world["site"], title="ขอบคุณ", body="ขอบคุณที่แจ้ง", body_en="Thank you.")
     expected = expected.format(reference=case.reference)
     client.force_login(world["officer_works"])
     url = f"/admin/cases/{case.pk}/"
