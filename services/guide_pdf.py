@@ -171,8 +171,13 @@ def _build(page, site):
 
 def guide_pdf_response(page, request):
     """The guide as a PDF download named after its slug."""
-    # The guide's own office's name, logo and phone, whichever host it was asked on.
-    content = build_guide_pdf(page, page.get_site() or Site.find_for_request(request))
+    # The guide's own office's name, logo and phone, whichever host it was asked on (the
+    # request's site, already looked up, when it is the guide's: no extra query).
+    site = Site.find_for_request(request)
+    parts = page.get_url_parts(request)
+    if parts is not None and (site is None or parts[0] != site.pk):
+        site = Site.objects.filter(pk=parts[0]).first() or site
+    content = build_guide_pdf(page, site)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{page.slug}.pdf")
     return response
