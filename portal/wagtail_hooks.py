@@ -42,7 +42,7 @@ def office_pages_in_chooser(pages, request):
 
 
 @hooks.register("construct_explorer_page_queryset")
-def office_pages_in_explorer(pages, request):
+def office_pages_in_explorer(parent_page, pages, request):
     return office_admin.scope_pages(pages, request.user)
 
 
