@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "services.reporting",
     "services.open311",
     "services.library",
+    "services.offices",
     "forms_builder",
     "wagtail_localize",
     "wagtail_localize.locales",
