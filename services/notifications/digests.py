@@ -48,7 +48,7 @@ def weekly_digest(today=None):
                 "department": department.name,
                 "period": period,
                 **{key: row[key] for key in ("new", "resolved", "open", "overdue")},
-                "admin_url": base_url() + reverse("case_queue"),
+                "admin_url": base_url(department.site) + reverse("case_queue"),
                 "office": office_name(department.site),
             }
             for channel, recipient in staff_addresses(department, department.site):
@@ -112,6 +112,7 @@ def monthly_report(today=None):
                     language="th",
                     values=values,
                     key=f"monthly:{site.pk}:{first_last}:{recipient}",
+                    site=site,
                 )
             )
     return total

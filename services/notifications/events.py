@@ -43,8 +43,14 @@ LETTER_STATUS = {
 }
 
 
-def base_url():
-    return getattr(settings, "BASE_URL", "").rstrip("/")
+def base_url(site=None):
+    """Where an office's links start: its own host (`Site.root_url`, issue 17), so a resident of
+    office B gets a link to B's site, never the default office's. The default office keeps
+    BASE_URL, the public address the install was configured with (its scheme and port)."""
+    configured = getattr(settings, "BASE_URL", "").rstrip("/")
+    if site is None or (site.is_default_site and configured):
+        return configured
+    return site.root_url.rstrip("/")
 
 
 def office_name(site):
@@ -55,11 +61,11 @@ def tracking_url(case):
     """The case's tracking page; while the request that opened the case is still running, its
     tracking link (which opens the resident's details without typing anything) instead: the
     "received" message is the one message that carries it."""
-    return f"{base_url()}{access.fresh_link_path(case) or reverse('case_track', args=[case.reference])}"
+    return f"{base_url(case.site)}{access.fresh_link_path(case) or reverse('case_track', args=[case.reference])}"
 
 
 def admin_url(case):
-    return f"{base_url()}{reverse('case_detail', args=[case.pk])}"
+    return f"{base_url(case.site)}{reverse('case_detail', args=[case.pk])}"
 
 
 def resident_address(submission):
@@ -255,6 +261,7 @@ def on_draft_link(draft, resume_url, contact, language):
         language=language,
         values=values,
         key=f"draft:{draft.pk}:{draft.code}:{channel}:{contact}",
+        site=site,
     )
 
 

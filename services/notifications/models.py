@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from portal.offices import scope
+
 
 class NotifyEvent(models.TextChoices):
     """Everything the portal tells someone about. The first six go to residents, the rest to staff."""
@@ -65,8 +67,21 @@ class NotifyChannel(models.TextChoices):
 
 class NotificationTemplate(models.Model):
     """The words of one event's message in one language. Editors change them without a
-    developer; when none exists the built-in wording (translated in locale/) is used."""
+    developer; when none exists the built-in wording (translated in locale/) is used.
 
+    Each office words its own messages (issue 17): a template belongs to one office's site. One
+    with no office is the platform's wording, used by every office that has none of its own for
+    that event and language; only platform administrators write those."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The office whose messages use this wording. Empty: every office without its own."),
+    )
     event = models.CharField(_("event"), max_length=20, choices=NotifyEvent.choices)
     language = models.CharField(
         _("language"),
@@ -86,15 +101,34 @@ class NotificationTemplate(models.Model):
         ),
     )
 
-    panels = [FieldPanel("event"), FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
-    CACHE_KEY = "notify-templates"
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("event"),
+        FieldPanel("language"),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+    ]
+    CACHE_KEY = "notify-templates:v2"  # keyed by office since issue 17
 
     class Meta:
         db_table = "services_notificationtemplate"  # the table it had before the area became its own app
         verbose_name = _("notification template")
         verbose_name_plural = _("notification templates")
         ordering = ["event", "language"]
-        constraints = [models.UniqueConstraint(fields=["event", "language"], name="notification_template_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "event", "language"],
+                condition=Q(site__isnull=False),
+                name="notification_template_unique",
+                violation_error_message=_("This office already has a wording for this event and language."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "language"],
+                condition=Q(site__isnull=True),
+                name="notification_template_unique_platform",
+                violation_error_message=_("There is already a wording for this event and language for every office."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_event_display()} ({self.language})"
@@ -110,18 +144,26 @@ class NotificationTemplate(models.Model):
 
     @classmethod
     def cached_map(cls):
-        """{(event, language): (subject, body)} through the cache: every notification needs its
-        wording and templates change rarely (saving or deleting one clears the cache)."""
+        """{(site id or None, event, language): (subject, body)} through the cache: every
+        notification needs its wording and templates change rarely (saving or deleting one clears
+        the cache)."""
         found = cache.get(cls.CACHE_KEY)
         if found is None:
-            found = {(t.event, t.language): (t.subject, t.body) for t in cls.objects.all()}
+            found = {(t.site_id, t.event, t.language): (t.subject, t.body) for t in cls.objects.all()}
             cache.set(cls.CACHE_KEY, found, 3600)
         return found
+
+    @classmethod
+    def wording(cls, site_id, event, language):
+        """(subject, body) of the office's own template, else the platform's, else None."""
+        found = cls.cached_map()
+        return found.get((site_id, str(event), language)) or found.get((None, str(event), language))
 
     def clean(self):
         super().clean()
         allowed = set(PLACEHOLDERS.get(self.event, []))
         errors = {}
+
         for field in ("subject", "body"):
             unknown = sorted(set(PLACEHOLDER_RE.findall(getattr(self, field) or "")) - allowed)
             if unknown:
@@ -178,12 +220,17 @@ class NotificationSettings(BaseSiteSetting):
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Department scoping, as for cases: staff see their departments' deliveries."""
+        """Department scoping, as for cases: staff see their departments' deliveries; "view all
+        cases" means every department of the offices the person works for (issue 17), and a
+        platform administrator sees every office's."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.has_perm("cases.view_all_cases"):
-            return self
-        return self.filter(department__members=user)
+        rows = (
+            self
+            if user.is_superuser or user.has_perm("cases.view_all_cases")
+            else self.filter(department__members=user)
+        )
+        return scope(rows, user)
 
     def due(self, now=None, lease_seconds=300):
         """Rows a worker should (re)try now: pending and due, or claimed by a worker that has not
@@ -228,6 +275,15 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The office that sent it: whose staff see it, whose wording and links it used."),
+    )
     case_event = models.ForeignKey(
         "cases.CaseEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
@@ -263,6 +319,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["department", "status"], name="notification_dept_status"),
+            models.Index(fields=["site", "status"], name="notification_site_status"),
         ]
 
     def __str__(self):

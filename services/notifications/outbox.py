@@ -83,14 +83,22 @@ def private_key(key, recipient):
     return key[:200]
 
 
-def record(*, event, channel, recipient, language, values, key, case=None, case_event=None, department=None):
+def record(*, event, channel, recipient, language, values, key, case=None, case_event=None, department=None, site=None):
     """Write one notification (in the current transaction) and queue its send after commit.
+
+    `site` is the office that sends it (by default the case's, else the department's): its
+    wording is used and its staff see the row.
 
     Returns the row, or None when the same key was already recorded (the event was reported
     before — e.g. a scheduled reminder running twice the same day).
     """
-    subject, text, _html = render(event, language, values)
+    if site is None:
+        site_id = case.site_id if case is not None else getattr(department, "site_id", None)
+    else:
+        site_id = getattr(site, "pk", site)
+    subject, text, _html = render(event, language, values, site=site_id)
     row = Notification(
+        site_id=site_id,
         event=event,
         channel=channel,
         recipient=recipient[:254],

@@ -151,9 +151,10 @@ def to_html(text):
     return mark_safe(f"<html><body>{html}</body></html>")  # noqa: S308
 
 
-def render(event, language, values):
-    """(subject, text, html) for `event` in `language`."""
-    template = NotificationTemplate.cached_map().get((str(event), language))
+def render(event, language, values, site=None):
+    """(subject, text, html) for `event` in `language`, in the words of `site`'s office (its own
+    template, else the platform's, else the built-in wording)."""
+    template = NotificationTemplate.wording(getattr(site, "pk", site), event, language)
     with translation.override(language):
         if template is not None:
             subject, body = template

@@ -4,7 +4,8 @@ failed or undeliverable row.
 
 Scoped like the case queue: officers see their departments' deliveries, notices with no
 department (monthly report, saved-form links) only those who see every queue
-(`Notification.objects.visible_to`).
+(`Notification.objects.visible_to`) — and only ever of the offices the person works for (issue
+17): another office's row is not listed, and resending it is a 404.
 """
 
 from functools import partial
@@ -26,6 +27,7 @@ from wagtail.admin.views.generic.models import IndexView
 
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from portal.admin_menu import MenuItemFor
+from portal.offices import office_label, works_for_several
 from services.cases.admin_views import can_use_queue, sees_all
 from services.notifications.channels import NOT_A_MOBILE, NOT_CONFIGURED, get_channel
 from services.notifications.models import Notification
@@ -108,7 +110,19 @@ class DeliveryIndexView(IndexView):
         rows = deliveries_for(self.request.user).filter(
             Q(status__in=PROBLEMS) | (Q(status=S.PENDING) & ~Q(last_error=""))
         )
-        return rows.select_related("case", "department")
+        return rows.select_related("case", "department", "site")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if works_for_several(self.request.user):
+            # A shared officer (or a platform administrator) always knows whose delivery it is.
+            label = _l("Office")
+            columns = [
+                *columns,
+                Column("office", label=label, accessor=lambda row: office_label(row.site) if row.site_id else ""),
+            ]
+        return columns
 
     def order_queryset(self, queryset):
         if self.ordering:

@@ -5,6 +5,7 @@ without payments shows no fee panel at all."""
 
 from django.db.models import Exists, OuterRef
 
+from portal.offices import current_office
 from services.cases.panels import CasePanel
 from services.payments import billing
 from services.payments.forms import SlipForm
@@ -31,6 +32,10 @@ def tracking_panel(case, request):
     resident, the slip upload; nothing when there is none."""
     # `has_invoices` comes with the lookup (annotate_lookup): most cases have no fee, so no query.
     if not getattr(case, "has_invoices", True):
+        return None
+    # Only on the case's own office's site (issue 17), as the invoice pages: another office's
+    # host shows no bill of this case.
+    if case.site_id != current_office(request).pk:
         return None
     invoices = [invoice for invoice in case.invoices.all() if invoice.status != InvoiceStatus.CANCELLED]
     if not invoices:

@@ -9,6 +9,12 @@ Staff (inside the Wagtail admin, wired in wagtail_hooks.py): "Payments to confir
 ModelViewSet with confirm and reject on each waiting slip), a case's invoices, receipts, and QR
 posters. Case invoices follow the case queue's department scoping
 (``Case.objects.visible_to``); household invoices need the household-account permission.
+
+Offices (issue 17): every staff query is also narrowed to the offices the person works for
+(``portal.offices.scope`` on the invoice's site), whatever the case room's scoping does, so
+another office's invoice, slip or receipt is a 404. Every public lookup is narrowed to the office
+whose host the request came to (``current_office``): an account or invoice number of office B
+typed on office A's site is "not found", never B's bill.
 """
 
 from functools import partial
@@ -19,17 +25,19 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.models import Site
 
 from forms_builder.models import FormPage
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from portal.admin_menu import MenuItemFor
 from portal.i18n import ascii_digits
+from portal.offices import current_office, office_ids, office_label, offices_for, scope, works_for_several
 from portal.typed_text import has_control_characters
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import Case
@@ -66,7 +74,10 @@ def _case_invoice(request, reference, number):
     case = _lookup(reference)
     if case is None or has_control_characters(number):  # PostgreSQL cannot even compare NUL
         raise PermissionDenied  # 403, as the tracking views: outside /th/ a 404 would redirect
-    invoice = Invoice.objects.filter(case=case, number=number).select_related("site").first()
+    # Only the invoices of the office whose host this is: B's case on A's site shows no bill.
+    invoice = (
+        Invoice.objects.filter(case=case, number=number, site=current_office(request)).select_related("site").first()
+    )
     if invoice is None:
         raise PermissionDenied
     invoice.case = case
@@ -180,7 +191,9 @@ def _lookup_page(request, bill_number=""):
         if over_limit(request, "household", VERIFY_LIMIT):
             return rate_limited(request)
         if form.is_valid():
-            household = billing.find_household(_site(request), form.cleaned_data["account"], form.cleaned_data["house"])
+            household = billing.find_household(
+                current_office(request), form.cleaned_data["account"], form.cleaned_data["house"]
+            )
             if household is None:
                 form.add_error(
                     None, _("We could not find that account with that house number. Check both on your bill.")
@@ -201,18 +214,15 @@ def _lookup_page(request, bill_number=""):
     )
 
 
-def _site(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    return site
-
-
 def _household_invoice(request, number):
     """The bill if this browser looked its account up; None otherwise."""
     if has_control_characters(number):  # a typed or tampered link: PostgreSQL cannot compare NUL
         return None
-    invoice = Invoice.objects.filter(number=number, household__isnull=False).select_related("household", "site").first()
+    invoice = (
+        Invoice.objects.filter(number=number, household__isnull=False, site=current_office(request))
+        .select_related("household", "site")
+        .first()
+    )
     if invoice is None or invoice.household_id not in _verified_households(request):
         return None
     return invoice
@@ -260,12 +270,24 @@ def can_see_households(user):
 
 
 def visible_invoices(user):
-    """Invoices of cases the user may see, plus household invoices for finance staff."""
+    """Invoices of cases the user may see, plus household invoices for finance staff; only of
+    the offices the user works for."""
     cases = Case.objects.visible_to(user).values("pk")
     condition = Q(case__in=cases)
     if can_see_households(user):
         condition |= Q(household__isnull=False)
-    return Invoice.objects.filter(condition)
+    return scope(Invoice.objects.filter(condition), user)
+
+
+def visible_cases(user):
+    """Cases whose invoices this user handles: the case queue's scoping, within their offices."""
+    return scope(Case.objects.visible_to(user), user)
+
+
+def office_column(accessor):
+    """The "Office" column a shared officer (or a platform administrator) sees, so they always
+    know whose money they are looking at."""
+    return Column("office", label=_l("Office"), accessor=lambda row: office_label(accessor(row)))
 
 
 def can_see_payments(user):
@@ -294,7 +316,7 @@ class PaymentIndexView(IndexView):
 
     def get_base_queryset(self):
         return Payment.objects.filter(invoice__in=visible_invoices(self.request.user)).select_related(
-            "invoice", "invoice__case", "invoice__household", "decided_by"
+            "invoice", "invoice__case", "invoice__household", "invoice__site", "decided_by"
         )
 
     def order_queryset(self, queryset):
@@ -303,9 +325,23 @@ class PaymentIndexView(IndexView):
         # Slips waiting first, the one waiting longest at the top; then the latest decisions.
         return queryset.order_by(F("decided_at").desc(nulls_first=True), "created_at", "pk")
 
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if works_for_several(self.request.user):
+            columns = [*columns, office_column(lambda payment: payment.invoice.site)]
+        return columns
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["payment_settings"] = billing.settings_for(Site.find_for_request(self.request))
+        # The PromptPay warning is about the office whose site this is when this person works
+        # there, otherwise about the first office they work for.
+        # (office_ids is read once per request and kept on the user: no query of its own here.)
+        ids, office = office_ids(self.request.user), current_office(self.request)
+        if ids is not None and office.pk not in ids:
+            office = offices_for(self.request.user).first()
+        if office is not None:
+            context["payment_settings"] = billing.settings_for(office)
         return context
 
 
@@ -409,7 +445,7 @@ def staff_receipt(request, pk):
 
 def staff_case_invoices(request, pk):
     """A case's invoices: issue one (the guide's fee by default), take a counter payment, cancel."""
-    case = get_object_or_404(Case.objects.visible_to(request.user).select_related("site", "service"), pk=pk)
+    case = get_object_or_404(visible_cases(request.user).select_related("site", "service"), pk=pk)
     form = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -462,9 +498,22 @@ def staff_case_invoices(request, pk):
     )
 
 
+def office_pages(queryset, user):
+    """`queryset` of pages narrowed to the page trees of the offices `user` works for."""
+    if office_ids(user) is None:
+        return queryset
+    sites = list(offices_for(user).select_related("root_page"))
+    if not sites:
+        return queryset.none()
+    trees = Q()
+    for site in sites:
+        trees |= Q(path__startswith=site.root_page.path)
+    return queryset.filter(trees)
+
+
 def staff_posters(request):
-    """Every live e-form (Thai), with its A4 poster and A6 sticker sheet."""
-    forms = FormPage.objects.live().filter(locale__language_code="th").order_by("title")
+    """Every live e-form (Thai) of the user's offices, with its A4 poster and A6 sticker sheet."""
+    forms = office_pages(FormPage.objects.live(), request.user).filter(locale__language_code="th").order_by("title")
     return render(request, "services/payments/admin_posters.html", {"forms": forms})
 
 
@@ -473,7 +522,7 @@ def staff_poster(request, page_id, kind):
         raise Http404
     # `id` (Page's AutoField), not `pk` (the parent link): Django answers an id too big for the
     # database with "not found" only for integer fields, and the parent link is a foreign key.
-    page = get_object_or_404(FormPage.objects.live(), id=page_id)
+    page = get_object_or_404(office_pages(FormPage.objects.live(), request.user), id=page_id)
     response = _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
     page.mark_short_code_printed()  # the code may now be on paper: forms_builder keeps it from changing
     return response

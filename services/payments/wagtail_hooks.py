@@ -2,16 +2,21 @@
 a case's invoices, receipts, QR posters, and household accounts as snippets."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.admin_menu import MenuItemFor
+from portal.offices import scope, works_for_several
 from services.cases import panels as case_panels
 from services.payments import panels as payment_panels
 from services.payments import views
 from services.payments.models import Household
+from services.payments.office_admin import OfficeAdminForm, scoped_urlpatterns
 
 
 @hooks.register("register_admin_viewset")
@@ -41,14 +46,45 @@ def register_payment_urls():
     ]
 
 
+class HouseholdIndexView(snippet_views.IndexView):
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if works_for_several(self.request.user):
+            columns = [*columns, views.office_column(lambda household: household.site)]
+        return columns
+
+
 class HouseholdViewSet(SnippetViewSet):
-    """Household accounts for the monthly garbage and wastewater fees (finance staff)."""
+    """Household accounts for the monthly garbage and wastewater fees (finance staff), of the
+    offices the person works for only: another office's account is a 404 (office_admin)."""
 
     model = Household
+    index_view_class = HouseholdIndexView
     icon = "home"
     menu_label = _("Household accounts")
     list_display = ["account_number", "house_number", "holder_name", "garbage_fee", "wastewater_fee", "active"]
     search_fields = ["account_number", "house_number", "holder_name", "address"]
+    list_filter = ["active"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("site", heading=_("Office")),
+            FieldPanel("account_number"),
+            FieldPanel("house_number"),
+            FieldPanel("holder_name"),
+            FieldPanel("address"),
+            FieldPanel("garbage_fee"),
+            FieldPanel("wastewater_fee"),
+            FieldPanel("active"),
+        ],
+        base_form_class=OfficeAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return scope(Household.objects.select_related("site"), request.user)
+
+    def get_urlpatterns(self):
+        return scoped_urlpatterns(super().get_urlpatterns(), Household)
 
 
 register_snippet(HouseholdViewSet)

@@ -35,8 +35,22 @@ class PrivacySettings(BaseSiteSetting):
 
 class RetentionRule(models.Model):
     """A service whose records must be kept longer or shorter than the office's default (a
-    building permit is kept for years; a streetlight report need not be)."""
+    building permit is kept for years; a streetlight report need not be).
 
+    Each office is its own data controller under the PDPA (issue 17), so a rule belongs to the
+    office whose service it is: `site` is set from the service's site when saved, and the admin
+    lists and edits only the rules of the offices the person works for."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        help_text=_("The office whose service this is (taken from the service)."),
+    )
     service = models.OneToOneField(
         "services.ServicePage",
         on_delete=models.CASCADE,
@@ -62,6 +76,11 @@ class RetentionRule(models.Model):
 
     def __str__(self):
         return f"{self.service} ({self.retention_days})"
+
+    def save(self, *args, **kwargs):
+        if self.service_id:
+            self.site = self.service.get_site()
+        super().save(*args, **kwargs)
 
 
 class AppendOnlyModel(models.Model):
@@ -101,6 +120,18 @@ class PersonalDataAccess(AppendOnlyModel):
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("case")
     )
     reference = models.CharField(_("reference"), max_length=40, blank=True)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "For lines without a case (a queue export, a person's data): the office the staff member acted for. "
+            "A line about a case belongs to the case's office."
+        ),
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -136,6 +167,15 @@ class DataSubjectRequest(AppendOnlyModel):
         ERASE = "erase", _("Erasure (anonymise)")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The office whose records the request covered; empty: every office (a platform administrator)."),
+    )
     identifier_masked = models.CharField(_("person"), max_length=60)
     submissions = models.PositiveIntegerField(_("submissions found"), default=0)
     cases = models.PositiveIntegerField(_("cases affected"), default=0)

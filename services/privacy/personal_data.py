@@ -17,6 +17,14 @@ On SQLite every connection runs with `secure_delete` (portal/settings/base.py), 
 text is overwritten with zeros, and an erasure ends with a WAL checkpoint that truncates the
 write-ahead log, where the old pages would otherwise survive (`settle_on_disk`).
 
+Offices (issue 17): each office is its own data controller. A search, export or erasure is
+given the offices it may reach (`offices`: a set of site ids, or None for every office — a
+platform administrator): it finds and touches only those offices' submissions (through their
+cases, or the form's page tree for a submission without one), cases, invoices, messages, drafts,
+access-log lines and register notes, and timeline lines of those offices' cases. Browser
+sessions are the exception: a half-filled form in a resident's browser is no office's record,
+and an erasure clears the person's sessions whatever office asked.
+
 Timeline events are append-only (a database trigger refuses changes, see the migration
 services/0xxx_audit_append_only): the one change it allows is replacing an event's message
 with REDACTED, leaving who/when/what-kind untouched — a redaction, not a rewrite.
@@ -39,9 +47,11 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import CharField, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from wagtail.models import Site
 
 from forms_builder.models import Draft, PendingUpload, Submission
 from portal.i18n import ascii_digits
+from portal.offices import current_office, office_ids
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent
 from services.notifications.models import Notification
 from services.payments.models import Invoice, Payment
@@ -237,8 +247,28 @@ def _matches(submission, kind, value):
     return any(re.sub(r"\D", "", v) == value for v in _values(submission.answers))
 
 
-def find_submissions(query):
-    """Every submission about the person the identifier names (national ID, phone or e-mail)."""
+def page_trees(offices, field=""):
+    """Q: a page (`field` is the lookup to it, e.g. "form_page"; "" for a page queryset) inside
+    the page tree of one of `offices`."""
+    roots = Site.objects.filter(pk__in=offices).values_list("root_page__path", flat=True)
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    condition = Q(pk__in=[])
+    for root in roots:
+        condition |= Q(**{lookup: root})
+    return condition
+
+
+def office_submissions(offices):
+    """Q on Submission: those of `offices` (None: every office). A submission with a case belongs
+    to the case's office; one without (never opened as a case) to the office of its form's page."""
+    if offices is None:
+        return Q()
+    return Q(case__site__in=offices) | (Q(case__isnull=True) & page_trees(offices, "form_page"))
+
+
+def find_submissions(query, offices=None):
+    """Every submission about the person the identifier names (national ID, phone or e-mail),
+    within `offices` (None: every office)."""
     classified = classify(query)
     if classified is None:
         return []
@@ -247,6 +277,7 @@ def find_submissions(query):
     candidates = Submission.objects.annotate(answers_text=Cast("answers", TextField())).filter(
         Q(answers_text__icontains=needle) | Q(contact_email__iexact=value) | Q(contact_phone__contains=needle)
     )
+    candidates = candidates.filter(office_submissions(offices))
     return [s for s in candidates.prefetch_related("files").select_related("case") if _matches(s, kind, value)]
 
 
@@ -339,14 +370,18 @@ def _draft_owner(draft):
     return extra.get("token") or ""
 
 
-def find_drafts(person):
+def find_drafts(person, offices=None):
     """Saved drafts (expired or not) whose answers name the person, or whose resume link was sent
-    to them. Drafts live at most FORMS_BUILDER_DRAFT_DAYS, so reading them all is a small table,
-    and the answers are read as typed (Thai digits, spaces), which no database filter matches."""
-    sent = " ".join(notifications_to(person).values_list("body", flat=True))
+    to them, on the forms of `offices` (None: every office). Drafts live at most
+    FORMS_BUILDER_DRAFT_DAYS, so reading them all is a small table, and the answers are read as
+    typed (Thai digits, spaces), which no database filter matches."""
+    sent = " ".join(notifications_to(person, offices=offices).values_list("body", flat=True))
+    drafts = Draft.objects.select_related("form_page")
+    if offices is not None:
+        drafts = drafts.filter(page_trees(offices, "form_page"))
     return [
         draft
-        for draft in Draft.objects.select_related("form_page").iterator()
+        for draft in drafts.iterator()
         if person.mentioned_in(_as_text(draft.data)) or (sent and (draft.token in sent or draft.code in sent))
     ]
 
@@ -382,16 +417,17 @@ def _wizard_owners(session_data):
     return owners
 
 
-def notifications_to(person, drafts=()):
+def notifications_to(person, drafts=(), offices=None):
     """Messages sent to the person's phone or e-mail, whether or not tied to one of their cases
     (a saved draft's resume link is tied to none), and those naming one of `drafts` by its
-    token or code."""
+    token or code; sent by `offices` (None: every office)."""
     query = Q(recipient__in=sorted(person.addresses))
     for email in person.emails:
         query |= Q(recipient__iexact=email)
     for draft in drafts:
         query |= Q(body__contains=draft.token) | Q(body__contains=draft.code)
-    return Notification.objects.filter(query)
+    rows = Notification.objects.filter(query)
+    return rows if offices is None else rows.filter(site__in=offices)
 
 
 def _case_of(submission):
@@ -401,15 +437,15 @@ def _case_of(submission):
         return None
 
 
-def export_person(query):
+def export_person(query, offices=None):
     """A ZIP with person.json and the person's files. person.json holds every submission (its
     answers, its case, timeline, invoices and payments), the saved drafts that name the person,
     and the messages sent to them; the archive holds the uploads and reply files (files/), the
     after photos (photos/), the transfer slips (slips/) and the drafts' uploads (drafts/).
-    Returns (bytes, submissions found)."""
-    submissions = find_submissions(query)
+    Only what `offices` hold (None: every office). Returns (bytes, submissions found)."""
+    submissions = find_submissions(query, offices)
     person = Person.of(query, submissions)
-    drafts = find_drafts(person)
+    drafts = find_drafts(person, offices)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         records = [_submission_record(archive, submission) for submission in submissions]
@@ -421,7 +457,7 @@ def export_person(query):
                 _notification_record(message)
                 for message in Notification.objects.filter(
                     Q(case__submission__in=submissions, recipient__in=sorted(person.addresses))
-                    | Q(pk__in=notifications_to(person, drafts).values("pk"))
+                    | Q(pk__in=notifications_to(person, drafts, offices).values("pk"))
                 )
                 .select_related("case")
                 .order_by("created_at", "id")
@@ -591,13 +627,14 @@ class Erasure:
     events: int = 0  # timeline lines of other cases that quoted the person
 
 
-def erase_person(query):
+def erase_person(query, offices=None):
     """Remove the person's personal data from every place the portal keeps it: anonymise their
     cases (with the messages, invoices, slips and files of each), blank submissions without a
     case, delete the drafts and browser sessions that hold their answers (with the drafts' and
     fillings' uploads), redact the other messages sent to them and the access log's lines that
-    quote them. The checkpoint afterwards leaves no copy in SQLite's write-ahead log."""
-    submissions = find_submissions(query)
+    quote them. Only what `offices` hold (None: every office), except browser sessions (see the
+    module docstring). The checkpoint afterwards leaves no copy in SQLite's write-ahead log."""
+    submissions = find_submissions(query, offices)
     person = Person.of(query, submissions)
     result = Erasure(submissions=len(submissions))
     for submission in submissions:
@@ -613,9 +650,9 @@ def erase_person(query):
                 answers={}, contact_name="", contact_phone="", contact_email="", location_text=""
             )
     with transaction.atomic():
-        drafts = find_drafts(person)
+        drafts = find_drafts(person, offices)
         # Before the drafts go: a resume link is found by its draft's token and code.
-        result.notifications = _redact_notifications(notifications_to(person, drafts))
+        result.notifications = _redact_notifications(notifications_to(person, drafts, offices))
         owners = {_draft_owner(draft) for draft in drafts}
         result.drafts, _ = Draft.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
         for key, data, expires in find_sessions(person):
@@ -623,8 +660,8 @@ def erase_person(query):
             _erase_session(key, data, expires, person)
             result.sessions += 1
         _delete_uploads(PendingUpload.objects.filter(owner__in=owners - {""}))
-        result.log_lines = _redact_logs(person)
-        result.events = _redact_events_quoting(person)
+        result.log_lines = _redact_logs(person, offices)
+        result.events = _redact_events_quoting(person, offices)
     settle_on_disk()
     return result
 
@@ -649,18 +686,32 @@ def _delete_uploads(uploads):
         upload.delete()
 
 
-def _redact_logs(person):
+def access_lines(offices):
+    """Q on PersonalDataAccess: the lines of `offices` (None: every office). A line about a case
+    belongs to the case's office; one without a case to the office it was written for."""
+    if offices is None:
+        return Q()
+    return Q(case__site__in=offices) | Q(case__isnull=True, site__in=offices)
+
+
+def _redact_logs(person, offices=None):
     """The access log keeps who opened or exported what, and when; a queue export's search
     ("?q=0812345678") or a register note that quotes the person loses its text. Append-only
     records refuse save() and delete(); a redaction is a queryset update, as for the timeline."""
     lines = [
         pk
-        for pk, detail in PersonalDataAccess.objects.exclude(detail="").values_list("pk", "detail").iterator()
+        for pk, detail in PersonalDataAccess.objects.filter(access_lines(offices))
+        .exclude(detail="")
+        .values_list("pk", "detail")
+        .iterator()
         if person.mentioned_in(unquote_plus(detail), names=True)
     ]
     notes = [
         pk
-        for pk, note in DataSubjectRequest.objects.exclude(note="").values_list("pk", "note").iterator()
+        for pk, note in DataSubjectRequest.objects.filter(Q() if offices is None else Q(site__in=offices))
+        .exclude(note="")
+        .values_list("pk", "note")
+        .iterator()
         if person.mentioned_in(note, names=True)
     ]
     PersonalDataAccess.objects.filter(pk__in=lines).update(detail=REDACTED)
@@ -668,7 +719,7 @@ def _redact_logs(person):
     return len(lines) + len(notes)
 
 
-def _redact_events_quoting(person):
+def _redact_events_quoting(person, offices=None):
     """Timeline lines of other cases that quote the person (an officer's note on a neighbour's
     request: "called Khun Wilaiwan, 086…"): redacted, as on their own cases. The database
     narrows the search by the last digits of their numbers, their e-mail or whole name; each
@@ -680,7 +731,10 @@ def _redact_events_quoting(person):
         narrow |= Q(message__icontains=text)
     if not narrow:
         return 0
-    candidates = CaseEvent.objects.filter(narrow).exclude(message=REDACTED).values_list("pk", "message")
+    candidates = CaseEvent.objects.filter(narrow).exclude(message=REDACTED)
+    if offices is not None:
+        candidates = candidates.filter(case__site__in=offices)
+    candidates = candidates.values_list("pk", "message")
     quoting = [pk for pk, message in candidates.iterator() if person.mentioned_in(message, names=True)]
     if quoting:
         with connection.cursor() as cursor:
@@ -731,12 +785,32 @@ LOGGED_VIEWS = {
 }
 
 
-def log_access(request, action, case=None, reference="", detail=""):
+def acting_office(request):
+    """The office a staff member acts for on a page that is about no one case: the only office
+    they work for, else the office whose host this is when they work for it; None (every office,
+    or undecided) otherwise."""
+    ids = office_ids(request.user)
+    if ids is not None and len(ids) == 1:
+        return next(iter(ids))
+    office = current_office(request)
+    if office is not None and (ids is None or office.pk in ids):
+        return office.pk
+    return None
+
+
+def log_access(request, action, case=None, reference="", detail="", site=None):
+    """One line of the access log. A line about a case belongs to the case's office (read
+    through the foreign key, no lookup here); one about no case to `site`, by default the office
+    the person acts for (acting_office)."""
     user = request.user
+    case_id = getattr(case, "pk", case)
+    if site is None and case_id is None:
+        site = acting_office(request)
     PersonalDataAccess.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",
-        case_id=getattr(case, "pk", case),
+        site_id=getattr(site, "pk", site),
+        case_id=case_id,
         reference=reference or getattr(case, "reference", ""),
         action=action,
         detail=detail[:255],

@@ -4,7 +4,8 @@ search by reference or user name, and spreadsheet export for the data protection
 
 Only superusers and holders of `privacy.handle_personal_data` (the "Data protection officers"
 group) open it; everyone else gets 403. Nobody adds, edits or deletes a line: the log is
-append-only (services.privacy.models.AppendOnlyModel and the database triggers).
+append-only (services.privacy.models.AppendOnlyModel and the database triggers). Each officer
+reads only the lines of the offices they work for (a platform administrator: every office's).
 """
 
 from functools import partial
@@ -16,9 +17,16 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 
 from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
+from portal.offices import office_ids, office_label, works_for_several
 from services.privacy.models import PersonalDataAccess
+from services.privacy.personal_data import access_lines
 
 PERMISSION = "privacy.handle_personal_data"
+
+
+def line_office(entry):
+    site = entry.case.site if entry.case_id else entry.site
+    return office_label(site) if site is not None else ""
 
 
 def is_dpo(user):
@@ -34,7 +42,17 @@ class AccessLogIndexView(IndexView):
     page_title = _("Personal data access log")
 
     def get_base_queryset(self):
-        return PersonalDataAccess.objects.select_related("case")
+        # Only the lines of the offices this officer works for (issue 17): each office is its
+        # own data controller and reads its own log.
+        rows = PersonalDataAccess.objects.filter(access_lines(office_ids(self.request.user)))
+        return rows.select_related("case", "case__site", "site")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if works_for_several(self.request.user):
+            columns = [*columns, Column("office", label=_("Office"), accessor=line_office)]
+        return columns
 
     def search_queryset(self, queryset):
         """A reference (the case's, or the one copied before it was anonymised) or a user name,

@@ -200,13 +200,14 @@ def test_other_departments_cannot_see_or_confirm(client, world):
 
 
 def test_staff_payments_page_query_budget(client, world, django_assert_max_num_queries):
-    """15 queries (session, user, permissions, menus, the listing's department check, settings, count, one page
-    of slips) whatever the number of slips."""
+    """17 queries (session, user, permissions, menus, the listing's department check, the offices the
+    officer works for — their staff groups and their departments' offices, read once per request —,
+    settings, count, one page of slips) whatever the number of slips."""
     for _ in range(10):
         case = accepted_case(world)
         billing.upload_slip(billing.issue_invoice(case, "20", "", world["officer_works"]), slip_png())
     client.force_login(world["officer_works"])
     client.get("/admin/payments/")  # warm caches (menus, settings)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get("/admin/payments/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.content.decode().count("Confirm payment") == 10

@@ -17,8 +17,10 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Site
 
 from forms_builder.models import Submission, SubmissionFile
+from portal.models import StaffGroup, StaffRole
 from portal.security import PersonalDataFilter, PersonalDataReporterFilter, mask_personal_data
 from services.cases import workflow
 from services.cases.models import Case, CaseEvent, CaseStatus
@@ -156,6 +158,10 @@ def dpo(django_user_model):
     group, _ = Group.objects.get_or_create(name="Data protection officers")
     group.permissions.add(
         Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="handle_personal_data")
+    )
+    # A data protection officer works for an office (issue 17): the default site's here.
+    StaffGroup.objects.get_or_create(
+        group=group, defaults={"site": Site.objects.get(is_default_site=True), "role": StaffRole.OFFICE_ADMIN}
     )
     user.groups.add(group)
     return user
