@@ -106,11 +106,23 @@ def scope_pages(queryset, user):
 
 
 def site_id_for_page(page, roots=None):
-    """The office a page belongs to (the site whose home pages hold it), or None."""
-    for site_id, pages in (roots if roots is not None else office_roots()).items():
-        if any(page.path.startswith(root.path) for root in pages):
-            return site_id
-    return None
+    """The office a page belongs to (the site whose home pages hold it), or None. Without
+    `roots`, two small queries whatever the number of offices: the page's top ancestor below
+    the tree's root is an office's home page or one of its translations."""
+    if roots is not None:
+        for site_id, pages in roots.items():
+            if any(page.path.startswith(root.path) for root in pages):
+                return site_id
+        return None
+    top = Page.objects.filter(path=page.path[: 2 * Page.steplen]).values_list("translation_key", flat=True).first()
+    if top is None:
+        return None
+    return (
+        Site.objects.filter(root_page__translation_key=top)
+        .order_by("-is_default_site", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 # -- Collections -------------------------------------------------------------------------------
@@ -181,7 +193,7 @@ class OfficePagePermissionPolicy(PagePermissionPolicy):
         roles = dict(
             StaffGroup.objects.filter(group__in={perm.group_id for perm in perms}).values_list("group_id", "site_id")
         )
-        roots = office_roots()
+        roots = office_roots({*roles.values(), default} - {None})
         narrowed, seen = [], set()
         for perm in perms:
             site_id = roles[perm.group_id] if perm.group_id in roles else default
