@@ -23,16 +23,17 @@ from bench.site import HTTPS, PYTHON, ROOT, BenchSite
 
 def django(site, command, number, timeout=7200):
     """Run a bench.many_offices step in the bench site's environment; its JSON answer."""
-    output = subprocess.run(  # noqa: S603
+    done = subprocess.run(  # noqa: S603
         [PYTHON, "-m", "bench.many_offices", command, str(number)],
         cwd=ROOT,
         env=site.env,
-        check=True,
         capture_output=True,
         text=True,
         timeout=timeout,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
+    if done.returncode:
+        raise SystemExit(f"bench.many_offices {command} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def pages(site, seconds):
@@ -73,6 +74,10 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--create", type=int, default=3, help="real create_office calls to time at the end")
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument(
+        "--database",
+        help="measure again on a database an earlier --keep run left (migrated first; nothing is added)",
+    )
     args = parser.parse_args()
     require_wrk()
     if not reachable("127.0.0.1", 5432):
@@ -82,18 +87,27 @@ def main():
     with tempfile.TemporaryDirectory(prefix="portal-bench-offices-") as workdir:
         site = BenchSite(workdir, "offices", postgres_url=POSTGRES, redis_url=redis)
         site.env["ALLOWED_HOSTS"] = "127.0.0.1,localhost,.localhost"
+        if args.database:
+            site.database_url = site.env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{args.database}"
+            args.keep = True
         try:
-            print(f"preparing {site.db_name} (migrate, demo, collectstatic)…", flush=True)  # noqa: T201
-            site.prepare()
-            results["before"] = {"queries": django(site, "queries", 0), "pages": pages(site, args.seconds)}
-            print(f"adding {args.offices} offices…", flush=True)  # noqa: T201
-            results["add_offices"] = django(site, "add-offices", args.offices)
-            results["after"] = {"queries": django(site, "queries", 0), "pages": pages(site, args.seconds)}
+            if args.database:
+                print(f"migrating {site.db_name}…", flush=True)  # noqa: T201
+                site.manage("migrate", "--noinput", "-v0")
+                site.manage("collectstatic", "--noinput", "-v0")
+                results["after"] = {"queries": django(site, "queries", 0), "pages": pages(site, args.seconds)}
+            else:
+                print(f"preparing {site.db_name} (migrate, demo, collectstatic)…", flush=True)  # noqa: T201
+                site.prepare()
+                results["before"] = {"queries": django(site, "queries", 0), "pages": pages(site, args.seconds)}
+                print(f"adding {args.offices} offices…", flush=True)  # noqa: T201
+                results["add_offices"] = django(site, "add-offices", args.offices)
+                results["after"] = {"queries": django(site, "queries", 0), "pages": pages(site, args.seconds)}
+                print(f"adding {args.cases} cases…", flush=True)  # noqa: T201
+                results["add_cases"] = django(site, "add-cases", args.cases)
             results["kept_per_host"] = kept_per_host(
                 site, ["localhost", "office0000.bench.localhost", "office0001.bench.localhost"]
             )
-            print(f"adding {args.cases} cases…", flush=True)  # noqa: T201
-            results["add_cases"] = django(site, "add-cases", args.cases)
             print("measuring the queue and tracking…", flush=True)  # noqa: T201
             results["measure"] = django(site, "measure", args.samples)
             if args.create:
