@@ -27,6 +27,13 @@ def demo_key_hex():
     return base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 
+def give_demo_authenticator(user):
+    """The demo's one documented authenticator key, confirmed, for `user`."""
+    TOTPDevice.objects.update_or_create(
+        user=user, name=DEMO_DEVICE_NAME, defaults={"key": demo_key_hex(), "confirmed": True}
+    )
+
+
 def ensure_dpo_group(site):
     """The DPO reads the demo municipality's residents' data: the group works for its site (as a
     case officer, the narrowest office role that sees its cases)."""
@@ -49,9 +56,7 @@ def load(site, out):
     dpo.groups.set([ensure_dpo_group(site)])
 
     for user in User.objects.filter(username__in=TOTP_USERS):
-        TOTPDevice.objects.update_or_create(
-            user=user, name=DEMO_DEVICE_NAME, defaults={"key": demo_key_hex(), "confirmed": True}
-        )
+        give_demo_authenticator(user)
 
     PrivacySettings.objects.update_or_create(site=site, defaults={"default_retention_days": 2 * 365})
     permit = ServicePage.objects.descendant_of(site.root_page).filter(slug="building-permit").first()

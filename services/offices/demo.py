@@ -20,6 +20,7 @@ from forms_builder.fields import build_definition
 from forms_builder.intake import hand_over
 from forms_builder.models import FormPage, Submission
 from portal.demo import DEMO_PASSWORD
+from portal.demo_security import give_demo_authenticator
 from portal.models import StaffRole
 from services.cases import workflow
 from services.cases.demo import DETAILS, FIRST, LAST, answers_for
@@ -73,6 +74,9 @@ def _user(username, first, last):
     if created:
         user.set_password(DEMO_PASSWORD)
     user.save()
+    # The same authenticator key as the municipality's demo staff (README, Demo logins): these
+    # people see residents' data too, so two-step sign-in asks them for a code.
+    give_demo_authenticator(user)
     return user
 
 
