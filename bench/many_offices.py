@@ -40,6 +40,7 @@ from services.cases import references  # noqa: E402
 from services.cases import views as views_tracking  # noqa: E402
 from services.cases.models import Case, CaseSettings, CaseStatus, Channel  # noqa: E402
 from services.models import Department  # noqa: E402
+from services.offices.going_live import create_office  # noqa: E402
 
 DEPARTMENTS = [("clerk", "สำนักปลัด"), ("finance", "กองคลัง"), ("works", "กองช่าง"), ("health", "กองสาธารณสุข")]
 STATUSES = list(CaseStatus.values)
@@ -278,8 +279,6 @@ def page_queries(_unused=0):
 
 def create_offices(count):
     """Time the real create_office with every bench office present."""
-    from services.offices.going_live import create_office  # noqa: PLC0415 - only when the area exists
-
     timings = []
     have = bench_offices().count()
     for number in range(have, have + count):

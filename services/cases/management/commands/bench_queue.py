@@ -179,8 +179,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  cases copied: {count} in {time.perf_counter() - start:.1f}s")
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO services_caseevent (case_id, kind, public, from_status, to_status, message, created_at, actor_id)"
-                " SELECT id, 'created', true, '', '', '', submitted_at, NULL FROM services_case WHERE id >= %s",
+                "INSERT INTO services_caseevent (case_id, kind, public, for_resident, from_status, to_status, message,"
+                " created_at, actor_id) SELECT id, 'created', true, false, '', '', '', submitted_at, NULL"
+                " FROM services_case WHERE id >= %s",
                 [first_case],
             )
             for table in ("forms_builder_submission", "services_case", "services_caseevent"):
