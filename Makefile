@@ -60,9 +60,10 @@ lock: | $(PY) ## Re-pin requirements*.txt from requirements*.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
-bench: install ## Measure pages, form submissions and the million-case queue; prints one table (needs wrk)
+bench: install ## Measure pages, form submissions, the million-case queue, then 1,000 offices with 2M cases (needs wrk)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.offices $(BENCH_OFFICES_ARGS)  # 1,000 offices and 2,000,000 cases on PostgreSQL
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3* staticfiles var
