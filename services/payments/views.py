@@ -214,15 +214,20 @@ def _lookup_page(request, bill_number=""):
     )
 
 
-def _household_invoice(request, number):
-    """The bill if this browser looked its account up; None otherwise."""
+def _office_bill(request, number):
+    """The household bill `number` of the office whose host the request came to, or None."""
     if has_control_characters(number):  # a typed or tampered link: PostgreSQL cannot compare NUL
         return None
-    invoice = (
+    return (
         Invoice.objects.filter(number=number, household__isnull=False, site=current_office(request))
         .select_related("household", "site")
         .first()
     )
+
+
+def _household_invoice(request, number):
+    """The bill if this browser looked its account up; None otherwise."""
+    invoice = _office_bill(request, number)
     if invoice is None or invoice.household_id not in _verified_households(request):
         return None
     return invoice
@@ -232,8 +237,12 @@ def _household_invoice(request, number):
 def household_invoice(request, number):
     if has_control_characters(number):  # no bill number has one; the account form would look it up
         raise Http404
-    invoice = _household_invoice(request, number)
-    if invoice is None:
+    invoice = _office_bill(request, number)
+    if invoice is None and Invoice.objects.filter(number=number).exists():
+        # Another office's bill (or a case's invoice): this office's site has no such household bill
+        # and says nothing of it. A number no office knows asks for the account (a mistyped link).
+        raise Http404
+    if invoice is None or invoice.household_id not in _verified_households(request):
         return _lookup_page(request, bill_number=number)
     if request.method == "POST":  # the account form sent twice (back button): the bill is open already
         return HttpResponseRedirect(reverse("household_invoice", args=[number]))

@@ -5,18 +5,18 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.admin_menu import MenuItemFor
+from portal.office_viewsets import OfficeScopedViewSet
 from portal.offices import scope, works_for_several
 from services.cases import panels as case_panels
 from services.payments import panels as payment_panels
 from services.payments import views
 from services.payments.models import Household
-from services.payments.office_admin import OfficeAdminForm, scoped_urlpatterns
 
 
 @hooks.register("register_admin_viewset")
@@ -55,9 +55,10 @@ class HouseholdIndexView(snippet_views.IndexView):
         return columns
 
 
-class HouseholdViewSet(SnippetViewSet):
+class HouseholdViewSet(OfficeScopedViewSet, SnippetViewSet):
     """Household accounts for the monthly garbage and wastewater fees (finance staff), of the
-    offices the person works for only: another office's account is a 404 (office_admin)."""
+    offices the person works for only, in the listing, the edit views and the chooser: another
+    office's account is a 404 (portal.office_viewsets)."""
 
     model = Household
     index_view_class = HouseholdIndexView
@@ -66,25 +67,19 @@ class HouseholdViewSet(SnippetViewSet):
     list_display = ["account_number", "house_number", "holder_name", "garbage_fee", "wastewater_fee", "active"]
     search_fields = ["account_number", "house_number", "holder_name", "address"]
     list_filter = ["active"]
-    edit_handler = ObjectList(
-        [
-            FieldPanel("site", heading=_("Office")),
-            FieldPanel("account_number"),
-            FieldPanel("house_number"),
-            FieldPanel("holder_name"),
-            FieldPanel("address"),
-            FieldPanel("garbage_fee"),
-            FieldPanel("wastewater_fee"),
-            FieldPanel("active"),
-        ],
-        base_form_class=OfficeAdminForm,
-    )
+    panels = [
+        FieldPanel("site", heading=_("Office")),
+        FieldPanel("account_number"),
+        FieldPanel("house_number"),
+        FieldPanel("holder_name"),
+        FieldPanel("address"),
+        FieldPanel("garbage_fee"),
+        FieldPanel("wastewater_fee"),
+        FieldPanel("active"),
+    ]
 
     def get_queryset(self, request):
         return scope(Household.objects.select_related("site"), request.user)
-
-    def get_urlpatterns(self):
-        return scoped_urlpatterns(super().get_urlpatterns(), Household)
 
 
 register_snippet(HouseholdViewSet)

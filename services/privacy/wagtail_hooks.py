@@ -22,15 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.admin_menu import MenuItemFor
+from portal.office_viewsets import OfficeAdminForm, OfficeScopedViewSet
 from portal.offices import office_ids, offices_for, scope, works_for_several
-from services.payments.office_admin import scoped_urlpatterns
 from services.privacy import personal_data as privacy
 from services.privacy.models import DataSubjectRequest, PersonalDataAccess, RetentionRule
 from services.privacy.views import access_log, is_dpo
@@ -182,8 +181,9 @@ def data_subject_requests(request):
     return render(request, "services/privacy/admin_requests.html", context, status=400 if form.errors else 200)
 
 
-class RetentionRuleForm(WagtailAdminModelForm):
-    """The service choice offers the services of the editor's offices only."""
+class RetentionRuleForm(OfficeAdminForm):
+    """The service choice offers the services of the editor's offices only (a rule takes its
+    office from its service, so the form has no office field)."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -192,23 +192,19 @@ class RetentionRuleForm(WagtailAdminModelForm):
             field.queryset = field.queryset.filter(privacy.page_trees(office_ids(for_user)))
 
 
-class RetentionRuleViewSet(SnippetViewSet):
+class RetentionRuleViewSet(OfficeScopedViewSet, SnippetViewSet):
     """Services whose personal data is kept longer or shorter than the office's default; each
-    office keeps its own (another office's rule is a 404)."""
+    office keeps its own (another office's rule is a 404, in the edit views and the chooser)."""
 
     model = RetentionRule
     icon = "time"
     menu_label = gettext_lazy("Retention rules")
     list_display = ["service", "retention_days", "reason", "site"]
-    edit_handler = ObjectList(
-        [FieldPanel("service"), FieldPanel("retention_days"), FieldPanel("reason")], base_form_class=RetentionRuleForm
-    )
+    panels = [FieldPanel("service"), FieldPanel("retention_days"), FieldPanel("reason")]
+    base_form_class = RetentionRuleForm
 
     def get_queryset(self, request):
         return scope(RetentionRule.objects.select_related("service", "site"), request.user)
-
-    def get_urlpatterns(self):
-        return scoped_urlpatterns(super().get_urlpatterns(), RetentionRule)
 
 
 register_snippet(RetentionRuleViewSet)

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from forms_builder.models import Submission
 from portal.models import StaffRole
-from services.privacy.models import Anonymisation, DataSubjectRequest, PersonalDataAccess
-from tests.factories import InvoiceFactory
-from tests.services.payments.two_offices import staff_of, two_offices
+from services.privacy.models import Anonymisation, DataSubjectRequest, PersonalDataAccess, RetentionRule
+from tests.factories import InvoiceFactory, ServicePageFactory, services_index
+from tests.services.payments.two_offices import not_found, staff_of, two_offices
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,28 @@ def test_the_register_and_access_log_list_only_the_officers_office(client, offic
     exported = b"".join(client.get(reverse("privacy_access_log:index") + "?export=csv").streaming_content).decode()
     assert "officer.b" not in exported
     assert "******9999" not in client.get(REQUESTS).content.decode()
+
+
+def test_retention_rules_and_their_chooser_are_the_offices_own(client, offices):
+    """A's editor lists, edits and chooses A's rules only: B's rule (and B's service's name) is
+    nowhere, and its edit and chosen URLs are "not found"."""
+    a, b = offices
+    services = {"a": services_index(a.site.root_page.specific), "b": services_index(b.site.root_page.specific)}
+    RetentionRule.objects.create(
+        service=ServicePageFactory(parent=services["a"], title="Alpha service"), retention_days=3650
+    )
+    theirs = RetentionRule.objects.create(
+        service=ServicePageFactory(parent=services["b"], title="Beta service"), retention_days=30
+    )
+    client.force_login(staff_of(a.site, "privacy.change_retentionrule", role=StaffRole.OFFICE_ADMIN))
+    listing = client.get(reverse("wagtailsnippets_privacy_retentionrule:list")).content.decode()
+    assert "Alpha service" in listing and "Beta service" not in listing
+    assert not_found(client, reverse("wagtailsnippets_privacy_retentionrule:edit", args=[theirs.pk]))
+    chooser = "wagtailsnippetchoosers_privacy_retentionrule"
+    for url in (reverse(f"{chooser}:choose"), reverse(f"{chooser}:choose_results")):
+        page = client.get(url).content.decode()
+        assert "Alpha service" in page and "Beta service" not in page
+    assert not_found(client, reverse(f"{chooser}:chosen", args=[theirs.pk]))
 
 
 def test_a_platform_administrator_may_erase_across_offices(client, offices, django_user_model):
