@@ -13,7 +13,7 @@ from forms_builder.views import LoginView, LogoutView
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
-from portal import admin_input
+from portal import admin_input, office_media
 from portal.views import healthz, robots
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
@@ -26,7 +26,12 @@ urlpatterns = [
     # Two of Wagtail's admin views, with their hostile query input cleaned (portal/admin_input.py).
     path(f"{settings.ADMIN_PATH}/login/", admin_input.LoginView.as_view()),
     path(f"{settings.ADMIN_PATH}/choose-page/chosen-multiple/", admin_input.ChosenMultipleView.as_view()),
+    # The admin API's images and documents and wagtail-localize's snippets API, cut to the
+    # person's offices, and documents downloaded on their own office's host name only
+    # (portal/office_media.py); unmatched paths go on to Wagtail's.
+    path(f"{settings.ADMIN_PATH}/", include(office_media.admin_urlpatterns)),
     path(f"{settings.ADMIN_PATH}/", include(wagtailadmin_urls)),
+    re_path(r"^documents/(\d+)/(.*)$", office_media.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots, name="robots"),  # per host: names that office's own sitemap
