@@ -196,6 +196,7 @@ def test_failed_deliveries_filter_export_and_no_hand_editing(world, failures, cl
         body="ตอบกลับ",
         idempotency_key="test-retrying",
         case=works_case,
+        site=works_case.site,  # as the outbox records it: the office that sends it (issue 17)
         department=world["works"],
         status=S.PENDING,
         attempts=1,
