@@ -16,6 +16,7 @@ from collections import OrderedDict
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -37,6 +38,7 @@ from forms_builder.intake import hand_over
 from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile, store_pending
 from forms_builder.uploads import allowed_text
 from portal import ratelimit
+from portal.models import StaffRole
 
 CHECK_STEP = "check"
 logger = logging.getLogger(__name__)
@@ -48,7 +50,9 @@ def filing_role(user):
         return None
     if user.is_staff or user.has_perm("wagtailadmin.access_admin"):
         return "staff"
-    if user.groups.filter(name="Volunteers").exists():
+    # An office's volunteer group (its StaffGroup role), or the "Volunteers" group installs made
+    # before offices had roles: both file on a resident's behalf without using the admin.
+    if user.groups.filter(Q(office_role__role=StaffRole.VOLUNTEER) | Q(name="Volunteers")).exists():
         return "volunteer"
     return None
 

@@ -101,10 +101,9 @@ MODEL_PERMISSIONS = {
         "wagtail_localize.submit_translation",
         "cases.view_all_cases",
         "reporting.view_monthlyreport",
-        # Their own office's people only: portal/office_users.py scopes Wagtail's users and groups.
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_user",
+        # Their own office's people and groups only: portal/office_users.py scopes Wagtail's users
+        # and groups admin to the office, so these open the screens, not the whole install.
+        *(f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")),
         *OFFICE_SETTINGS,
         *(
             f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"

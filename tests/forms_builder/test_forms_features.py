@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from wagtail.models import Locale, Site
 
 from forms_builder.models import Draft, FormPage, PendingUpload, Submission
+from forms_builder.starter import FORMS
 from tests.forms_builder.helpers import Filler, jpeg_bytes
 from tests.forms_builder.test_forms_wizard import complaint_steps, fill_complaint, start
 
@@ -196,19 +198,41 @@ def test_editors_build_forms_in_the_admin(client, make_form, django_user_model):
     )
 
 
+def office_form_slugs(hostname, language):
+    """Slugs of the live e-forms on the office at `hostname`, in `language`'s page tree."""
+    site = Site.objects.get(hostname=hostname) if hostname else Site.objects.get(is_default_site=True)
+    home = site.root_page.get_translation(Locale.objects.get(language_code=language))
+    pages = FormPage.objects.live().descendant_of(home).filter(locale__language_code=language)
+    slugs = [page.slug for page in pages]
+    assert len(slugs) == len(set(slugs)), f"a form appears twice on {site}: {sorted(slugs)}"
+    return set(slugs)
+
+
 def test_the_demo_loads_every_form_in_both_languages(demo):
-    slugs = {
+    # The starter catalogue's e-forms: the issue's priority services, each on both offices.
+    starter = {form["slug"] for form in FORMS}
+    assert {
         "complaint-form",
         "streetlight-repair-form",
         "building-permit-form",
         "food-shop-notification-form",
         "elderly-allowance-form",
-    }
-    for language in ("th", "en"):
-        pages = FormPage.objects.live().filter(locale__language_code=language)
-        assert {p.slug for p in pages} == slugs
+        "disability-allowance-form",
+        "garbage-fee-form",
+        "wastewater-fee-form",
+        "water-supply-form",
+        "earth-digging-permit-form",
+        "earth-filling-permit-form",
+        "signboard-tax-form",
+        "land-building-tax-form",
+    } <= starter
+    for hostname in ("", "nongbua.localhost"):  # the municipality (default site) and the อบต.
+        for language in ("th", "en"):
+            assert office_form_slugs(hostname, language) == starter
+    pages = FormPage.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert FormPage.objects.count() == 10
+    assert FormPage.objects.count() == pages  # loading again adds nothing
+    assert office_form_slugs("", "th") == starter
 
 
 def test_labels_are_offered_for_translation_but_stored_keys_are_not(make_form):

@@ -161,6 +161,14 @@ def test_shared_officer_sees_both_offices_labelled(client, world):
     offices = {row["case"].reference: row["office"] for row in response.context["rows"]}
     assert offices == {world["case_a"].reference: world["site"].site_name, world["case_b"].reference: "อบต.หนองบัว"}
     assert response.context["show_office"] is True
+    # The queue shows an "Office" column naming each case's office, and the case page says it too.
+    with translation.override("en"):
+        english = client.get("/admin/cases/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<th scope="col">Office</th>' in english
+    assert '<td class="case-office">อบต.หนองบัว</td>' in html
+    assert f'<td class="case-office">{world["site"].site_name}</td>' in html
+    detail = client.get(f"/admin/cases/{world['case_b'].pk}/").content.decode()
+    assert '<dd class="case-office">อบต.หนองบัว</dd>' in detail
     department_labels = dict(response.context["form"].fields["department"].choices)
     assert department_labels[str(world["works_b"].pk)] == "กองช่าง อบต.หนองบัว · อบต.หนองบัว"
     services = dict(response.context["form"].fields["service"].widget.choices)
@@ -177,7 +185,10 @@ def test_shared_officer_sees_both_offices_labelled(client, world):
 
 def test_one_office_officer_export_has_no_office_column(client, world):
     client.force_login(world["officer_works"])
-    assert client.get("/admin/cases/").context["show_office"] is False
+    response = client.get("/admin/cases/")
+    assert response.context["show_office"] is False
+    assert 'class="case-office"' not in response.content.decode()
+    assert 'class="case-office"' not in client.get(f"/admin/cases/{world['case_a'].pk}/").content.decode()
     with translation.override("en"):
         export = client.get("/admin/cases/", {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
         header = next(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))

@@ -3,7 +3,9 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command, load_command_class
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
@@ -51,3 +53,33 @@ def call_command_from_shell(argv):
     """As `manage.py …` runs it: a CommandError becomes a message and exit status 1."""
     command = load_command_class("services.offices", argv[0])
     command.run_from_argv(["manage.py", *argv])
+
+
+def test_the_office_administrators_manage_their_own_offices_users_and_groups(client, db, django_user_model):
+    for name, host, prefix in (("อบต.หนองบัว", "nongbua.go.th", "NBA"), ("อบต.ดอนแก้ว", "donkaew.go.th", "DKW")):
+        call_command("create_office", f"--name={name}", f"--host={host}", f"--prefix={prefix}", stdout=io.StringIO())
+    admin = django_user_model.objects.create_user("somchai", password="x" * 12)
+    admin.groups.add(Group.objects.get(name="อบต.หนองบัว: office administrators"))
+    editor = django_user_model.objects.create_user("malee", password="x" * 12)
+    editor.groups.add(Group.objects.get(name="อบต.หนองบัว: editors"))
+    stranger = django_user_model.objects.create_user("wichai", password="x" * 12)
+    stranger.groups.add(Group.objects.get(name="อบต.ดอนแก้ว: editors"))
+    client.force_login(admin)
+
+    users = client.get("/admin/users/")
+    assert users.status_code == 200
+    assert "malee" in users.content.decode() and "wichai" not in users.content.decode()
+    for view in ("edit", "delete"):
+        assert client.get(reverse(f"wagtailusers_users:{view}", args=[editor.pk])).status_code == 200
+    assert client.get(reverse("wagtailusers_users:add")).status_code == 200
+    groups = client.get("/admin/groups/")
+    assert groups.status_code == 200
+    assert "อบต.หนองบัว: editors" in groups.content.decode()
+    assert "อบต.ดอนแก้ว: editors" not in groups.content.decode()
+    assert client.get(reverse("wagtailusers_groups:add")).status_code == 200
+    own = Group.objects.get(name="อบต.หนองบัว: editors")
+    assert client.get(reverse("wagtailusers_groups:edit", args=[own.pk])).status_code == 200
+    # Another office's people and groups stay out of reach (a 404 is first sent on to /th/admin/…).
+    assert client.get(reverse("wagtailusers_users:edit", args=[stranger.pk]), follow=True).status_code == 404
+    other = Group.objects.get(name="อบต.ดอนแก้ว: editors")
+    assert client.get(reverse("wagtailusers_groups:edit", args=[other.pk]), follow=True).status_code == 404
