@@ -275,6 +275,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Blank forms carry a form code, category and language (services issue 3): the document model is ours.
 WAGTAILDOCS_DOCUMENT_MODEL = "services.FormDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "txt", "csv"]
+# The document form offers only the editing person's offices' categories (issue 17).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.office_media.OfficeDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 
 # The admin lives at a configurable path so it is not where every bot looks first.

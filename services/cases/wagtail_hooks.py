@@ -10,9 +10,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.admin_menu import MenuItemFor
+from portal.office_viewsets import OfficeScopedViewSet
 from services.cases import admin_views
 from services.cases.models import OfficeClosure, ReplyTemplate
-from services.wagtail_hooks import OfficeScopedViewSet
 
 
 @hooks.register("register_admin_menu_item")
