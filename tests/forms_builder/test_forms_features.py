@@ -11,6 +11,7 @@ from wagtail.models import Locale, Site
 
 from forms_builder.models import Draft, FormPage, PendingUpload, Submission
 from forms_builder.starter import FORMS
+from portal.models import StaffGroup, StaffRole
 from tests.forms_builder.helpers import Filler, jpeg_bytes
 from tests.forms_builder.test_forms_wizard import complaint_steps, fill_complaint, start
 
@@ -116,6 +117,21 @@ def test_volunteer_files_for_a_resident(client, make_form, volunteer):
     submission = Submission.objects.get()
     assert submission.channel == Submission.Channel.VOLUNTEER and submission.filed_by == volunteer
     assert submission.contact_name == "สมศรี ใจดี"  # the resident, not the volunteer
+
+
+def test_a_member_of_an_offices_volunteer_group_files_as_a_volunteer(client, make_form, django_user_model):
+    page = make_form("complaint-form")
+    group = Group.objects.create(name="เทศบาลตำบลบ้านสวน: volunteers")
+    StaffGroup.objects.create(group=group, site=Site.objects.get(is_default_site=True), role=StaffRole.VOLUNTEER)
+    volunteer = django_user_model.objects.create_user("aor", password="x" * 12, first_name="ประไพ")
+    volunteer.groups.add(group)
+    client.force_login(volunteer)
+    f = fill_complaint(client, page, photo=False)
+    check = client.get(page.url).content.decode()
+    assert "อาสาสมัคร" in check  # the check screen says she files for a resident
+    f.post("check")
+    submission = Submission.objects.get()
+    assert submission.channel == Submission.Channel.VOLUNTEER and submission.filed_by == volunteer
 
 
 def test_counter_staff_choose_the_channel(client, make_form, officer):

@@ -97,6 +97,16 @@ def test_province_dashboard_sets_the_provinces_offices_side_by_side(client, worl
     assert re.search(r"25[67]\d", thai.split('id="province-table-caption"')[1].split("</caption>")[0])
 
 
+def test_an_office_dashboard_links_to_its_province_comparison(client, world):
+    english = client.get("/en/dashboard/", **B_HOST).content.decode()
+    assert '<a href="/en/dashboard/province/">Compare the offices of our province</a>' in english
+    thai = client.get("/th/dashboard/", **B_HOST).content.decode()
+    assert '<a href="/th/dashboard/province/">เปรียบเทียบกับหน่วยงานอื่นในจังหวัด</a>' in thai
+    # The link leads to the province of the office the page belongs to.
+    html = client.get("/en/dashboard/province/", **B_HOST).content.decode()
+    assert 'data-office="nongbua.localhost"' in html and "lamphun.localhost" not in html
+
+
 def test_an_office_with_too_few_resolved_requests_shows_not_enough_data(client, world):
     with translation.override("en"):
         html = client.get(f"/en/dashboard/province/{OTHER_PROVINCE}/").content.decode()
