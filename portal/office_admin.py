@@ -19,8 +19,11 @@ offices had only that one, and its hand-made groups keep what they could do ther
 Platform administrators and superusers are never narrowed (`office_ids` is None).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
@@ -105,6 +108,20 @@ def scope_pages(queryset, user):
     return queryset if query is None else queryset.filter(query)
 
 
+def page_in_offices(user, page):
+    """Whether the person's admin may name this page at all: the tree's root (above every
+    office), or a page of their offices' trees. No query beyond the person's home pages."""
+    roots = _user_roots(user)
+    return roots is None or page.depth == 1 or any(page.path.startswith(root.path) for root in roots)
+
+
+def refuse_other_offices_page(user, page):
+    """Another office's page is not found (404), rather than shown with "no permission", which
+    would name it."""
+    if not page_in_offices(user, page):
+        raise Http404
+
+
 def site_id_for_page(page, roots=None):
     """The office a page belongs to (the site whose home pages hold it), or None. Without
     `roots`, two small queries whatever the number of offices: the page's top ancestor below
@@ -123,6 +140,39 @@ def site_id_for_page(page, roots=None):
         .values_list("pk", flat=True)
         .first()
     )
+
+
+class OfficePagesMiddleware:
+    """An admin URL that names another office's page answers 404, whatever the view.
+
+    Many of Wagtail's page views show the page's title before (or instead of) checking any
+    permission: the workflow task preview's "not awaiting moderation" message, the move
+    confirmation, the explorer header. One check on the URL's page arguments covers them all,
+    and every view added later. The page-types usage report counts and names pages of every
+    office: platform administrators only.
+    """
+
+    PAGE_ARGUMENTS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+    PLATFORM_ONLY = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if not request.path.startswith(f"/{settings.ADMIN_PATH}/") or not (user and user.is_authenticated):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.PLATFORM_ONLY and not is_platform_admin(user):
+            raise PermissionDenied
+        page_ids = [view_kwargs[name] for name in self.PAGE_ARGUMENTS if name in view_kwargs]
+        if page_ids and _user_roots(user) is not None:
+            for page in Page.objects.filter(pk__in=page_ids).only("path", "depth"):
+                refuse_other_offices_page(user, page)
+        return None
 
 
 # -- Collections -------------------------------------------------------------------------------
@@ -199,8 +249,11 @@ class OfficePagePermissionPolicy(PagePermissionPolicy):
             site_id = roles[perm.group_id] if perm.group_id in roles else default
             for root in roots.get(site_id, ()):
                 if root.path.startswith(perm.page.path):
-                    # Granted above the office (the tree's root): counts on its home pages.
-                    found = GroupPagePermission(group_id=perm.group_id, page=root, permission=perm.permission)
+                    # Granted above the office (the tree's root): counts on its home pages. Never
+                    # saved; a negative id of its own because Wagtail's views put these in sets.
+                    found = GroupPagePermission(
+                        pk=-len(narrowed) - 1, group_id=perm.group_id, page=root, permission=perm.permission
+                    )
                 elif perm.page.path.startswith(root.path):
                     found = perm
                 else:

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views import generic
 from wagtail.models import Site
 from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
@@ -62,8 +63,9 @@ class ScopedObjectMixin:
     def scoped_queryset(self):
         raise NotImplementedError
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        # Wagtail's generic views take no argument here, Django's (copy) take a queryset.
+        obj = super().get_object(*args, **kwargs)
         if not self.scoped_queryset().filter(pk=obj.pk).exists():
             raise Http404
         return obj
@@ -104,6 +106,16 @@ class UserFormMixin:
         return office_user_form(super().get_form_class(), self.request.user)
 
 
+class OfficeUserFilterSet(wagtail_users.UserFilterSet):
+    """The "group" filter offers only the groups one manages: another office's group names
+    (its departments) are its own business."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["group"].queryset = manageable_groups(request.user)
+
+
 class UserIndexView(wagtail_users.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(pk__in=manageable_users(self.request.user).values("pk"))
@@ -128,9 +140,18 @@ class UserHistoryView(ScopedObjectMixin, wagtail_users.HistoryView):
         return manageable_users(self.request.user)
 
 
+class UserCopyView(UserFormMixin, ScopedObjectMixin, generic.CopyView):
+    """ "Copy" starts a new user from an existing one: only from one's own office's users."""
+
+    def scoped_queryset(self):
+        return manageable_users(self.request.user)
+
+
 class OfficeUserViewSet(wagtail_users.UserViewSet):
+    filterset_class = OfficeUserFilterSet
     index_view_class = UserIndexView
     add_view_class = UserCreateView
+    copy_view_class = UserCopyView
     edit_view_class = UserEditView
     delete_view_class = UserDeleteView
     history_view_class = UserHistoryView

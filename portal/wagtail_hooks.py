@@ -7,8 +7,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions import delete as page_delete
+from wagtail.admin.views.pages.bulk_actions import move as page_move
+from wagtail.admin.views.pages.bulk_actions import publish as page_publish
+from wagtail.admin.views.pages.bulk_actions import unpublish as page_unpublish
+from wagtail.models import Page
 
 from portal import office_admin, office_users, two_factor
+from portal.offices import is_platform_admin
 
 
 @hooks.register("register_admin_urls")
@@ -37,13 +43,72 @@ def backup_codes_menu_item(request):
 
 @hooks.register("construct_page_chooser_queryset")
 def office_pages_in_chooser(pages, request):
-    """The page chooser lists every page of the install to anyone: cut it to one's offices."""
+    """The page chooser lists every page of the install to anyone: cut it to one's offices, and
+    browsing into another office's page is not found (its title would head the list)."""
+    match = request.resolver_match
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if parent_id is not None:
+        parent = Page.objects.filter(pk=parent_id).only("path", "depth").first()
+        if parent is not None:
+            office_admin.refuse_other_offices_page(request.user, parent)
     return office_admin.scope_pages(pages, request.user)
 
 
 @hooks.register("construct_explorer_page_queryset")
 def office_pages_in_explorer(parent_page, pages, request):
+    """Wagtail lets anyone below the explorer's root (the tree's root, for an office with Thai
+    and English home pages) open any page: another office's is not found."""
+    office_admin.refuse_other_offices_page(request.user, parent_page)
     return office_admin.scope_pages(pages, request.user)
+
+
+@hooks.register("before_move_page")
+def office_pages_to_move(request, page, destination):
+    """Wagtail's move confirmation checks nothing before showing the page: both pages must be
+    of one's offices, and the person allowed to move there."""
+    office_admin.refuse_other_offices_page(request.user, page)
+    office_admin.refuse_other_offices_page(request.user, destination)
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
+
+
+class OfficePagesOnly:
+    """A bulk action on pages (delete, move, publish, unpublish) acts on, and lists, only the
+    pages of one's offices: Wagtail would name the others as "no permission"."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        user = self.request.user
+        return (
+            [page for page in objects if office_admin.page_in_offices(user, page)],
+            {
+                **extra,
+                "items_with_no_access": [
+                    page for page in extra["items_with_no_access"] if office_admin.page_in_offices(user, page)
+                ],
+            },
+        )
+
+
+# Registered after Wagtail's own (order=100): a later registration of the same action wins.
+@hooks.register("register_bulk_action", order=100)
+class DeleteOfficePages(OfficePagesOnly, page_delete.DeleteBulkAction):
+    pass
+
+
+@hooks.register("register_bulk_action", order=100)
+class MoveOfficePages(OfficePagesOnly, page_move.MoveBulkAction):
+    pass
+
+
+@hooks.register("register_bulk_action", order=100)
+class PublishOfficePages(OfficePagesOnly, page_publish.PublishBulkAction):
+    pass
+
+
+@hooks.register("register_bulk_action", order=100)
+class UnpublishOfficePages(OfficePagesOnly, page_unpublish.UnpublishBulkAction):
+    pass
 
 
 @hooks.register("construct_image_chooser_queryset")
@@ -88,3 +153,10 @@ def office_users_in_bulk_actions(request, action_type, objects, action):
     if role is not None and not office_users.manageable_groups(user).filter(pk=role.pk).exists():
         raise PermissionDenied
     return None
+
+
+@hooks.register("construct_reports_menu")
+def page_types_usage_for_the_platform(request, menu_items):
+    """The page-types usage report counts every office's pages (office_admin.OfficePagesMiddleware)."""
+    if not is_platform_admin(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

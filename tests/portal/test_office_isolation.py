@@ -5,7 +5,7 @@ nongbua.localhost; each has an editor and an office administrator.
 """
 
 import pytest
-from wagtail.models import CollectionViewRestriction
+from wagtail.models import CollectionViewRestriction, Task
 
 from portal.models import StaffGroup
 from tests.factories import UserFactory
@@ -187,3 +187,52 @@ def test_platform_admin_sees_both_offices(client, offices, admin_user):
     assert a.news.title in chooser and b.news.title in chooser
     users = client.get("/admin/users/").content.decode()
     assert a.editor.username in users and b.editor.username in users
+
+
+def test_bulk_actions_on_pages_name_none_of_another_office(client, offices):
+    """Selecting "all" (or B's page by id) in a bulk action lists A's pages only: Wagtail would
+    list B's under "you don't have permission", titles and all."""
+    a, b = offices
+    client.force_login(a.editor)
+    for query in ("id=all", f"id={a.news.pk}&id={b.news.pk}"):
+        page = client.get(f"/admin/bulk/wagtailcore/page/publish/?{query}").content.decode()
+        assert a.news.title in page, query
+        assert b.news.title not in page and b.home.title not in page, query
+
+
+def test_page_urls_naming_another_office_page_are_not_found(client, offices):
+    """Wagtail's workflow preview names the page in its "not awaiting moderation" message before
+    checking anything, the move confirmation in its title: another office's page is not found."""
+    a, b = offices
+    client.force_login(a.editor)
+    task = Task.objects.order_by("pk").first()
+    for url in (
+        f"/admin/pages/workflow/preview/{b.news.pk}/{task.pk}/",
+        f"/admin/pages/{b.news.pk}/move/{a.home.pk}/confirm/",
+        f"/admin/pages/{b.news.get_parent().pk}/",
+        f"/admin/choose-page/{b.home.pk}/",
+    ):
+        assert _missing(client.get(url, follow=True)), url
+        assert b.news.title not in client.get("/admin/").content.decode(), url  # nor in a message after
+
+
+def test_page_types_usage_report_is_the_platform_s(client, offices, admin_user):
+    """It counts and names pages of every office."""
+    a, _b = offices
+    client.force_login(a.admin)
+    assert client.get("/admin/reports/page-types-usage/").status_code in (302, 403)
+    assert "page-types-usage" not in client.get("/admin/").content.decode()
+    client.force_login(admin_user)
+    assert client.get("/admin/reports/page-types-usage/").status_code == 200
+
+
+def test_office_admin_copies_and_reads_history_of_own_users_only(client, offices):
+    a, b = offices
+    client.force_login(a.admin)
+    assert client.get(f"/admin/users/copy/{a.editor.pk}/").status_code == 200
+    assert client.get(f"/admin/users/history/{a.editor.pk}/").status_code == 200
+    assert _missing(client.get(f"/admin/users/copy/{b.editor.pk}/", follow=True))
+    assert _missing(client.get(f"/admin/users/history/{b.editor.pk}/", follow=True))
+    # The listing's group filter offers one's own office's groups only.
+    users = client.get("/admin/users/").content.decode()
+    assert a.editors.name in users and b.editors.name not in users
