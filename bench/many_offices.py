@@ -26,8 +26,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402 - after django.setup()
-from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -69,6 +70,13 @@ def add_offices(count):
     thai = Locale.objects.get(language_code="th")
     User = get_user_model()
     have = bench_offices().count()
+    # What create_office gives an office's officer groups: the admin, and the reply templates.
+    officer_permissions = list(
+        Permission.objects.filter(
+            Q(content_type__app_label="wagtailadmin", codename="access_admin")
+            | Q(content_type__app_label="cases", codename="view_replytemplate")
+        )
+    )
     start = time.perf_counter()
     for number in range(have, have + count):
         with transaction.atomic():
@@ -86,6 +94,7 @@ def add_offices(count):
             )
             officer = User.objects.create_user(f"bench.officer.{number:04d}", password=PASSWORD)
             group = Group.objects.create(name=f"{name}: officers")
+            group.permissions.set(officer_permissions)
             StaffGroup.objects.create(group=group, site=site, role=StaffRole.OFFICER)
             officer.groups.add(group)
             departments[2].members.add(officer)
