@@ -295,6 +295,9 @@ def _group_prefix(site):
 
 
 def _permissions(labels):
+    """Permission rows for "app_label.codename" labels, in their order. `labels` is read twice:
+    a generator (the page permissions) would be empty the second time, granting nothing."""
+    labels = list(labels)
     wanted = [label.split(".", 1) for label in labels]
     found = Permission.objects.filter(
         content_type__app_label__in={app for app, _codename in wanted}, codename__in={c for _app, c in wanted}
