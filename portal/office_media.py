@@ -2,7 +2,7 @@
 (issue 17).
 
 portal/office_admin.py narrows Wagtail's permission policies, which the admin's image and
-document screens ask. Four ways in ask no policy, so each is narrowed here, once, by the same
+document screens ask. Five ways in ask no policy, so each is narrowed here, once, by the same
 rule (a collection belongs to the office whose group was granted it):
 
 - The admin API (/<admin>/api/main/documents/ and images/, read by the admin's scripts) lists
@@ -17,8 +17,11 @@ rule (a collection belongs to the office whose group was granted it):
   is already the policy's.
 - wagtail-localize's snippets API (/<admin>/localize/api/snippets/<app>/<model>/) lists every
   row of a snippet: it lists what the snippet's own admin listing does (the person's offices').
+  Its "Translate" page of a snippet (/<admin>/localize/submit/snippet/…) is 404 for another
+  office's row.
 """
 
+from django.apps import apps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -31,7 +34,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.documents.views import serve
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
-from wagtail_localize.views import snippets_api
+from wagtail_localize.views import snippets_api, submit_translations
 
 from portal.office_admin import (
     collection_ids,
@@ -40,7 +43,7 @@ from portal.office_admin import (
     document_is_private,
     scope_collection_items,
 )
-from portal.office_viewsets import has_office, scope_choices
+from portal.office_viewsets import has_office, in_offices, scope_choices
 from portal.offices import current_office, scope
 
 MAX_ID_DIGITS = 18  # larger numbers overflow SQLite's and PostgreSQL's 64-bit integers
@@ -72,6 +75,22 @@ class OfficeSnippetsAPIViewSet(snippets_api.SnippetViewSet):
         return scope(queryset, self.request.user) if has_office(model) else queryset
 
 
+def office_snippet_only(view):
+    """`view` (of a snippet named by app label, model name and pk) answering 404 for another
+    office's row: wagtail-localize's "Translate" page shows the snippet before checking it."""
+
+    def guarded(request, app_label, model_name, pk, **kwargs):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            raise Http404 from None
+        if has_office(model) and not in_offices(model, pk, request.user):
+            raise Http404
+        return view(request, app_label=app_label, model_name=model_name, pk=pk, **kwargs)
+
+    return guarded
+
+
 def _api_views(name, viewset):
     """Wagtail's API endpoint URLs (listing, detail, find) served by `viewset`, unnamed: the
     names, and the links the API writes, stay Wagtail's."""
@@ -95,6 +114,10 @@ admin_urlpatterns = decorate_urlpatterns(
         path(
             "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
             OfficeSnippetsAPIViewSet.as_view({"get": "retrieve"}),
+        ),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            office_snippet_only(submit_translations.SubmitSnippetTranslationView.as_view()),
         ),
     ],
     lambda view: never_cache(require_admin_access(view)),

@@ -11,8 +11,9 @@ in PortalConfig.ready() (its documented `user_viewset` / `group_viewset` seam).
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
@@ -183,6 +184,15 @@ def office_group_form(form_class, user):
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            # No one grants what they do not hold: an office administrator ticking "can handle
+            # personal data" or "can add sites" would give their office more than the platform
+            # gave it. What the group already holds stays offered (and kept) as it is.
+            held = Q(group__user=user) | Q(user=user)
+            if self.instance.pk:
+                held |= Q(group=self.instance)
+            permissions = self.fields.get("permissions")
+            if permissions is not None:
+                permissions.queryset = permissions.queryset.filter(pk__in=Permission.objects.filter(held).values("pk"))
             existing = StaffGroup.objects.filter(group_id=self.instance.pk).first() if self.instance.pk else None
             if existing is not None:
                 self.fields["office"].initial = existing.site_id

@@ -11,7 +11,6 @@ from wagtail.admin.views.pages.bulk_actions import delete as page_delete
 from wagtail.admin.views.pages.bulk_actions import move as page_move
 from wagtail.admin.views.pages.bulk_actions import publish as page_publish
 from wagtail.admin.views.pages.bulk_actions import unpublish as page_unpublish
-from wagtail.models import Page
 
 from portal import office_admin, office_users, two_factor
 from portal.offices import is_platform_admin
@@ -43,31 +42,22 @@ def backup_codes_menu_item(request):
 
 @hooks.register("construct_page_chooser_queryset")
 def office_pages_in_chooser(pages, request):
-    """The page chooser lists every page of the install to anyone: cut it to one's offices, and
-    browsing into another office's page is not found (its title would head the list)."""
-    match = request.resolver_match
-    parent_id = match.kwargs.get("parent_page_id") if match else None
-    if parent_id is not None:
-        parent = Page.objects.filter(pk=parent_id).only("path", "depth").first()
-        if parent is not None:
-            office_admin.refuse_other_offices_page(request.user, parent)
+    """The page chooser lists every page of the install to anyone: cut it to one's offices
+    (browsing into another office's page is refused by office_admin.OfficePagesMiddleware)."""
     return office_admin.scope_pages(pages, request.user)
 
 
 @hooks.register("construct_explorer_page_queryset")
 def office_pages_in_explorer(parent_page, pages, request):
-    """Wagtail lets anyone below the explorer's root (the tree's root, for an office with Thai
-    and English home pages) open any page: another office's is not found."""
-    office_admin.refuse_other_offices_page(request.user, parent_page)
+    """Another office's page itself is not found (office_admin.OfficePagesMiddleware); its
+    children are not listed either way."""
     return office_admin.scope_pages(pages, request.user)
 
 
 @hooks.register("before_move_page")
 def office_pages_to_move(request, page, destination):
-    """Wagtail's move confirmation checks nothing before showing the page: both pages must be
-    of one's offices, and the person allowed to move there."""
-    office_admin.refuse_other_offices_page(request.user, page)
-    office_admin.refuse_other_offices_page(request.user, destination)
+    """Wagtail's move confirmation checks nothing before showing the page: the person must be
+    allowed to move it there (another office's pages are refused by OfficePagesMiddleware)."""
     if not page.permissions_for_user(request.user).can_move_to(destination):
         raise PermissionDenied
 

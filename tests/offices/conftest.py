@@ -62,10 +62,9 @@ from tests.factories import (
 )
 
 PROVINCE = "เชียงใหม่"
-# Build the offices with services.offices.going_live.create_office instead of OfficeFactory. Off
-# for now: an office administrator of an office create_office made is sent back to the dashboard
-# from their own office's pages in the explorer (302 to /admin/), so page leaks would go unseen.
-USE_CREATE_OFFICE = False
+# Build the offices with services.offices.going_live.create_office (the groups and permissions a
+# real office gets, and the starter catalogue) rather than OfficeFactory's lighter shell.
+USE_CREATE_OFFICE = True
 OFFICES = {
     "A": {"name": "Office Alpha", "hostname": "alpha.localhost"},
     "B": {"name": "Office Beta", "hostname": "beta.localhost"},

@@ -5,6 +5,7 @@ nongbua.localhost; each has an editor and an office administrator.
 """
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from wagtail.models import CollectionViewRestriction, Task
 
 from portal.models import StaffGroup
@@ -167,6 +168,32 @@ def test_group_made_by_an_office_admin_belongs_to_their_office(client, offices):
     assert response.status_code == 302, response.content.decode()[:2000]
     made = StaffGroup.objects.get(group__name="a street crew")
     assert (made.site_id, made.role) == (a.site.pk, "officer")
+
+
+def test_office_admin_grants_only_permissions_they_hold(client, offices):
+    """An office administrator cannot give a group of theirs a power the platform did not give
+    them (here: handling residents' personal data across the erasure screens)."""
+    a, _b = offices
+    client.force_login(a.admin)
+    formsets = {
+        f"{prefix}-{field}": value
+        for prefix in ("page_permissions", "collection_permissions", "document_permissions", "image_permissions")
+        for field, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "9"),
+        )
+    }
+    held = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    not_held = Permission.objects.get(content_type__app_label="privacy", codename="handle_personal_data")
+    assert a.admin.has_perm("wagtailadmin.access_admin") and not a.admin.has_perm("privacy.handle_personal_data")
+    data = {"name": "a crew", "office": a.site.pk, "role": "officer", **formsets}
+    refused = client.post("/admin/groups/new/", {**data, "permissions": [held.pk, not_held.pk]})
+    assert refused.status_code == 200 and "permissions" in refused.context["form"].errors
+    assert not Group.objects.filter(name="a crew").exists()
+    assert client.post("/admin/groups/new/", {**data, "permissions": [held.pk]}).status_code == 302
+    assert list(Group.objects.get(name="a crew").permissions.all()) == [held]
 
 
 def test_office_admin_edits_only_own_office_settings(client, offices):
