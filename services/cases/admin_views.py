@@ -108,11 +108,14 @@ def staff_choices(user, site_id=None):
     )
 
 
-def service_choices(user, departments=None):
-    """Services of the person's offices to filter by (Thai titles), labelled with their office
-    when there are several. Cached for five minutes per set of offices: the list changes rarely
-    and the queue should not pay for the page tree on every load."""
-    if sees_all(user) or departments is None:
+def service_choices(user, departments=None, office=None):
+    """Services of the person's offices (or of `office`, a site id, alone) to filter by (Thai
+    titles), labelled with their office when there are several. Cached for five minutes per set
+    of offices: the list changes rarely and the queue should not pay for the page tree on every
+    load."""
+    if office is not None:
+        offices = frozenset({office})
+    elif sees_all(user) or departments is None:
         offices = office_ids(user)
     else:
         offices = frozenset(department.site_id for department in departments)
@@ -198,22 +201,50 @@ def page_cases(ids):
     return [found[pk] for pk in ids if pk in found]
 
 
+# A queue spanning more offices than this (a platform administrator's, a province's) offers an
+# Office filter, and lists departments, services and assignees of the chosen office only: with
+# 1,000 offices every department and officer of the install as <option>s made a 780 KB page
+# that took a second to render (bench/offices.py).
+MANY_OFFICES = 10
+
+
+def office_filter(request):
+    """(office choices, the chosen office's site id) for a queue spanning MANY_OFFICES or more,
+    else (None, None)."""
+    sites = {department.site_id: department.site for department in departments_for(request)}
+    if len(sites) < MANY_OFFICES:
+        return None, None
+    choices = sorted(((pk, office_label(site)) for pk, site in sites.items()), key=lambda choice: choice[1])
+    wanted = request.GET.get("office", "")
+    return choices, int(wanted) if wanted.isdigit() and int(wanted) in sites else None
+
+
 def filter_cases(request, site):
     """The queue's queryset for the filters in request.GET, plus the bound filter form."""
     user = request.user
     departments = departments_for(request)
-    assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_choices(user)]
-    services = service_choices(user, departments)
+    offices, office = office_filter(request)
+    if offices is None:
+        people = staff_choices(user)
+        services = service_choices(user, departments)
+        department_choices = departments
+    else:
+        people = staff_choices(user, office) if office else []
+        services = service_choices(user, office=office) if office else []
+        department_choices = [department for department in departments if department.site_id == office]
+    assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in people]
     params = request.GET.copy()
     # Officers work the open cases: the queue opens on them, soonest due first ("Any" shows all).
     params.setdefault("status", "open")
     several = several_offices(request)
-    department_choices = [(d.pk, department_label(d, several)) for d in departments]
-    form = QueueFilterForm(params, departments=department_choices, assignees=assignees)
+    department_choices = [(d.pk, department_label(d, several)) for d in department_choices]
+    form = QueueFilterForm(params, departments=department_choices, assignees=assignees, offices=offices)
     form.fields["service"].widget.choices = [("", _("Any")), *[(str(pk), title) for pk, title in services]]
     cases = Case.objects.visible_to(user, departments).select_related("department", "assignee")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        if office:
+            cases = cases.filter(site_id=office)
         today = timezone.localdate()
         if data["q"]:
             cases = search(cases, data["q"])

@@ -264,8 +264,18 @@ class QueueFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, departments=None, services=(), assignees=(), **kwargs):
+    def __init__(self, *args, departments=None, services=(), assignees=(), offices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if offices is not None:
+            # First of the filters: the department, service and assignee lists follow it.
+            self.fields = {
+                "office": forms.ChoiceField(
+                    label=_("Office"),
+                    required=False,
+                    choices=[("", _("Any")), *[(str(pk), label) for pk, label in offices]],
+                ),
+                **self.fields,
+            }
         # (id, label) pairs: the label names the office when the person works for several.
         self.fields["department"].choices = [("", _("Any")), *[(str(pk), label) for pk, label in departments or ()]]
         self.fields["service"].widget = forms.Select(choices=[("", _("Any")), *[(s, s) for s in services]])

@@ -288,3 +288,35 @@ def test_office_admin_sees_and_edits_only_their_office_snippets(client, world):
     assert client.get(f"/admin/snippets/services/department/edit/{world['works'].pk}/", follow=True).status_code == 404
     chooser = client.get("/admin/snippets/choose/services/department/", follow=True).json()["html"]
     assert "กองช่าง อบต.หนองบัว" in chooser and "กองสาธารณสุข" not in chooser
+
+
+def test_a_queue_over_many_offices_filters_by_office_first(client, world, django_user_model):
+    """A platform administrator's queue spans every office: it offers an Office filter, and the
+    department, service and assignee lists are the chosen office's only (every department and
+    officer of 1,000 offices as options made a 780 KB page)."""
+    for _index in range(10):
+        extra = OfficeFactory()
+        DepartmentFactory(site=extra.site, code="works", name=f"กองช่าง {extra.site.site_name}")
+    admin = django_user_model.objects.create_superuser("platform", "p@example.org", "x")
+    client.force_login(admin)
+    response = client.get("/admin/cases/", {"status": ""})
+    fields = response.context["form"].fields
+    assert list(fields)[0] == "office"
+    assert str(world["site_b"].pk) in dict(fields["office"].choices)
+    assert len(fields["office"].choices) == 1 + 12  # "Any" and the twelve offices
+    assert [value for value, _label in fields["department"].choices] == [""]
+    assert [value for value, _label in fields["service"].widget.choices] == [""]
+    assert response.context["assignees"] == []
+    html = response.content.decode()
+    assert world["case_a"].reference in html and world["case_b"].reference in html
+    assert 'name="office"' in html
+
+    chosen = client.get("/admin/cases/", {"status": "", "office": world["site_b"].pk})
+    fields = chosen.context["form"].fields
+    assert set(dict(fields["department"].choices)) == {"", str(world["works_b"].pk)}
+    assert [name for _pk, name in chosen.context["assignees"]] == ["บุญมี"]
+    assert str(world["service_b"].pk) in dict(fields["service"].widget.choices)
+    html = chosen.content.decode()
+    assert world["case_b"].reference in html and world["case_a"].reference not in html
+    # Another office's id in the address is ignored, not an error.
+    assert client.get("/admin/cases/", {"office": "999999"}).status_code == 200
