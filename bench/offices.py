@@ -50,9 +50,11 @@ def pages(site, seconds):
 
 
 def kept_per_host(site, hosts):
-    """Each host gets its own kept copy: the second request is a hit, and the bodies differ."""
+    """Each host gets its own kept copy: the second request is a hit, and the bodies differ.
+    One worker: kept pages live in each web process's memory, so with two the second request
+    may meet the other process and miss."""
     answers = {}
-    with site.serve() as server:
+    with site.serve(workers=1) as server:
         for host in hosts:
             first = server.get("/th/", headers={"Host": host})
             second = server.get("/th/", headers={"Host": host})
