@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from forms_builder.uploads import ACCEPT, check_and_clean, hard_cap_bytes
@@ -232,6 +233,21 @@ class ReplyForm(forms.Form):
         return data
 
 
+class LongSelect(forms.Select):
+    """A select of many plain options (a platform's 1,000 offices) written in one pass: Django's
+    template per option took a third of a second for a thousand."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) == chosen else "", label) for key, label in self.choices),
+        )
+        return format_html('<select name="{}" id="{}">{}</select>', name, attrs.get("id", ""), options)
+
+
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference, name or phone"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -273,6 +289,7 @@ class QueueFilterForm(forms.Form):
                     label=_("Office"),
                     required=False,
                     choices=[("", _("Any")), *[(str(pk), label) for pk, label in offices]],
+                    widget=LongSelect,
                 ),
                 **self.fields,
             }

@@ -309,7 +309,7 @@ def test_a_queue_over_many_offices_filters_by_office_first(client, world, django
     assert response.context["assignees"] == []
     html = response.content.decode()
     assert world["case_a"].reference in html and world["case_b"].reference in html
-    assert 'name="office"' in html
+    assert f'<option value="{world["site_b"].pk}">อบต.หนองบัว</option>' in html
 
     chosen = client.get("/admin/cases/", {"status": "", "office": world["site_b"].pk})
     fields = chosen.context["form"].fields
@@ -317,6 +317,7 @@ def test_a_queue_over_many_offices_filters_by_office_first(client, world, django
     assert [name for _pk, name in chosen.context["assignees"]] == ["บุญมี"]
     assert str(world["service_b"].pk) in dict(fields["service"].widget.choices)
     html = chosen.content.decode()
+    assert f'<option value="{world["site_b"].pk}" selected>อบต.หนองบัว</option>' in html
     assert world["case_b"].reference in html and world["case_a"].reference not in html
     # Another office's id in the address is ignored, not an error.
     assert client.get("/admin/cases/", {"office": "999999"}).status_code == 200
