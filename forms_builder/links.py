@@ -41,10 +41,10 @@ def wizard_post(request, page_id):
     if page is None:
         raise Http404
     if request.method != "POST":
-        return HttpResponseRedirect(page.url)
+        return HttpResponseRedirect(page.get_url(request))
     for restriction in page.get_view_restrictions():
         if not restriction.accept_request(request):
-            return HttpResponseRedirect(page.url)
+            return HttpResponseRedirect(page.get_url(request))
     return FormWizardView.for_page(page)(request)
 
 
@@ -62,4 +62,4 @@ def short_link(request, code):
     if chosen is None:
         translation = candidates[0].get_translation_or_none(Locale.objects.filter(language_code=language).first())
         chosen = translation if translation is not None and translation.live else candidates[0]
-    return HttpResponseRedirect(chosen.url)
+    return HttpResponseRedirect(chosen.get_url(request))

@@ -231,5 +231,7 @@ class FormPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         with translation.override(self.locale.language_code):
             return reverse("form_wizard", kwargs={"page_id": self.pk})
 
-    def subpage_url(self, name, **kwargs):
-        return self.url + self.reverse_subpage(name, kwargs=kwargs)
+    def subpage_url(self, name, request=None, **kwargs):
+        """A screen of the form's; with the request, relative on the form's own site (Wagtail's
+        `url` alone is absolute once an install holds several sites)."""
+        return self.get_url(request) + self.reverse_subpage(name, kwargs=kwargs)

@@ -78,8 +78,8 @@ def saved(request, page):
     draft = live_drafts().filter(pk=request.session.get("fb_saved"), form_page__translation_key=page.translation_key)
     draft = draft.first()
     if draft is None:
-        return HttpResponseRedirect(page.url)
-    resume_url = request.build_absolute_uri(page.subpage_url("resume", token=draft.token))
+        return HttpResponseRedirect(page.get_url(request))
+    resume_url = request.build_absolute_uri(page.subpage_url("resume", request, token=draft.token))
     link_form = DraftLinkForm()
     status = 200
     if request.method == "POST":
@@ -96,7 +96,7 @@ def saved(request, page):
                         contact=link_form.cleaned_data["contact"],
                         language=page.locale.language_code,
                     )
-                return HttpResponseRedirect(page.subpage_url("saved") + "?sent=1")
+                return HttpResponseRedirect(page.subpage_url("saved", request) + "?sent=1")
         status = 400
     return TemplateResponse(
         request,
@@ -116,7 +116,7 @@ def saved(request, page):
 def _resume(request, page, draft):
     request.session[_wizard_prefix(page)] = draft.data
     request.session["fb_saved"] = draft.pk
-    return HttpResponseRedirect(page.url)
+    return HttpResponseRedirect(page.get_url(request))
 
 
 def resume_by_token(request, page, token):

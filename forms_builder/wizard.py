@@ -218,7 +218,7 @@ class FormWizardView(SessionWizardView):
     def get(self, request, *args, **kwargs):
         if "restart" in request.GET:
             self.storage.reset()
-            return HttpResponseRedirect(self.page.url)
+            return HttpResponseRedirect(self.page.get_url(self.request))
         before = repr(self.storage.data)
         self.ensure_started()
         form_list = self.get_form_list()
@@ -270,7 +270,7 @@ class FormWizardView(SessionWizardView):
             logger.info("form %s: step %s posted before the steps ahead of it; refused", self.page.pk, step)
             self.storage.current_step = self.first_incomplete()
             self.extra["notice"] = "incomplete"
-            return HttpResponseRedirect(self.page.url)
+            return HttpResponseRedirect(self.page.get_url(self.request))
         self.storage.current_step = step
 
         goto = request.POST.get("wizard_goto_step")
@@ -301,7 +301,7 @@ class FormWizardView(SessionWizardView):
         """Stale, replayed or tampered posts: nothing is stored; the resident is told why."""
         sent = Submission.objects.filter(wizard_token=posted_token).only("reference").first() if posted_token else None
         if sent and sent.reference in self.request.session.get("fb_sent", []):
-            return HttpResponseRedirect(self.page.subpage_url("confirmation", reference=sent.reference))
+            return HttpResponseRedirect(self.page.subpage_url("confirmation", self.request, reference=sent.reference))
         self.ensure_started()
         response = self.render_to_response(
             {"page": self.page, "refused": True, "self": self.page, "request": self.request}
@@ -413,7 +413,7 @@ class FormWizardView(SessionWizardView):
         draft.data = self.storage.data
         draft.save(update_fields=["data", "updated_at"])
         self.request.session["fb_saved"] = draft.pk
-        return HttpResponseRedirect(self.page.subpage_url("saved"))
+        return HttpResponseRedirect(self.page.subpage_url("saved", self.request))
 
     # --- submit -----------------------------------------------------------------------------
 
@@ -477,7 +477,7 @@ class FormWizardView(SessionWizardView):
             if stored is None or not form.is_valid():
                 self.storage.current_step = name
                 self.extra["done"] = [n for n in self.extra.get("done", []) if n not in (name, CHECK_STEP)]
-                return HttpResponseRedirect(self.page.url)
+                return HttpResponseRedirect(self.page.get_url(self.request))
             accumulated.update(form.answers)
             forms_in_order.append(form)
         refusal = self.submit_refusal()
@@ -520,7 +520,7 @@ class FormWizardView(SessionWizardView):
             links = dict(list(self.request.session.get("fb_receipt_links", {}).items())[-9:])
             self.request.session["fb_receipt_links"] = {**links, submission.reference: receipt.private_tracking_url}
         self.storage.reset()
-        return HttpResponseRedirect(self.page.subpage_url("confirmation", reference=submission.reference))
+        return HttpResponseRedirect(self.page.subpage_url("confirmation", self.request, reference=submission.reference))
 
     def build_submission(self, answers, channel, role):
         definition = self.definition

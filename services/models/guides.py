@@ -133,9 +133,11 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("service catalogue")
 
-    def categories(self):
+    def categories(self, request=None):
         categories = list(ServiceCategory.objects.filter(locale_id=self.locale_id, site_id=office_id_of(self)))
-        base = self.url
+        # With the request, a link on the same office's site is relative (Wagtail's `url` alone
+        # is absolute once an install holds several sites).
+        base = self.get_url(request)
         for category in categories:
             category.url = base + self.reverse_subpage("category", kwargs={"slug": category.slug})
         return categories
@@ -168,7 +170,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     @path("")
     def index_route(self, request):
         services = list(self.services())
-        categories = self.categories()
+        categories = self.categories(request)
         by_key = {}
         for service in services:
             key = service.category.translation_key if service.category else None
@@ -180,7 +182,7 @@ class ServiceIndexPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     @path("category/<slug:slug>/", name="category")
     def category_route(self, request, slug):
         category = get_object_or_404(ServiceCategory, locale_id=self.locale_id, site_id=office_id_of(self), slug=slug)
-        category.url = self.url + self.reverse_subpage("category", kwargs={"slug": category.slug})
+        category.url = self.get_url(request) + self.reverse_subpage("category", kwargs={"slug": category.slug})
         services = self.services().filter(category__translation_key=category.translation_key)
         forms = FormDocument.objects.filter(category__translation_key=category.translation_key).order_by("title")
         return self.render(
