@@ -79,6 +79,8 @@ def compute(province, months=DEFAULT_MONTHS, today=None):
     """The figures as plain JSON-safe data: {"province", "months", "start", "end",
     "generated_at", "offices": [row, …]} or None when no office is in the province."""
     today = today or timezone.localdate()
+    if "\x00" in province:
+        return None  # no province has a NUL byte, and PostgreSQL refuses one in a query
     offices = list(
         Office.objects.filter(province=province, archived_at__isnull=True)
         .select_related("site")
