@@ -12,12 +12,16 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: the page cache, the schedules and the offices import Wagtail's and
         # django-q2's models, which Django loads only after every app's config (this is one).
-        from wagtail.models import Site
+        from wagtail.models import Page, Site
 
-        from portal import archived, office_admin, offices, pagecache, schedules
+        from portal import archived, office_admin, offices, pagecache, pages, schedules
         from portal.models import Office
 
         pagecache.connect()
+        # Every link Wagtail builds scanned every office's root paths (see the function);
+        # Wagtail offers no setting for it, so its method is replaced, with the same answers.
+        Page._wagtail_relevant_site_root_paths = Page._get_relevant_site_root_paths
+        Page._get_relevant_site_root_paths = pages.relevant_site_root_paths
         # The admin cut to each person's offices: Wagtail's permission policies narrowed, and
         # its users and groups viewsets swapped through the app config's documented seam
         # (set here rather than by a subclassed app config in INSTALLED_APPS, so settings keep

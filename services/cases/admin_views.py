@@ -61,7 +61,8 @@ def visible_departments(user):
 
 def departments_for(request):
     """The departments whose queues this user works, evaluated once per request (the menu item
-    and the view both ask)."""
+    and the view both ask). For someone who sees every case of many offices use
+    `queue_offices` instead: loading every department of 1,000 offices took a third of a second."""
     if not hasattr(request, "_case_departments"):
         user = request.user
         request._case_departments = list(visible_departments(user)) if user.is_authenticated else []
@@ -72,16 +73,28 @@ def departments_for(request):
     return request._case_departments
 
 
-def several_offices(request):
-    """True when the person's queue holds more than one office's cases: rows are then labelled
-    with their office. Read from the departments already loaded, so it costs no query."""
-    if not hasattr(request, "_case_several_offices"):
+def queue_offices(request):
+    """{site id: Site} of the offices whose cases this person's queue holds, once per request:
+    an officer's from their departments (already loaded), a "view all cases" person's from the
+    offices that have departments (one query of site rows, whatever the number of departments)."""
+    if not hasattr(request, "_case_offices"):
         user = request.user
         if sees_all(user):
-            several = works_for_several(user)
+            offices = office_ids(user)
+            sites = Site.objects.filter(pk__in=Department.objects.values("site_id")).only("site_name", "hostname")
+            sites = sites if offices is None else sites.filter(pk__in=offices)
+            request._case_offices = {site.pk: site for site in sites}
         else:
-            several = len({department.site_id for department in departments_for(request)}) > 1
-        request._case_several_offices = several
+            request._case_offices = {department.site_id: department.site for department in departments_for(request)}
+    return request._case_offices
+
+
+def several_offices(request):
+    """True when the person's queue holds more than one office's cases: rows are then labelled
+    with their office. Read from what is already known, so it costs no query."""
+    if not hasattr(request, "_case_several_offices"):
+        user = request.user
+        request._case_several_offices = works_for_several(user) if sees_all(user) else len(queue_offices(request)) > 1
     return request._case_several_offices
 
 
@@ -211,7 +224,7 @@ MANY_OFFICES = 10
 def office_filter(request):
     """(office choices, the chosen office's site id) for a queue spanning MANY_OFFICES or more,
     else (None, None)."""
-    sites = {department.site_id: department.site for department in departments_for(request)}
+    sites = queue_offices(request)
     if len(sites) < MANY_OFFICES:
         return None, None
     choices = sorted(((pk, office_label(site)) for pk, site in sites.items()), key=lambda choice: choice[1])
@@ -222,16 +235,18 @@ def office_filter(request):
 def filter_cases(request, site):
     """The queue's queryset for the filters in request.GET, plus the bound filter form."""
     user = request.user
-    departments = departments_for(request)
     offices, office = office_filter(request)
     if offices is None:
+        departments = departments_for(request)
         people = staff_choices(user)
         services = service_choices(user, departments)
         department_choices = departments
     else:
+        # Many offices: only the chosen office's departments are loaded (an officer's own are).
+        departments = None if sees_all(user) else departments_for(request)
         people = staff_choices(user, office) if office else []
         services = service_choices(user, office=office) if office else []
-        department_choices = [department for department in departments if department.site_id == office]
+        department_choices = list(visible_departments(user).filter(site_id=office)) if office else []
     assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in people]
     params = request.GET.copy()
     # Officers work the open cases: the queue opens on them, soonest due first ("Any" shows all).
@@ -394,9 +409,9 @@ def _site(request):
     """The office whose settings the queue uses for its filters: the person's one office, else
     the office of the host the admin was opened on."""
     if not hasattr(request, "_case_site"):
-        ids = {department.site_id for department in departments_for(request)}
-        if len(ids) == 1 and not several_offices(request):
-            site = next(d.site for d in departments_for(request))
+        sites = queue_offices(request)
+        if len(sites) == 1 and not several_offices(request):
+            site = next(iter(sites.values()))
         else:
             site = current_office(request)
         request._case_site = site
