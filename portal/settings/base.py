@@ -33,11 +33,13 @@ INSTALLED_APPS = [
     "home",
     "services",
     # The areas inside services/, in dependency order (see README, Architecture).
+    "services.areas",
     "services.cases",
     "services.payments",
     "services.notifications",
     "services.privacy",
     "services.reporting",
+    "services.places",
     "services.open311",
     "services.library",
     "services.offices",

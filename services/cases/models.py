@@ -337,6 +337,31 @@ class Case(models.Model):
     location_text = models.CharField(_("location"), max_length=500, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        help_text=_("The community, village or zone the location lies in, matched when the request was filed."),
+    )
+    private_report = models.BooleanField(
+        _("kept off the public map"),
+        default=False,
+        help_text=_("The resident asked that this report not be shown in public, even for a public-place service."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_(
+            "The case this one was merged into: it is closed, counted once, and its resident follows that case."
+        ),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     waiting_since = models.DateField(
@@ -421,6 +446,9 @@ class Case(models.Model):
                 fields=["submitted_at", "id"], name="case_submitted_cover", include=["due_date", *QUEUE_COLUMNS]
             ),
             models.Index(fields=["rating"], name="case_rating"),
+            # Public reports in a map's box, and "already reported here" (same service, nearby).
+            models.Index(fields=["site", "latitude", "longitude"], name="case_site_place"),
+            models.Index(fields=["service", "latitude", "longitude"], name="case_service_place"),
         ]
 
     def __str__(self):
