@@ -22,9 +22,12 @@ PREPARE_MODULES = ["home.demo", "services.demo"]
 DEMO_MODULES = [
     "portal.demo",
     "services.demo",
+    # Communities and routing rules before the demo cases, so those are matched and routed.
+    "services.areas.demo",
     "services.cases.demo",
     "services.payments.demo",
     "services.notifications.demo",
+    "services.places.demo",
     "home.demo",
     "portal.demo_security",
     # The second demo office (อบต.หนองบัว at nongbua.localhost): last, on top of the first.
