@@ -9,7 +9,7 @@ category and language, and can be counted when downloaded without recording who 
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
@@ -246,6 +246,21 @@ class ServicePage(ViewRestrictionsMixin, RoutablePageMixin, Page):
         related_name="service_pages",
         help_text=_('The e-form residents fill in to apply; the guide shows an "apply online" button when it is set.'),
     )
+    public_place = models.BooleanField(
+        _("reports are about a public place"),
+        default=False,
+        help_text=_(
+            "For problems in a place, like a dark streetlight or a pothole: requests appear on the public map and list "
+            "(never the resident's name, phone or private answers, and not at all if they ask), and residents see what "
+            "is already reported nearby before filing again."
+        ),
+    )
+    nearby_radius = models.PositiveSmallIntegerField(
+        _('"already reported here" distance (metres)'),
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(2000)],
+        help_text=_("Open reports of this service this close to a new report's pin are offered as the same problem."),
+    )
     pay_online_url = models.CharField(
         _("pay online at"),
         max_length=300,
@@ -340,6 +355,7 @@ class ServicePage(ViewRestrictionsMixin, RoutablePageMixin, Page):
             heading=_("Fees"),
         ),
         FieldPanel("complaint_channels"),
+        MultiFieldPanel([FieldPanel("public_place"), FieldPanel("nearby_radius")], heading=_("Public reports")),
         FieldPanel("blank_forms"),
         FieldPanel("sample_forms"),
     ]
