@@ -20,6 +20,8 @@ from services.cases.views import track_form
 from services.cases.volunteers import my_cases
 from services.open311 import urls as urls_open311
 from services.payments import urls as urls_payments
+from services.places import follow_urls as urls_following
+from services.places import urls as urls_places
 from services.reporting import urls as urls_dashboard
 
 urlpatterns = [
@@ -58,6 +60,8 @@ urlpatterns += i18n_patterns(
     path("track/", track_form, name="track"),
     path("", include(urls_payments.household_patterns)),  # /<lang>/pay/: garbage and wastewater fees
     path("", include(urls_dashboard)),  # /<lang>/dashboard/: public performance figures and open data
+    path("", include(urls_places)),  # /<lang>/reports/: problems in places, map and list (issue 18)
+    path("", include(urls_following)),  # following a public report, and unfollowing from a message
     path("", include(wagtail_urls)),
     # Wagtail's page pattern is \w only, which refuses Thai vowel and tone marks (ใช้, ออนไลน์):
     # form pages' slugs keep them (forms_builder.slugs), so their URLs are served here, after it.
