@@ -188,13 +188,14 @@ def add_cases(count):
                         None,
                         site.pk,
                         submission_id,
+                        False,
                     )
                 )
         with cursor.copy(
             "COPY services_case (id, reference, service_title, service_title_en, status, priority, channel,"
             " location_text, submitted_at, due_date, contact_phone_last4, reject_reason, public_reason, after_photo,"
             " rating, rating_comment, version, updated_at, assignee_id, department_id, service_id, site_id,"
-            " submission_id) FROM STDIN"
+            " submission_id, private_report) FROM STDIN"
         ) as copy:
             for row in cases:
                 copy.write_row(row)
