@@ -8,8 +8,10 @@ What it publishes and what it keeps back:
   same intake (`forms_builder.intake.hand_over`), so an API request is a real case like any other;
 - requests never carry personal data: no name, phone, email, free text (a description can hold
   a name or an address), typed address or uploaded file. Coordinates are published only for
-  services about public places (settings.OPEN311_PUBLIC_LOCATION_SERVICES, default streetlight
-  repair and complaints), rounded to 3 decimals (about 100 m); other services (permits,
+  services about public places (those an editor marked so, and
+  settings.OPEN311_PUBLIC_LOCATION_SERVICES, default streetlight repair and complaints), never
+  for a report the resident asked to keep private, and as the public map shows them
+  (`services.places.public.point`: 3 decimals, about 100 m); other services (permits,
   allowances: people's homes) never show a location;
 - bad input gets the standard error body `[{"code": 400, "description": "..."}]` (or XML) with
   HTTP 400, 403 or 404, never a 500: dates that do not exist (2569-02-31) or that the calendar
@@ -29,7 +31,7 @@ requests are filed as channel "web" and their source is recorded in the submissi
 
 import datetime
 import uuid
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -53,6 +55,7 @@ from portal.typed_text import has_control_characters
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
 from services.models.guides import ServicePage
 from services.open311.models import Open311Key
+from services.places.public import point as public_point
 
 MAX_WINDOW_DAYS = 90
 MAX_RESULTS = 1000
@@ -351,11 +354,10 @@ def _iso(value):
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min)).isoformat(timespec="seconds")
 
 
-def _coordinate(value):
-    return float(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-
-
-def request_entry(case, service_slugs):
+def request_entry(case, service_slugs, public_places=frozenset()):
+    """`public_places`: ids of services an editor marked "about a public place"; their
+    requests carry the point the public map shows (services.places.public), unless the
+    resident asked to keep the report private."""
     slug = service_slugs.get(case.service_id, "")
     closed = case.status not in OPEN_STATUSES
     entry = {
@@ -370,9 +372,9 @@ def request_entry(case, service_slugs):
         "updated_datetime": _iso(case.updated_at),
         "expected_datetime": _iso(case.due_date),
     }
-    if slug in PUBLIC_LOCATION_SERVICES and case.latitude is not None and case.longitude is not None:
-        entry["lat"] = _coordinate(case.latitude)
-        entry["long"] = _coordinate(case.longitude)
+    located = slug in PUBLIC_LOCATION_SERVICES or case.service_id in public_places
+    if located and not case.private_report and (where := public_point(case)) is not None:
+        entry["lat"], entry["long"] = where[1], where[0]
     return entry
 
 
@@ -389,18 +391,22 @@ def _cases():
         "due_date",
         "latitude",
         "longitude",
+        "private_report",
     )
 
 
-def _slugs(cases):
+def _services(cases):
+    """({service id: slug}, {ids of public-place services}) in one query."""
     ids = {c.service_id for c in cases if c.service_id}
-    return dict(ServicePage.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+    rows = ServicePage.objects.filter(pk__in=ids).values_list("pk", "slug", "public_place") if ids else []
+    return {pk: slug for pk, slug, _public in rows}, frozenset(pk for pk, _slug, public in rows if public)
 
 
 def _respond_requests(cases, fmt):
     cases = list(cases)
-    slugs = _slugs(cases)
-    return respond([request_entry(c, slugs) for c in cases], fmt, root="service_requests", item="request")
+    slugs, public_places = _services(cases)
+    entries = [request_entry(c, slugs, public_places) for c in cases]
+    return respond(entries, fmt, root="service_requests", item="request")
 
 
 def filter_requests(params, site):

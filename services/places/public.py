@@ -1,0 +1,113 @@
+"""Which reports the public may see, and what of them: one definition for the map, the list, the
+report page, the GeoJSON and Open311's coordinates, so no two of them can disagree.
+
+A report is public when its service is one an editor marked "about a public place", the resident
+did not ask to keep it private, it was not merged into another (the map shows the case it was
+merged into) and it was not rejected; of the finished ones, only those fixed in the last
+`RECENT_DAYS` days (a map of every streetlight ever mended says nothing about today).
+
+What is shown of a public report is what a passer-by could see anyway: the service, its status,
+the date, the community, the place and the public updates. Never the resident's name, phone,
+e-mail, ID number or any other answer of the form: those stay on the submission, which nothing
+here reads except the form's definition, to find which uploads are photos of the place.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from forms_builder.models import SubmissionFile
+from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+
+RECENT_DAYS = 30
+# Three decimals, about 100 m: what Open311 has always published for places (a resident's pin is
+# often their own doorstep), and the same for every public view of a case: the list, the map,
+# the GeoJSON and Open311 give one case one point. The text of the location says which pole.
+COORDINATE_QUANTUM = Decimal("0.001")
+FINISHED = [CaseStatus.RESOLVED, CaseStatus.CLOSED]
+# The statuses a public report can have, in the order a filter offers them.
+PUBLIC_STATUSES = [*OPEN_STATUSES, *FINISHED]
+
+
+def public_q(now=None):
+    """The rule above as a filter on cases (any office: callers add their own)."""
+    since = (now or timezone.now()) - datetime.timedelta(days=RECENT_DAYS)
+    return (
+        Q(service__public_place=True, private_report=False, duplicate_of__isnull=True)
+        & ~Q(status=CaseStatus.REJECTED)
+        & (
+            Q(status__in=OPEN_STATUSES)
+            | Q(status=CaseStatus.RESOLVED, resolved_at__gte=since)
+            | Q(status=CaseStatus.CLOSED, closed_at__gte=since)
+        )
+    )
+
+
+def public_cases(site, now=None):
+    """The office's public reports (`site` is the office whose host the request came to)."""
+    return Case.objects.filter(public_q(now), site=site)
+
+
+def is_public(case, now=None):
+    """The same rule for one case already loaded (Open311 asks it row by row)."""
+    if case.private_report or case.duplicate_of_id or case.status == CaseStatus.REJECTED:
+        return False
+    if case.service_id is None or not case.service.public_place:
+        return False
+    if case.status in OPEN_STATUSES:
+        return True
+    since = (now or timezone.now()) - datetime.timedelta(days=RECENT_DAYS)
+    finished = {CaseStatus.RESOLVED: case.resolved_at, CaseStatus.CLOSED: case.closed_at}.get(case.status)
+    return finished is not None and finished >= since
+
+
+def coordinate(value):
+    """A stored latitude or longitude as published: 3 decimals, half up, as a float."""
+    return float(Decimal(value).quantize(COORDINATE_QUANTUM, rounding=ROUND_HALF_UP))
+
+
+def lnglat(latitude, longitude):
+    """[longitude, latitude] as published (GeoJSON's order); None without a location."""
+    if latitude is None or longitude is None:
+        return None
+    return [coordinate(longitude), coordinate(latitude)]
+
+
+def point(case):
+    return lnglat(case.latitude, case.longitude)
+
+
+def photo_fields(snapshot):
+    """Keys of the form's upload questions that accept photos only: the photos of the place.
+    A question that also takes PDFs (documents, a copy of an ID card) is never shown."""
+    keys = []
+    for step in (snapshot or {}).get("steps") or []:
+        for spec in step.get("fields") or []:
+            if spec.get("type") == "file_upload" and list(spec.get("allowed_types") or []) == ["image"]:
+                keys.append(spec.get("key"))
+    return keys
+
+
+def resident_photos(cases):
+    """{case id: SubmissionFile} of the first photo of the place each case's resident sent, in
+    two queries whatever the number of cases (the files, then the forms of those that have any)."""
+    by_submission = {case.submission_id: case.pk for case in cases}
+    files = SubmissionFile.objects.filter(
+        submission_id__in=list(by_submission), content_type__startswith="image/"
+    ).order_by("id")
+    files = list(files.only("id", "submission_id", "field_key", "content_type", "file"))
+    if not files:
+        return {}
+    snapshots = dict(
+        Case.objects.filter(submission_id__in={f.submission_id for f in files}).values_list(
+            "submission_id", "submission__form_snapshot"
+        )
+    )
+    found = {}
+    for upload in files:
+        case_id = by_submission[upload.submission_id]
+        if case_id not in found and upload.field_key in photo_fields(snapshots.get(upload.submission_id)):
+            found[case_id] = upload
+    return found

@@ -1,0 +1,358 @@
+"""The public reports of the request's office: /<lang>/reports/ (a paged list with text
+locations, and a map drawn over it by static/places/reports_map.js), /<lang>/reports/<REF>/ (one
+report and its public updates) and /<lang>/reports.geojson (the reports in the map's box).
+
+Which reports, and which of their details, is `services.places.public`'s one rule. Filters come
+from the query string and never fail a page: a value that is not one of the choices is dropped
+and named in a message. The GeoJSON refuses a box that is not one (NaN, latitude 91, west east of
+east) with a 400 JSON error, clips a world-sized box to `MAX_SPAN_DEGREES` around its centre and
+sends at most `MAX_FEATURES` reports, saying so, so no request can make it read a country.
+"""
+
+import math
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from forms_builder.uploads import without_metadata
+from portal import pagecache
+from portal.i18n import ascii_digits, is_thai
+from portal.offices import current_office
+from services.areas.models import Area
+from services.cases import references
+from services.cases.models import PUBLIC_LABELS, CaseEvent
+from services.models.guides import ServicePage
+from services.places.public import PUBLIC_STATUSES, coordinate, lnglat, point, public_cases, resident_photos
+
+PER_PAGE = 20
+# A box wider or taller than this (about 110 km, a province) is clipped to this around its centre.
+MAX_SPAN_DEGREES = 1.0
+# At most this many reports per GeoJSON answer, newest first: about 150 KB with Thai names.
+MAX_FEATURES = 1000
+# The kinds of timeline line a passer-by reads: status changes and the office's public replies
+# (never the resident's own messages, even ones an officer made public).
+PUBLIC_UPDATE_KINDS = [CaseEvent.Kind.STATUS, CaseEvent.Kind.REPLY]
+GEOJSON_CACHE = "public, max-age=60"
+PAGE_CACHE = "public, max-age=60"
+THAI_YEAR_OFFSET = 543
+REVERSED_DATES = gettext_lazy("The end date is before the start date, so it was left out.")
+
+
+def _date(value):
+    """A date typed as 2569-11-21 (Buddhist Era, as Thai residents write it) is 2026-11-21."""
+    if value and value.year > 2400:
+        return value.replace(year=value.year - THAI_YEAR_OFFSET)
+    return value
+
+
+class ReportFilters(forms.Form):
+    """The list's, the map's and the GeoJSON's filters. Service and community are ids checked
+    against the office's own (an id of another office matches nothing: every query is scoped to
+    the request's office first)."""
+
+    service = forms.IntegerField(label=gettext_lazy("Service"), required=False, min_value=1, max_value=2**31 - 1)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    area = forms.IntegerField(label=gettext_lazy("Community"), required=False, min_value=1, max_value=2**31 - 1)
+    since = forms.DateField(label=gettext_lazy("Reported from"), required=False)
+    until = forms.DateField(label=gettext_lazy("Reported until"), required=False)
+
+    def __init__(self, data, *args, **kwargs):
+        data = {key: ascii_digits(data.get(key, "")).strip()[:40] for key in self.base_fields}
+        super().__init__(data, *args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status"))] + [(s, PUBLIC_LABELS[s]) for s in PUBLIC_STATUSES]
+
+    def clean_since(self):
+        return _date(self.cleaned_data.get("since"))
+
+    def clean_until(self):
+        return _date(self.cleaned_data.get("until"))
+
+    def clean(self):
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        if since and until and until < since:
+            self.add_error("until", REVERSED_DATES)
+        return self.cleaned_data
+
+    def values(self):
+        """The valid filters only: a bad value is left out, never a reason to fail the page."""
+        self.is_valid()
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def messages(self):
+        """One sentence per filter left out, naming it."""
+        self.is_valid()
+        unknown = _("%(filter)s: this value is not one we know, so the filter was left out.")
+        return [
+            str(REVERSED_DATES) if str(REVERSED_DATES) in errors else unknown % {"filter": self.fields[name].label}
+            for name, errors in self.errors.items()
+        ]
+
+    def apply(self, cases):
+        found = self.values()
+        if "service" in found:
+            cases = cases.filter(service_id=found["service"])
+        if "status" in found:
+            cases = cases.filter(status=found["status"])
+        if "area" in found:
+            cases = cases.filter(area_id=found["area"])
+        if "since" in found:
+            cases = cases.filter(submitted_at__date__gte=found["since"])
+        if "until" in found:
+            cases = cases.filter(submitted_at__date__lte=found["until"])
+        return cases
+
+
+def service_choices(site):
+    """[(id, name)] of the office's public-place services, named in the page's language. Cases
+    point at the Thai guide; English names come from its translation."""
+    homes = site.root_page.path
+    thai = list(
+        ServicePage.objects.filter(public_place=True, locale__language_code="th", path__startswith=homes)
+        .order_by("title")
+        .values_list("pk", "title", "translation_key")
+    )
+    english = {}
+    if thai and not is_thai():
+        english = dict(
+            ServicePage.objects.filter(
+                translation_key__in=[key for _pk, _title, key in thai], locale__language_code="en"
+            ).values_list("translation_key", "title")
+        )
+    return [(pk, english.get(key) or title) for pk, title, key in thai]
+
+
+def _service_name(case):
+    return case.service_title_en if not is_thai() and case.service_title_en else case.service_title
+
+
+def _latest_updates(cases):
+    """{case id: the latest public update with a message}, in one query."""
+    events = CaseEvent.objects.filter(
+        case_id__in=[case.pk for case in cases], public=True, kind__in=PUBLIC_UPDATE_KINDS
+    ).exclude(message="")
+    latest = {}
+    for event in events.order_by("case_id", "created_at", "id").only("case_id", "message", "created_at", "kind"):
+        latest[event.case_id] = event
+    return latest
+
+
+REPORT_COLUMNS = [
+    "reference",
+    "service_id",
+    "service_title",
+    "service_title_en",
+    "status",
+    "submitted_at",
+    "location_text",
+    "latitude",
+    "longitude",
+    "area__name",
+    "submission_id",
+    "after_photo",
+]
+
+
+def _annotate(cases):
+    """Each case with what its card shows: name, latest update and photo (constant queries)."""
+    updates = _latest_updates(cases)
+    photos = resident_photos(cases)
+    for case in cases:
+        case.public_name = _service_name(case)
+        case.latest_update = updates.get(case.pk)
+        case.has_photo = case.pk in photos
+        case.public_point = point(case)
+    return cases
+
+
+@require_GET
+def report_list(request):
+    """The list (and, with JavaScript, the map above it) of the office's public reports."""
+    site = current_office(request)
+    filters = ReportFilters(request.GET)
+    cases = filters.apply(public_cases(site))
+    paginator = Paginator(cases.select_related("area").only(*REPORT_COLUMNS).order_by("-submitted_at", "-id"), PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    _annotate(page_obj.object_list)
+    extent = cases.aggregate(south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"))
+    context = {
+        "page_obj": page_obj,
+        "filters": filters,
+        "selected": filters.values(),
+        "filter_messages": filters.messages(),
+        "services": service_choices(site),
+        "areas": list(Area.objects.filter(site=site).order_by("name").values_list("pk", "name")),
+        "statuses": [(s, PUBLIC_LABELS[s]) for s in PUBLIC_STATUSES],
+        # Where the map opens: around the reports, in published (rounded) coordinates only.
+        "extent": ",".join(str(coordinate(extent[k])) for k in ("south", "west", "north", "east"))
+        if extent["south"] is not None
+        else "",
+        "geojson_url": reverse("places:geojson"),
+        "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "map_center": getattr(settings, "FORMS_BUILDER_MAP_CENTER", "18.7883,98.9853"),
+    }
+    pagecache.depends_on(request, pagecache.CASES)
+    response = render(request, "places/report_list.html", context, status=400 if filters.errors else 200)
+    response["Cache-Control"] = PAGE_CACHE
+    return response
+
+
+def _public_case(request, reference):
+    site = current_office(request)
+    # As linked (the exact reference), or as a person typed it (lower case, look-alikes).
+    wanted = {reference[:20], references.normalize(reference) or reference[:20]}
+    case = public_cases(site).filter(reference__in=wanted).select_related("area").only(*REPORT_COLUMNS).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@require_GET
+def report_detail(request, reference):
+    """One public report and its public updates; not found unless it is public in this office."""
+    case = _public_case(request, reference)
+    _annotate([case])
+    events = list(
+        case.events.filter(public=True, kind__in=[CaseEvent.Kind.CREATED, *PUBLIC_UPDATE_KINDS]).only(
+            "kind", "to_status", "message", "created_at"
+        )
+    )
+    pagecache.depends_on(request, pagecache.CASES)
+    response = render(request, "places/report_detail.html", {"case": case, "events": events})
+    response["Cache-Control"] = PAGE_CACHE
+    return response
+
+
+def _serve_image(data, stem):
+    """The photo, cleaned of any metadata, for an `<img>`; not found if it is no image."""
+    try:
+        data, content_type = without_metadata(data)
+    except ValidationError:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{stem}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = PAGE_CACHE
+    return response
+
+
+@require_GET
+def report_photo(request, reference):
+    """The resident's first photo of the place, for a public report only."""
+    case = _public_case(request, reference)
+    upload = resident_photos([case]).get(case.pk)
+    if upload is None:
+        raise Http404
+    with upload.file.open("rb") as handle:
+        return _serve_image(handle.read(), f"{case.reference}-photo")
+
+
+@require_GET
+def report_after_photo(request, reference):
+    """The officer's photo of the finished work, for a public report only."""
+    case = _public_case(request, reference)
+    if not case.after_photo:
+        raise Http404
+    with case.after_photo.open("rb") as handle:
+        return _serve_image(handle.read(), f"{case.reference}-after")
+
+
+class BadBox(ValueError):
+    pass
+
+
+def parse_bbox(raw):
+    """(west, south, east, north) from "west,south,east,north", clipped to MAX_SPAN_DEGREES
+    around its centre; returns (box, clipped). Raises BadBox with a sentence for the client."""
+    parts = ascii_digits(raw or "").split(",")
+    if len(parts) != 4:
+        raise BadBox(_("bbox must be four numbers: west,south,east,north."))
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise BadBox(_("bbox must be four numbers: west,south,east,north.")) from None
+    if not all(math.isfinite(value) for value in (west, south, east, north)):
+        raise BadBox(_("bbox must be four finite numbers."))
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise BadBox(_("Latitudes must be between -90 and 90."))
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise BadBox(_("Longitudes must be between -180 and 180."))
+    if west > east or south > north:
+        raise BadBox(_("bbox is reversed: give west,south,east,north with west < east and south < north."))
+    clipped = False
+    if east - west > MAX_SPAN_DEGREES:
+        middle = (east + west) / 2
+        west, east, clipped = middle - MAX_SPAN_DEGREES / 2, middle + MAX_SPAN_DEGREES / 2, True
+    if north - south > MAX_SPAN_DEGREES:
+        middle = (north + south) / 2
+        south, north, clipped = middle - MAX_SPAN_DEGREES / 2, middle + MAX_SPAN_DEGREES / 2, True
+    return (west, south, east, north), clipped
+
+
+def _json_error(message):
+    response = JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def reports_geojson(request):
+    """A FeatureCollection of the office's public reports in the box, newest first. Properties
+    are small: reference, service name, status (code and, in `statuses`, its label), date and
+    the report page's address."""
+    try:
+        (west, south, east, north), clipped = parse_bbox(request.GET.get("bbox"))
+    except BadBox as problem:
+        return _json_error(str(problem))
+    filters = ReportFilters(request.GET)
+    if filters.errors:
+        return _json_error(" ".join(filters.messages()))
+    site = current_office(request)
+    rows = list(
+        filters.apply(public_cases(site))
+        .filter(latitude__range=(south, north), longitude__range=(west, east))
+        .order_by("-submitted_at", "-id")
+        .values_list(
+            "reference", "service_title", "service_title_en", "status", "submitted_at", "latitude", "longitude"
+        )[: MAX_FEATURES + 1]
+    )
+    capped = len(rows) > MAX_FEATURES
+    thai = is_thai()
+    page_url = reverse("places:report", args=["REF"])
+    features = []
+    for reference, title, title_en, status, submitted, latitude, longitude in rows[:MAX_FEATURES]:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": lnglat(latitude, longitude)},
+                "properties": {
+                    "ref": reference,
+                    "service": title if thai or not title_en else title_en,
+                    "status": status,
+                    "date": timezone.localdate(submitted).isoformat(),
+                    "url": page_url.replace("REF", reference),
+                },
+            }
+        )
+    data = {
+        "type": "FeatureCollection",
+        "bbox": [round(west, 6), round(south, 6), round(east, 6), round(north, 6)],
+        "clipped": clipped,
+        "capped": capped,
+        "limit": MAX_FEATURES,
+        "statuses": {status: str(PUBLIC_LABELS[status]) for status in PUBLIC_STATUSES},
+        "features": features,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = GEOJSON_CACHE
+    return response
