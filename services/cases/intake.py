@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 
 from forms_builder.intake import IntakeReceipt
+from services.areas.routing import has_areas, match_area, rule_department
 from services.cases import access, references
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
@@ -55,11 +57,15 @@ def find_service(form_page, site=None):
     return services[0]
 
 
-def route(service, settings):
-    """The department whose queue receives the case: the service's, else its category's, else
-    the office's default; never a department of another office (a guide copied from another
-    office may still name one of its departments)."""
+def route(service, settings, submission=None, area=None):
+    """The department whose queue receives the case: the first of the office's routing rules
+    for the service that matches the answers and the area (services.areas.routing), else the
+    service's, else its category's, else the office's default; never a department of another
+    office (a guide copied from another office may still name one of its departments)."""
     site_id = settings.site_id
+    ruled = rule_department(site_id, service, submission, area)
+    if ruled is not None:
+        return ruled
 
     def ours(department):
         return department if department is not None and department.site_id == site_id else None
@@ -103,8 +109,10 @@ def phone_last4(phone):
 
 
 def build_case(submission, *, site, settings, calendar, service, rng=None):
-    """An unsaved Case for `submission` (also used by the demo data, which bulk-creates)."""
-    department = route(service, settings)
+    """An unsaved Case for `submission` (also used by the demo data, which bulk-creates), in
+    the office's area its point lies in (none when outside them all)."""
+    area = match_area(site.pk, submission.latitude, submission.longitude)
+    department = route(service, settings, submission=submission, area=area)
     processing_days = service.processing_days if service is not None else settings.default_processing_days
     submitted = submission.submitted_at
     return Case(
@@ -120,6 +128,7 @@ def build_case(submission, *, site, settings, calendar, service, rng=None):
         location_text=(submission.location_text or "")[:500],
         latitude=submission.latitude,
         longitude=submission.longitude,
+        area=area,
         submitted_at=submitted,
         due_date=calendar.add_working_days(local_date(submitted), processing_days),
     )
@@ -154,6 +163,15 @@ def open_case(submission):
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CREATED, public=True, actor=submission.filed_by, created_at=case.submitted_at
     )
+    if case.area_id is None and case.latitude is not None and case.longitude is not None and has_areas(site.pk):
+        # Accepted all the same (a resident at the edge of town is still heard) and routed by the
+        # default chain; the officers' timeline says so, for them to check the pin or pass it on.
+        # Written in Thai, the office's record language, whatever language the resident used.
+        with override("th"):
+            note = _("Outside our areas: the location is in none of the office's areas (routed by the default rules).")
+        CaseEvent.objects.create(
+            case=case, kind=CaseEvent.Kind.NOTE, public=False, created_at=case.submitted_at, message=note
+        )
     return IntakeReceipt(
         reference=case.reference,
         expected_date=case.due_date,
