@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from forms_builder.fields import (
     suggest_email,
 )
 from forms_builder.intake import hand_over
+from forms_builder.nearby import nearby_screen
 from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile, store_pending
 from forms_builder.uploads import allowed_text
 from portal import ratelimit
@@ -295,7 +297,31 @@ class FormWizardView(SessionWizardView):
             return self.render(form)
         # The next step is rendered straight away (formtools' way): one request per step.
         self.storage.current_step = self.next_step_after(step)
+        screen = self.nearby_interstitial(step, form)
+        if screen is not None:
+            return screen
         return self.render(self.form_for(self.storage.current_step))
+
+    def nearby_interstitial(self, step, form):
+        """ "Already reported here": when this step put a pin on the map, the screen the
+        FORMS_BUILDER_NEARBY callable offers for it (forms_builder.nearby), shown in place of the
+        next step, which its "continue" link opens. Shown once per pin, so going back and on
+        again with the same pin does not ask twice."""
+        for spec in self.step_specs[step]["fields"]:
+            value = form.answers.get(spec["key"]) if spec["type"] == "map_location" else None
+            if not value or not value.get("lat") or not value.get("lng"):
+                continue
+            pin = f"{value['lat']},{value['lng']}"
+            if self.extra.get("nearby_shown") == pin:
+                return None
+            continue_url = f"{self.page.get_url(self.request)}?step={self.storage.current_step}"
+            screen = nearby_screen(self.request, self.page, value, self.all_answers(), continue_url)
+            if screen is None:
+                return None
+            self.extra["nearby_shown"] = pin
+            context = {**screen.context, "page": self.page, "self": self.page, "continue_url": continue_url}
+            return TemplateResponse(self.request, screen.template_name, context)
+        return None
 
     def refuse(self, posted_token):
         """Stale, replayed or tampered posts: nothing is stored; the resident is told why."""

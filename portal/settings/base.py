@@ -329,6 +329,14 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # The callable that receives a completed form submission and opens a case for it. The form
 # engine imports it by this dotted path, so it never imports the case queue itself.
 FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.cases.intake.open_case")
+# Called after a step where the resident put a pin on the map: open reports of the same public-place
+# service nearby ("already reported here"), shown before the next step. Empty: no such screen.
+FORMS_BUILDER_NEARBY = "services.places.already_reported.nearby_reports"
+# Following a public report (services.places): follows an hour per browser session, per internet
+# address (a high ceiling: a village shares one) and per e-mail or phone being signed up.
+PLACES_FOLLOWS_PER_SESSION = 20
+PLACES_FOLLOWS_PER_ADDRESS = 120
+PLACES_FOLLOWS_PER_CONTACT = 10
 # E-forms: saved drafts are deleted this many days after their last save; the most one upload
 # may stream.
 FORMS_BUILDER_DRAFT_DAYS = int(os.environ.get("FORMS_BUILDER_DRAFT_DAYS", "30"))

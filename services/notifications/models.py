@@ -22,7 +22,8 @@ from portal.offices import scope
 
 
 class NotifyEvent(models.TextChoices):
-    """Everything the portal tells someone about. The first six go to residents, the rest to staff."""
+    """Everything the portal tells someone about. The first six go to residents, the next six to
+    staff; the last two to the followers of a public report (services.places)."""
 
     RECEIVED = "received", _("Request received")
     STATUS = "status", _("Status changed")
@@ -36,6 +37,8 @@ class NotifyEvent(models.TextChoices):
     OVERDUE = "overdue", _("Overdue request (escalation)")
     DIGEST = "digest", _("Weekly department digest")
     MONTHLY = "monthly", _("Monthly report to executives")
+    FOLLOWED_STATUS = "followed_status", _("Followed report: status changed")
+    FOLLOWED_UPDATE = "followed_update", _("Followed report: public update")
 
 
 # The placeholders each event's template may use, e.g. {reference}. Values are plain text;
@@ -54,6 +57,8 @@ PLACEHOLDERS = {
     NotifyEvent.OVERDUE: ["reference", "service", "department", "due_date", "days_overdue", "admin_url", "office"],
     NotifyEvent.DIGEST: ["department", "period", "new", "open", "overdue", "resolved", "admin_url", "office"],
     NotifyEvent.MONTHLY: ["period", "received", "resolved", "open", "overdue", "average_rating", "ratings", "office"],
+    NotifyEvent.FOLLOWED_STATUS: ["reference", "service", "status", "message", "report_url", "unfollow_url", "office"],
+    NotifyEvent.FOLLOWED_UPDATE: ["reference", "service", "message", "report_url", "unfollow_url", "office"],
 }
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")

@@ -98,6 +98,21 @@ DEFAULTS = {
             "Overdue: {overdue}\nAverage satisfaction: {average_rating} of 5 ({ratings} ratings)\n\n{office}"
         ),
     ),
+    # To someone who follows a public report: not their request, so no "Dear" and no "your".
+    E.FOLLOWED_STATUS: (
+        _("Report {reference} you follow: {status}"),
+        _(
+            "The report you follow, {reference} (“{service}”), is now: {status}.\n{message}\n\n"
+            "See the report: {report_url}\n\nStop following it (one click): {unfollow_url}\n\n{office}"
+        ),
+    ),
+    E.FOLLOWED_UPDATE: (
+        _("News on report {reference} you follow"),
+        _(
+            "The office posted an update on the report you follow, {reference} (“{service}”):\n\n{message}\n\n"
+            "See the report: {report_url}\n\nStop following it (one click): {unfollow_url}\n\n{office}"
+        ),
+    ),
 }
 
 
@@ -171,6 +186,8 @@ def render(event, language, values, site=None):
 # and a one-time code: what a sent message must not keep in the outbox's copy of its text.
 LINK_SECRET = re.compile(r"(/t/[^/\s]+/)[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
 ONE_TIME_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+# A followed report's unfollow link (services.places.following): its signed part is the secret.
+UNFOLLOW_SECRET = re.compile(r"(/reports/unfollow/)[^/\s]+/")
 
 
 def redact(event, text):
@@ -178,6 +195,7 @@ def redact(event, text):
     resident has the link and the code; the outbox table, its backups and the staff's delivery
     list do not need them."""
     text = LINK_SECRET.sub(lambda m: m.group(1) + "…", text)
+    text = UNFOLLOW_SECRET.sub(lambda m: m.group(1) + "…/", text)
     if event == E.TRACKING_CODE:
         text = ONE_TIME_CODE.sub("••••••", text)
     return text

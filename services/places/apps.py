@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+from services.cases import signals as case_signals
 
 
 class PlacesConfig(AppConfig):
@@ -10,3 +13,13 @@ class PlacesConfig(AppConfig):
     label = "places"
     verbose_name = _("Public reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here: the receivers' module imports models, which need the app registry.
+        from services.places import following
+
+        # Followers hear of a report's public changes in the transaction that wrote them, as its
+        # resident does (services.notifications connects the resident's receiver the same way).
+        post_save.connect(following.case_event_saved, sender="cases.CaseEvent", dispatch_uid="places-followers")
+        case_signals.case_merged.connect(following.case_merged, dispatch_uid="places-merged")
+        case_signals.case_unmerged.connect(following.case_unmerged, dispatch_uid="places-unmerged")
