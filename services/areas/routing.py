@@ -97,6 +97,7 @@ def rule_department(site_id, service, submission, area):
     rules = (
         RoutingRule.objects.filter(site_id=site_id, service=service)
         .select_related("department", "area")
+        .defer("area__shape")  # a rule needs its area's id and office, not the polygon
         .order_by("sort_order", "id")
     )
     definition = submission.form_snapshot if submission is not None else None
