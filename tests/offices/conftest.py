@@ -21,6 +21,7 @@ import uuid
 
 import pytest
 import wagtail_factories
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
@@ -32,6 +33,7 @@ from forms_builder.models import FormPage
 from forms_builder.submissions import SubmissionFile
 from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
+from services.areas.models import Area, RoutingRule
 from services.cases import access
 from services.cases.models import Case, OfficeClosure, ReplyTemplate
 from services.notifications.models import NotificationTemplate, NotifyEvent
@@ -184,6 +186,17 @@ def build_office(letter):
         NotificationTemplate, site, **free_template_slot(site), subject=f"{m}NTPL", body=f"{m}NTPLBODY"
     )
     retention = with_site(RetentionRule, site, service=guide, retention_days=400, reason=f"{m}RETENTION")
+    area = Area.objects.create(
+        site=site,
+        name=f"{m}AREA",
+        shape={"type": "Polygon", "coordinates": [[[98.9, 18.7], [98.91, 18.7], [98.91, 18.71], [98.9, 18.7]]]},
+    )
+    routing_rule = RoutingRule.objects.create(site=site, service=guide, area=area, department=department)
+    # Until going live grants the areas' snippets to office administrators, grant them here, so
+    # the sweep reads the areas' admin as an office administrator would.
+    office.groups[StaffRole.OFFICE_ADMIN].permissions.add(
+        *Permission.objects.filter(content_type__app_label="areas", codename__regex=r"^(add|change|delete|view)_")
+    )
 
     # A case from the web form: residents' words, a private file, notes, a reply, an after photo.
     submission = SubmissionFactory(
@@ -277,6 +290,8 @@ def build_office(letter):
         "closure": closure,
         "notification_template": notification_template,
         "retention": retention,
+        "area": area,
+        "routing_rule": routing_rule,
         "case": case,
         "upload": upload,
         "note": note,

@@ -74,6 +74,8 @@ MODEL_OBJECTS = {
     "notifications.Notification": b("notification"),
     "notifications.NotificationTemplate": b("notification_template"),
     "privacy.RetentionRule": b("retention"),
+    "areas.Area": b("area"),
+    "areas.RoutingRule": b("routing_rule"),
     "privacy.PersonalDataAccess": b("access_log"),
     "privacy.DataSubjectRequest": b("subject_request"),
     "reporting.MonthlyReport": b("report"),
