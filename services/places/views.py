@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from forms_builder.uploads import without_metadata
@@ -202,7 +203,14 @@ def report_list(request):
     }
     pagecache.depends_on(request, pagecache.CASES)
     response = render(request, "places/report_list.html", context, status=400 if filters.errors else 200)
-    response["Cache-Control"] = PAGE_CACHE
+    return _shared_cache(request, response)
+
+
+def _shared_cache(request, response):
+    """A minute in shared caches for what is the same for everybody; never a page that carries a
+    signed-in person's name or a CSRF token (the header's account bar, a form)."""
+    personal = request.user.is_authenticated or request.META.get("CSRF_COOKIE_USED")
+    response["Cache-Control"] = "private, no-cache" if personal else PAGE_CACHE
     return response
 
 
@@ -228,8 +236,7 @@ def report_detail(request, reference):
     )
     pagecache.depends_on(request, pagecache.CASES)
     response = render(request, "places/report_detail.html", {"case": case, "events": events})
-    response["Cache-Control"] = PAGE_CACHE
-    return response
+    return _shared_cache(request, response)
 
 
 def _serve_image(data, stem):
@@ -305,6 +312,7 @@ def _json_error(message):
 
 
 @require_GET
+@gzip_page  # a thousand features are ~150 KB, ~20 KB compressed: no secret in them to guess at (BREACH)
 def reports_geojson(request):
     """A FeatureCollection of the office's public reports in the box, newest first. Properties
     are small: reference, service name, status (code and, in `statuses`, its label), date and

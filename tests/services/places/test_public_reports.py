@@ -390,3 +390,10 @@ def test_the_list_is_paged_without_javascript(client, places):
 def test_json_error_is_valid_json_in_thai(client, places):
     body = client.get("/th/reports.geojson", {"bbox": "98,18,99,91"}).content.decode()
     assert json.loads(body)["error"]
+
+
+def test_a_signed_in_persons_page_is_never_kept_by_shared_caches(client, places, django_user_model):
+    case = report(places)
+    client.force_login(django_user_model.objects.create_user("somchai", password="x" * 12))  # noqa: S106
+    for url in ("/th/reports/", f"/th/reports/{case.reference}/"):
+        assert client.get(url)["Cache-Control"] == "private, no-cache"
