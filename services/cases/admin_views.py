@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,9 +33,17 @@ from forms_builder.models import FormIndexPage, Submission
 from portal.i18n import ascii_digits, is_thai
 from portal.offices import current_office, office_ids, office_label, works_for_several
 from portal.templatetags.portal_tags import thaidate
-from services.cases import access, references, workflow
+from services.cases import access, nearby, references, workflow
 from services.cases import photos as case_photos
-from services.cases.forms import AssignForm, NoteForm, QueueFilterForm, ReplyForm, StatusForm
+from services.cases.forms import (
+    AssignForm,
+    MergeForm,
+    NoteForm,
+    QueueFilterForm,
+    ReplyForm,
+    StatusForm,
+    UnmergeForm,
+)
 from services.cases.models import OPEN_STATUSES, Case, CaseSettings, CaseStatus, Channel, Priority, ReplyTemplate
 from services.cases.sla import WorkingCalendar
 from services.cases.views import stream_private
@@ -209,8 +217,10 @@ class CappedPaginator(Paginator):
 
 
 def page_cases(ids):
-    """The cases with these ids, in this order, with what the queue's rows show."""
-    found = Case.objects.select_related("department", "assignee", "site").in_bulk(ids)
+    """The cases with these ids, in this order, with what the queue's rows show (and their
+    service's "already reported" radius, for the possible-duplicate flag, in the same query)."""
+    cases = Case.objects.select_related("department", "assignee", "site")
+    found = cases.annotate(nearby_radius=F("service__nearby_radius")).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -352,7 +362,11 @@ def queue(request):
     # Each case's "due soon" by its own office's settings and closures (both cached).
     offices = {site.pk: (_settings(request, site), WorkingCalendar(site))}
     rows = []
-    for case in page_cases(list(page.object_list)):
+    page_rows = page_cases(list(page.object_list))
+    # One query for the whole page, and none when no case on it has a point.
+    departments = None if sees_all(request.user) else departments_for(request)
+    duplicates = nearby.possible_duplicates(page_rows, Case.objects.visible_to(request.user, departments))
+    for case in page_rows:
         if case.site_id not in offices:
             offices[case.site_id] = (CaseSettings.cached_for_site(case.site), WorkingCalendar(case.site))
         case_settings, calendar = offices[case.site_id]
@@ -362,6 +376,7 @@ def queue(request):
                 "office": office_label(case.site) if several else "",
                 "overdue": case.is_overdue(today),
                 "due_soon": case.is_due_soon(calendar, case_settings.due_soon_days, today),
+                "duplicates": len(duplicates.get(case.pk, ())),
             }
         )
     query = request.GET.copy()
@@ -616,7 +631,10 @@ def _case_for(request, pk):
     if not can_use_queue(request):
         raise PermissionDenied
     return get_object_or_404(
-        Case.objects.visible_to(request.user).select_related("submission", "department", "assignee", "site"), pk=pk
+        Case.objects.visible_to(request.user).select_related(
+            "submission", "department", "assignee", "site", "duplicate_of"
+        ),
+        pk=pk,
     )
 
 
@@ -628,7 +646,14 @@ def detail(request, pk):
         action = request.POST.get("action")
         if action == "link":
             return _reissue_link(request, case)
-        handler = {"status": _post_status, "assign": _post_assign, "note": _post_note, "reply": _post_reply}.get(action)
+        handler = {
+            "status": _post_status,
+            "assign": _post_assign,
+            "note": _post_note,
+            "reply": _post_reply,
+            "merge": _post_merge,
+            "unmerge": _post_unmerge,
+        }.get(action)
         if handler is None:
             raise Http404
         form = handler(request, case)
@@ -637,6 +662,7 @@ def detail(request, pk):
         forms[action] = form
         case.refresh_from_db()
     targets = workflow.allowed_targets(case.status)
+    candidates = merge_candidates(request, case)
     assignees = staff_choices(request.user, case.site_id)
     if case.department_id:
         assignees = assignees.filter(departments=case.department_id)
@@ -652,6 +678,16 @@ def detail(request, pk):
             assignees=assignees,
         ),
         "note_form": forms.get("note") or NoteForm(),
+        "possible_duplicates": candidates,
+        "can_merge": case.is_open and case.duplicate_of_id is None,
+        "merge_form": forms.get("merge") or MergeForm(initial={"version": case.version}, candidates=candidates),
+        "unmerge_form": forms.get("unmerge") or UnmergeForm(initial={"version": case.version}),
+        "merged_here": list(
+            Case.objects.visible_to(request.user)
+            .filter(duplicate_of=case)
+            .only("pk", "reference", "submitted_at")
+            .order_by("submitted_at", "pk")
+        ),
         "reply_form": forms.get("reply") or ReplyForm(site=case.site),
         "reply_templates": ReplyTemplate.objects.filter(site=case.site),
         "office": office_label(case.site) if several_offices(request) else "",
@@ -690,6 +726,101 @@ def _post_status(request, case):
         form.add_error(None, str(error))
         return form
     messages.success(request, _("Status changed to “%(status)s”.") % {"status": CaseStatus(data["status"]).label})
+    return None
+
+
+def merge_candidates(request, case):
+    """This case's possible duplicates among the cases the officer can work: the same service,
+    within its "already reported" radius, filed within 30 days of it, nearest first."""
+    if case.duplicate_of_id is not None:
+        return []
+    found = nearby.possible_duplicates([case], Case.objects.visible_to(request.user))
+    return found.get(case.pk, [])[:20]
+
+
+def _post_merge(request, case):
+    """Mark this case (B) a duplicate of a case (A) the officer picked from the possible
+    duplicates or typed by reference. A must be a case of the same office the officer can work
+    (`visible_to`): an unknown reference, another office's and one they cannot work all get the
+    same answer, so the form confirms nothing about cases outside their reach."""
+    candidates = merge_candidates(request, case)
+    form = MergeForm(request.POST, candidates=candidates)
+    seen = request.POST.get("version", "")
+    if seen.isdigit() and int(seen) != case.version:
+        # Someone changed (or merged) the case since the officer loaded it: say so first, rather
+        # than what the other change now makes of their choice (no longer offered, say).
+        error = workflow.EditConflict()
+        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return form
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    field = "reference" if data["reference"] else "target"
+    workable = Case.objects.visible_to(request.user).filter(site_id=case.site_id)
+    if data["reference"]:
+        typed = data["reference"]
+        into = workable.filter(reference=references.normalize(typed) or "-").first()
+        if into is None:
+            form.add_error(
+                "reference",
+                _("No case of this office that you can work on has the reference %(reference)s.")
+                % {"reference": typed},
+            )
+            return form
+    else:
+        into = workable.filter(pk=data["target"]).first()
+        if into is None:
+            form.add_error("target", _("That case is no longer one you can work on. Reload the page."))
+            return form
+    refused = workflow.check_merge(case, into)
+    if refused:
+        form.add_error(field, refused)
+        return form
+    try:
+        workflow.merge(case, into, request.user, expected_version=data["version"])
+    except workflow.EditConflict as error:
+        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return form
+    except workflow.WorkflowError as error:
+        form.add_error(field, str(error))
+        return form
+    messages.success(
+        request,
+        _("%(case)s is merged into %(into)s and closed; its resident now follows %(into)s.")
+        % {"case": case.reference, "into": into.reference},
+    )
+    return None
+
+
+def _post_unmerge(request, case):
+    """ "Not a duplicate": undo this case's merge. The officer must be able to work the case it
+    was merged into too, since its timeline changes."""
+    form = UnmergeForm(request.POST)
+    if not form.is_valid():
+        return form
+    into = case.duplicate_of
+    if into is None:
+        form.add_error(None, _("This case is not merged into another."))
+        return form
+    if not Case.objects.visible_to(request.user).filter(pk=into.pk).exists():
+        form.add_error(
+            None,
+            _("Only staff who can work on %(reference)s may undo this merge.") % {"reference": into.reference},
+        )
+        return form
+    try:
+        workflow.unmerge(case, request.user, expected_version=form.cleaned_data["version"])
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return form
+    messages.success(
+        request,
+        _("%(case)s is no longer merged: it is back to “%(status)s”.")
+        % {"case": case.reference, "status": CaseStatus(case.status).label},
+    )
     return None
 
 

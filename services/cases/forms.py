@@ -191,6 +191,41 @@ class AssignForm(VersionedForm):
             self.fields["assignee"].queryset = assignees
 
 
+class MergeForm(VersionedForm):
+    """Which report this case repeats: one of its possible duplicates, or any case of the office
+    typed by reference (a duplicate filed further away, or a month later)."""
+
+    target = forms.TypedChoiceField(
+        label=_("The report this case repeats"), required=False, coerce=int, empty_value=None, widget=forms.RadioSelect
+    )
+    reference = forms.CharField(
+        label=_("Or type its reference"),
+        required=False,
+        max_length=40,
+        help_text=_("Any case of this office, for example BSR-69-7KQ2M-4."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        """`candidates`: the possible duplicates (`services.cases.nearby.Nearby` rows) offered."""
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        self.fields["target"].choices = [(str(near.case.pk), near.case.reference) for near in self.candidates]
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("reference") and data.get("target") is None:
+            self.add_error("reference", _("Choose one of the possible duplicates or type a reference."))
+        return data
+
+
+class UnmergeForm(VersionedForm):
+    """ "Not a duplicate": carries only the version, for the optimistic lock."""
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Internal note"),

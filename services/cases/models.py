@@ -282,6 +282,12 @@ class CaseQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(status__in=OPEN_STATUSES, due_date__lt=today).exclude(status=CaseStatus.WAITING)
 
+    def counted(self):
+        """The cases every figure counts: a case merged into another (a second report of the same
+        problem) is that case's, so it counts once, there. The one filter the dashboard, the
+        monthly report, open data and the province table all apply."""
+        return self.filter(duplicate_of__isnull=True)
+
 
 class Case(models.Model):
     """One resident's request, from intake to closure.
@@ -483,7 +489,13 @@ class Case(models.Model):
         return calendar.working_days_between(today, self.due_date) <= due_soon_days
 
     def can_be_rated(self):
-        return self.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and self.rating is None
+        # A merged case was closed because another report carries the work: there is nothing of
+        # its own to rate (its resident follows the other report).
+        return (
+            self.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+            and self.rating is None
+            and self.duplicate_of_id is None
+        )
 
 
 class CaseEventQuerySet(models.QuerySet):
@@ -517,6 +529,11 @@ class CaseEvent(models.Model):
         PRIORITY = "priority", _("Priority changed")
         LINK_REISSUED = "link_reissued", _("Tracking link re-issued")
         VERIFY_PAUSED = "verify_paused", _("Verification paused after wrong codes")
+        # Merging (services.cases.workflow.merge): the duplicate's public line, the other case's
+        # staff line, and their undoing on both.
+        MERGED = "merged", _("Merged with another report of the same problem")
+        DUPLICATE_ADDED = "duplicate_added", _("Another report was merged into this case")
+        UNMERGED = "unmerged", _("No longer merged: handled on its own")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from services.cases.models import OPEN_STATUSES, Case
@@ -76,3 +77,77 @@ def nearby_cases(service_id, latitude, longitude, metres, *, days=None, open_onl
             found.append(Nearby(case, metres_away))
     found.sort(key=lambda near: (near.metres, near.case.pk))
     return found[:limit]
+
+
+# "Possible duplicates" for officers: filed within this many days of each other (either way).
+DUPLICATE_DAYS = 30
+DEFAULT_RADIUS_M = 50
+# More rows than this in one page's boxes means a crowd of reports on one spot: the nearest of
+# them are enough to show a flag or a short list.
+DUPLICATE_ROWS_CAP = 2000
+
+
+def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
+    """{case id: [Nearby, nearest first]} for those of `cases` that have a point: the other
+    unmerged cases of the same service within the service's "already reported" radius and
+    filed within `days` of it, taken from `candidates` (a Case queryset, e.g. the officer's
+    visible cases; every case by default).
+
+    One query whatever the number of cases (the staff queue asks for a whole page): one box per
+    case, OR-ed, each on the (service, latitude, longitude) index, then the exact distance and
+    date here. A case's radius is read from its `nearby_radius` attribute when the caller
+    annotated it (the queue does, in the query that loads the page), else from its service.
+    """
+    candidates = Case.objects.all() if candidates is None else candidates
+    placed = [
+        c
+        for c in cases
+        if c.latitude is not None
+        and c.longitude is not None
+        and c.service_id is not None
+        and c.duplicate_of_id is None
+        and abs(float(c.latitude)) <= MAX_ABS_LATITUDE
+    ]
+    if not placed:
+        return {}
+    span = datetime.timedelta(days=days)
+    radius = {c.pk: _radius(c) for c in placed}
+    boxes = Q()
+    for c in placed:
+        south, west, north, east = box(c.latitude, c.longitude, radius[c.pk])
+        boxes |= Q(
+            service_id=c.service_id,
+            latitude__range=(south, north),
+            longitude__range=(west, east),
+            submitted_at__range=(c.submitted_at - span, c.submitted_at + span),
+        )
+    rows = (
+        candidates.filter(boxes, duplicate_of__isnull=True)
+        .select_related(None)
+        .order_by()
+        .only("pk", "reference", "status", "service_id", "latitude", "longitude", "submitted_at", "site_id")
+    )
+    rows = list(rows[:DUPLICATE_ROWS_CAP])
+    found = {}
+    for c in placed:
+        near = []
+        for other in rows:
+            if other.pk == c.pk or other.service_id != c.service_id:
+                continue
+            if abs(other.submitted_at - c.submitted_at) > span:
+                continue
+            metres_away = distance_m(c.latitude, c.longitude, other.latitude, other.longitude)
+            if metres_away <= radius[c.pk]:
+                near.append(Nearby(other, metres_away))
+        if near:
+            near.sort(key=lambda n: (n.metres, n.case.pk))
+            found[c.pk] = near
+    return found
+
+
+def _radius(case):
+    annotated = getattr(case, "nearby_radius", None)
+    if annotated is not None:
+        return annotated
+    service = case.service if case.service_id else None
+    return getattr(service, "nearby_radius", None) or DEFAULT_RADIUS_M

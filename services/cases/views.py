@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -96,7 +97,9 @@ def _lookup(raw):
     The case's CaseAccess row (pause, link) comes in the same query.
     """
     reference = references.normalize(raw)
-    cases = panels.tracking_lookup(Case.objects.select_related("site", "access"))
+    # A merged case's page links the report it was merged into: its reference, in the same query.
+    cases = Case.objects.select_related("site", "access").annotate(merged_into=F("duplicate_of__reference"))
+    cases = panels.tracking_lookup(cases)
     return cases.filter(reference=reference or "-").first()
 
 

@@ -14,10 +14,11 @@ import datetime
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus
+from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseSettings, CaseStatus
+from services.cases.signals import case_merged, case_unmerged
 from services.cases.sla import WorkingCalendar, local_date
 
 S = CaseStatus
@@ -197,6 +198,9 @@ def reopen_deadline(case):
 
 
 def can_reopen(case, now=None):
+    # A merged case is followed through the case it was merged into; only staff undo a merge.
+    if case.duplicate_of_id is not None:
+        return False
     deadline = reopen_deadline(case)
     return deadline is not None and (now or timezone.now()) <= deadline
 
@@ -249,4 +253,137 @@ def rate(case, rating, comment=""):
             case=case, kind=CaseEvent.Kind.RATED, public=False, message=str(rating), created_at=now
         )
     case.rating, case.rating_comment, case.rated_at = rating, (comment or "").strip(), now
+    return case
+
+
+# --- merging duplicates ------------------------------------------------------------------------
+
+
+class MergeRefused(WorkflowError):
+    """A merge or an undo that cannot be done; the message says why, for the officer."""
+
+
+def _resident_language(case):
+    """The language the resident filed in: what they read on their tracking page is in it."""
+    return "en" if getattr(case.submission, "language", "") == "en" else "th"
+
+
+def check_merge(case, into):
+    """Why `case` cannot be merged into `into`, or None. The view shows it next to the field."""
+    if into.pk == case.pk:
+        return _("A case cannot be a duplicate of itself. Choose the other report.")
+    if into.site_id != case.site_id:
+        return _("Only a case of the same office can be chosen.")
+    if case.duplicate_of_id is not None:
+        return _("This case is already merged into another. Undo that first.")
+    if case.status not in OPEN_STATUSES:
+        return _("Only an open case can be merged: this one is already finished.")
+    if into.duplicate_of_id is not None:
+        return _("%(reference)s is itself merged into another case: merge into that one instead.") % {
+            "reference": into.reference
+        }
+    return None
+
+
+def merge(case, into, user=None, *, expected_version=None):
+    """Mark `case` (B) a duplicate of `into` (A): B closes with a reason that sends its resident
+    to A, points at A (`duplicate_of`, so every figure counts the problem once), and both
+    timelines say so: B's line is public (the resident reads it on the tracking page), A's is a
+    staff note, as A's resident and followers learn nothing new about their problem from it.
+    The status B had is kept on its "merged" event, for `unmerge`.
+
+    Both rows are locked in id order before the checks, so two officers merging A into B and B
+    into A at once cannot make a cycle (the second finds the first's merge and is refused);
+    B's version is the optimistic lock, as for every change. `case_merged` is sent once the
+    transaction commits: its receivers (public reports' followers) must never move followers
+    for a merge that was rolled back.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = {
+            row.pk: row for row in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")
+        }
+        fresh_into = locked.get(into.pk, into)
+        fresh_case = locked.get(case.pk, case)
+        if expected_version is not None and fresh_case.version != int(expected_version):
+            raise EditConflict()
+        refused = check_merge(fresh_case, fresh_into)
+        if refused:
+            raise MergeRefused(refused)
+        with translation.override(_resident_language(case)):
+            reason = str(
+                _("Merged with %(reference)s, a report of the same problem: follow that report for updates.")
+                % {"reference": into.reference}
+            )
+        with translation.override("th"):  # the staff timeline is the office's record, in its language
+            note = str(
+                _("%(reference)s, a report of the same problem, was merged into this case.")
+                % {"reference": case.reference}
+            )
+        fields = {"status": S.CLOSED, "duplicate_of": into, "public_reason": reason, "closed_at": now}
+        event = CaseEvent(
+            kind=CaseEvent.Kind.MERGED,
+            public=True,
+            actor=user,
+            from_status=fresh_case.status,
+            to_status=S.CLOSED,
+            message=reason,
+            created_at=now,
+        )
+        _write(case, fresh_case.version if expected_version is None else expected_version, fields, [event])
+        CaseEvent.objects.create(
+            case=into, kind=CaseEvent.Kind.DUPLICATE_ADDED, public=False, actor=user, message=note, created_at=now
+        )
+        transaction.on_commit(lambda: case_merged.send(sender=Case, case=case, into=into, by=user))
+    return case
+
+
+def status_before_merge(case):
+    """The status `case` had when it was merged (kept on its latest "merged" event)."""
+    event = case.events.filter(kind=CaseEvent.Kind.MERGED).order_by("-created_at", "-pk").first()
+    status = event.from_status if event is not None else ""
+    return CaseStatus(status) if status in OPEN_STATUSES else S.RECEIVED
+
+
+def unmerge(case, user=None, *, expected_version=None):
+    """Undo a merge ("not a duplicate"): `case` points at nothing again and goes back to the
+    status it had, its deadline pushed by the working days it spent merged (nobody worked on it
+    meanwhile, as while waiting for the resident). Both timelines say so, and `case_unmerged`
+    is sent on commit (followers who came from it go back)."""
+    into = case.duplicate_of
+    if into is None:
+        raise MergeRefused(_("This case is not merged into another."))
+    now = timezone.now()
+    back_to = status_before_merge(case)
+    fields = {"status": back_to, "duplicate_of": None, "public_reason": "", "closed_at": None}
+    if case.due_date and case.closed_at and back_to != S.WAITING:
+        calendar = WorkingCalendar(case.site)
+        merged_days = calendar.working_days_between(local_date(case.closed_at), local_date(now))
+        if merged_days:
+            fields["due_date"] = calendar.add_working_days(case.due_date, merged_days)
+    with translation.override(_resident_language(case)):
+        public = str(
+            _("This report is handled on its own again: it is not the same problem as %(reference)s.")
+            % {"reference": into.reference}
+        )
+    with translation.override("th"):
+        note = str(
+            _("%(reference)s is not the same problem after all: it is handled on its own again.")
+            % {"reference": case.reference}
+        )
+    event = CaseEvent(
+        kind=CaseEvent.Kind.UNMERGED,
+        public=True,
+        actor=user,
+        from_status=case.status,
+        to_status=back_to,
+        message=public,
+        created_at=now,
+    )
+    with transaction.atomic():
+        _write(case, expected_version, fields, [event])
+        CaseEvent.objects.create(
+            case=into, kind=CaseEvent.Kind.UNMERGED, public=False, actor=user, message=note, created_at=now
+        )
+        transaction.on_commit(lambda: case_unmerged.send(sender=Case, case=case, into=into, by=user))
     return case

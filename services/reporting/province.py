@@ -8,7 +8,8 @@ a period of the last ``months`` calendar months (the current month included).
 An office with fewer than ``MIN_RESOLVED`` resolved requests in the period shows "not enough
 data" instead of its median, 90th percentile, on-time share and satisfaction: with a handful of
 cases those numbers say more about chance than about the office. Its counts (received, backlog)
-are plain counts and are shown.
+are plain counts and are shown. A case merged into another counts once, as that case
+(``CaseQuerySet.counted``, as on the office dashboard).
 
 The figures of every office of the province come from two queries whatever the number of
 offices: one aggregate grouped by office (counts, on-time, mean rating, backlog) and one list of
@@ -96,7 +97,8 @@ def compute(province, months=DEFAULT_MONTHS, today=None):
     resolved = Q(resolved_at__gte=start_dt)
     counts = {
         row["site_id"]: row
-        for row in Case.objects.filter(site_id__in=ids)
+        for row in Case.objects.counted()
+        .filter(site_id__in=ids)
         .filter(submitted | resolved | Q(status__in=OPEN_STATUSES))
         .values("site_id")
         .annotate(
@@ -111,7 +113,8 @@ def compute(province, months=DEFAULT_MONTHS, today=None):
     }
     days = defaultdict(list)
     for site_id, submitted_at, resolved_at in (
-        Case.objects.filter(site_id__in=ids, resolved_at__gte=start_dt)
+        Case.objects.counted()
+        .filter(site_id__in=ids, resolved_at__gte=start_dt)
         .values_list("site_id", "submitted_at", "resolved_at")
         .order_by()
     ):

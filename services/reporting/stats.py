@@ -12,7 +12,9 @@ Definitions (also published on the data dictionary page, so anyone can recompute
   the nearest-rank value (the smallest value at least 90% of cases do not exceed);
 - *within SLA* is the share of resolved cases resolved on or before their due date;
 - *satisfaction* is the mean rating (1–5) of the resolved cases that were rated;
-- *backlog* is the number of cases open now (received, accepted, in progress, waiting).
+- *backlog* is the number of cases open now (received, accepted, in progress, waiting);
+- a case an officer merged into another (a second report of the same problem) counts once, as
+  the case it was merged into: it is left out of every figure (``CaseQuerySet.counted``).
 
 Everything is computed from one query over the window's cases and kept in the Django cache
 under the page cache's "cases" version, which every figure-changing CaseEvent renews (see
@@ -35,7 +37,7 @@ from services.cases.sla import local_date
 MONTHS = 12
 CACHE_TTL = 6 * 3600
 # Events after which some figure may differ.
-CHANGING_EVENTS = {"created", "status", "rated", "reopened"}
+CHANGING_EVENTS = {"created", "status", "rated", "reopened", "merged", "unmerged"}
 
 
 def month_start(day):
@@ -101,20 +103,22 @@ def _rows(queryset, start):
     """One query: the cases that count towards any figure in the window (submitted or resolved
     in it) plus every open case (the backlog), with only the columns the figures need."""
     start_dt = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    return queryset.filter(
-        Q(submitted_at__gte=start_dt) | Q(resolved_at__gte=start_dt) | Q(status__in=OPEN_STATUSES)
-    ).values_list(
-        "service__slug",
-        "service_title",
-        "service_title_en",
-        "department_id",
-        "department__name",
-        "department__name_en",
-        "status",
-        "submitted_at",
-        "resolved_at",
-        "due_date",
-        "rating",
+    return (
+        queryset.counted()
+        .filter(Q(submitted_at__gte=start_dt) | Q(resolved_at__gte=start_dt) | Q(status__in=OPEN_STATUSES))
+        .values_list(
+            "service__slug",
+            "service_title",
+            "service_title_en",
+            "department_id",
+            "department__name",
+            "department__name_en",
+            "status",
+            "submitted_at",
+            "resolved_at",
+            "due_date",
+            "rating",
+        )
     )
 
 
