@@ -20,7 +20,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from portal.office_viewsets import OfficeScopedViewSet
 from services.areas.forms import AreaForm, ImportForm, RoutingRuleForm
 from services.areas.models import Area, RoutingRule
-from services.areas.routing import rule_problem
+from services.areas.routing import rule_problem, service_definition
 
 
 class AreaIndexView(IndexView):
@@ -59,8 +59,21 @@ def _where(rule):
 
 
 def _state(rule):
-    problem = rule_problem(rule)
+    problem = rule._problem if hasattr(rule, "_problem") else rule_problem(rule)
     return _("Broken, skipped: %(why)s") % {"why": problem} if problem else _("Working")
+
+
+class RoutingRuleIndexView(IndexView):
+    """The listing says of each rule whether it works; each service's form is read once per
+    page, however many rules name it."""
+
+    def get_table(self, object_list):
+        definitions = {}
+        for rule in object_list:
+            if rule.service_id not in definitions:
+                definitions[rule.service_id] = service_definition(rule.service)
+            rule._problem = rule_problem(rule, definitions[rule.service_id], definition_known=True)
+        return super().get_table(object_list)
 
 
 class RoutingRuleViewSet(OfficeScopedViewSet, SnippetViewSet):
@@ -70,6 +83,7 @@ class RoutingRuleViewSet(OfficeScopedViewSet, SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 330
     base_form_class = RoutingRuleForm
+    index_view_class = RoutingRuleIndexView
     list_display = [
         "sort_order",
         "service",
