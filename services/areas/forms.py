@@ -131,7 +131,9 @@ class RoutingRuleForm(OfficeAdminForm):
 
     def clean(self):
         cleaned = super().clean()
-        service = cleaned.get("service")
+        service, site = cleaned.get("service"), cleaned.get("site")
+        if service is not None and site is not None and not service.path.startswith(site.root_page.path):
+            self.add_error("service", _("Choose one of the same office."))
         condition = cleaned.get("condition") or ""
         key, _sep, answer = condition.partition("=")
         if condition and service is not None:

@@ -171,6 +171,19 @@ def test_a_rule_offers_the_services_answers_and_refuses_another_services(boss, w
         },
     )
     assert refused.status_code == 200 and "own form" in str(refused.context["form"].errors["condition"])
+    # A platform administrator cannot file one office's service under another office's rules.
+    office = OfficeFactory()
+    elsewhere = boss.post(
+        f"{RULES}add/",
+        {
+            "site": office.site.pk,
+            "service": world["complaint"].pk,
+            "department": DepartmentFactory(site=office.site, code="works", name="กองช่างอื่น").pk,
+            "sort_order": 7,
+        },
+    )
+    assert elsewhere.status_code == 200 and "same office" in str(elsewhere.context["form"].errors["service"])
+    assert RoutingRule.objects.count() == 1
 
 
 def test_broken_rules_are_listed_as_broken_with_the_reason_and_the_listing_never_fails(boss, world):
