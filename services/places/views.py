@@ -10,6 +10,7 @@ sends at most `MAX_FEATURES` reports, saying so, so no request can make it read 
 """
 
 import math
+import re
 
 from django import forms
 from django.conf import settings
@@ -46,6 +47,7 @@ PUBLIC_UPDATE_KINDS = [CaseEvent.Kind.STATUS, CaseEvent.Kind.REPLY]
 GEOJSON_CACHE = "public, max-age=60"
 PAGE_CACHE = "public, max-age=60"
 THAI_YEAR_OFFSET = 543
+REFERENCE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,20}")
 REVERSED_DATES = gettext_lazy("The end date is before the start date, so it was left out.")
 
 
@@ -216,8 +218,11 @@ def _shared_cache(request, response):
 
 def _public_case(request, reference):
     site = current_office(request)
-    # As linked (the exact reference), or as a person typed it (lower case, look-alikes).
-    wanted = {reference[:20], references.normalize(reference) or reference[:20]}
+    # Letters, digits and dashes only reach the database (PostgreSQL refuses NUL, and a lone
+    # surrogate cannot be encoded); then as linked, or as a person typed it (look-alikes).
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        raise Http404
+    wanted = {reference, references.normalize(reference) or reference}
     case = public_cases(site).filter(reference__in=wanted).select_related("area").only(*REPORT_COLUMNS).first()
     if case is None:
         raise Http404

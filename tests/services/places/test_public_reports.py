@@ -202,7 +202,8 @@ def test_the_report_page_is_not_found_unless_public(client, places, trait):
     case = report(places, **fields)
     assert client.get(f"/th/reports/{case.reference}/").status_code == 404
     assert client.get(f"/th/reports/{case.reference}/photo").status_code == 404
-    assert client.get("/th/reports/%00/").status_code == 404
+    for hostile in ("%00", "%ED%A0%80", "x" * 300, "BSR-69-%00"):
+        assert client.get(f"/th/reports/{hostile}/").status_code == 404
 
 
 def jpeg_with_gps():
