@@ -97,8 +97,12 @@ def test_a_merged_case_flags_nothing(works_client, world):
     assert not flagged(html, first) and not flagged(html, second)
 
 
-def test_the_flag_costs_one_query_per_page_whatever_the_number_of_cases(client, world):
-    client.force_login(world["officer_works"])
+@pytest.mark.parametrize("superuser", [False, True])
+def test_the_flag_costs_one_query_per_page_whatever_the_number_of_cases(client, world, superuser, django_user_model):
+    user = world["officer_works"]
+    if superuser:
+        user = django_user_model.objects.create_superuser("boss", password="portal-demo-2569")
+    client.force_login(user)
 
     def queue_queries():
         client.get("/admin/cases/", {"per_page": 100})  # warm caches (site settings, permissions)
