@@ -4,8 +4,18 @@
    clicking, and the textarea is rewritten as a closed GeoJSON Polygon after each click. */
 (function () {
   "use strict";
-  if (!window.L) { return; }
-  document.querySelectorAll("[data-area-map]").forEach(function (box) {
+  // Wagtail puts form media in the page's head: wait for the form below it.
+  function start() {
+    if (!window.L) { return; }
+    document.querySelectorAll("[data-area-map]").forEach(draw);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  function draw(box) {
     var textarea = document.getElementById(box.getAttribute("data-textarea"));
     var tools = box.parentNode.querySelector("[data-area-tools]");
     if (!textarea) { return; }
@@ -54,5 +64,5 @@
     }
     textarea.addEventListener("change", show);
     show();
-  });
+  }
 })();
