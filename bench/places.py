@@ -1,0 +1,391 @@
+"""`python -m bench.places`: the public reports' GeoJSON and map page at scale, on PostgreSQL.
+
+    python -m bench.places                          1,000,000 cases (the issue's size)
+    python -m bench.places --cases 200000           a quicker look
+    python -m bench.places --database NAME          measure again on a database a --keep run left
+
+What it measures (issue 18 §6):
+- the GeoJSON of a town-sized box (0.03° square, about 3.3 km) at random places of the
+  office's area: p50 and p95 of the server's time (Django's test client in one process, no
+  network), and the answer's size as sent (gzip) and uncompressed;
+- the map page (/th/reports/) in Chromium on a throttled phone: 4× slower CPU
+  (Emulation.setCPUThrottlingRate) and a "fast 3G" link (150 ms round trip, 1.6 Mbit/s down,
+  750 kbit/s up; Lighthouse's mobile profile), served by gunicorn with production settings;
+  time to DOMContentLoaded, to the load event and until the clusters are drawn. Map tiles come
+  from the internet and are not counted (they are refused here, so the page is measured alone).
+
+The cases belong to the demo office and lie uniformly in a 0.3° square (about 33 km, a large
+municipality) around the demo town, filed over three years; how many are still open depends on
+their age (most of an old case load is finished), and `--public-share` of them are of a
+public-place service, which sets how many public reports the map has (printed).
+Results go to bench/results/places.json and .md, with the machine's description: the machine
+is shared (2 cores here), so read the numbers as an upper bound.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.__main__ import POSTGRES, REDIS, RESULTS, machine, reachable
+from bench.site import HTTPS, PYTHON, ROOT, BenchSite
+
+CENTRE = (18.7883, 98.9853)
+REGION = 0.3  # degrees: the side of the square the cases lie in
+TOWN = 0.03  # degrees: the side of a "town-sized" box
+STATUSES_BY_AGE = [
+    # (younger than days, {status: weight})
+    (
+        30,
+        {"received": 20, "accepted": 15, "in_progress": 20, "waiting": 5, "resolved": 25, "closed": 10, "rejected": 5},
+    ),
+    (90, {"received": 2, "accepted": 2, "in_progress": 5, "waiting": 1, "resolved": 20, "closed": 65, "rejected": 5}),
+    (None, {"in_progress": 1, "waiting": 0.5, "resolved": 3, "closed": 90, "rejected": 5.5}),
+]
+# The browser tests' Chromium (tests/browser.py): Debian's, never a downloaded one.
+CHROMIUM_CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+THROTTLE = {"cpu": 4, "latency_ms": 150, "down_kbps": 1600, "up_kbps": 750}
+
+
+# -- in the bench site's environment (python -m bench.places --worker …) -----------------------
+
+
+def _django():
+    import django  # noqa: PLC0415 - set up by the bench site's environment, in the worker only
+
+    django.setup()
+
+
+def add_cases(count, public_share):
+    """`count` cases of the demo office by COPY: a share of public-place services, the rest of
+    others (permits: never on the map), with points, statuses by age and finishing times."""
+    from django.db import connection  # noqa: PLC0415 - after django.setup()
+    from django.utils import timezone  # noqa: PLC0415
+    from wagtail.models import Site  # noqa: PLC0415
+
+    from forms_builder.models import FormPage  # noqa: PLC0415
+    from services.cases import references  # noqa: PLC0415
+    from services.cases.models import Case, CaseSettings  # noqa: PLC0415
+    from services.models import ServicePage  # noqa: PLC0415
+
+    site = Site.objects.get(is_default_site=True)
+    guides = ServicePage.objects.descendant_of(site.root_page).filter(locale__language_code="th")
+    public = list(guides.filter(public_place=True).values_list("pk", "title"))
+    private = list(guides.filter(public_place=False).values_list("pk", "title")[:5])
+    if not public or not private:
+        raise SystemExit("the demo has no public-place service (services.places.demo) or no other")
+    form = FormPage.objects.filter(locale__language_code="th").order_by("pk").first()
+    prefix = CaseSettings.for_site(site).reference_prefix
+    rng = random.Random(2569)  # noqa: S311 - benchmark data
+    now = timezone.now()
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM forms_builder_submission")
+        first_submission = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT coalesce(max(id), 0) FROM services_case")
+        first_case = cursor.fetchone()[0] + 1
+    seen = set(Case.objects.values_list("reference", flat=True))  # the demo's own cases
+    snapshot = json.dumps({"title": "bench", "steps": []})
+    cases = []
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(
+            "COPY forms_builder_submission (id, form_page_id, form_title, form_snapshot, answers, language, channel,"
+            " contact_name, contact_phone, contact_email, location_text, consent_version, reference, tracking_url,"
+            " wizard_token, submitted_at) FROM STDIN"
+        ) as copy:
+            for index in range(count):
+                age_minutes = rng.randint(5, 60 * 24 * 365 * 3)
+                submitted = now - datetime.timedelta(minutes=age_minutes)
+                day = timezone.localtime(submitted).date()
+                reference = references.generate(prefix, day.year, rng=rng)
+                while reference in seen:
+                    reference = references.generate(prefix, day.year, rng=rng)
+                seen.add(reference)
+                submission_id = first_submission + index
+                phone = f"08{rng.randint(0, 99999999):08d}"
+                copy.write_row(
+                    (submission_id, form.pk, form.title, snapshot, '{"details": "bench"}', "th", "web",
+                     f"ผู้ทดสอบ {index}", phone, "", "ซอย 3", "", reference, f"/t/{reference}",
+                     f"bench-places-{submission_id}", submitted)
+                )  # fmt: skip
+                age_days = age_minutes / 1440
+                weights = next(w for limit, w in STATUSES_BY_AGE if limit is None or age_days < limit)
+                status = rng.choices(list(weights), weights=list(weights.values()))[0]
+                finished = submitted + datetime.timedelta(days=min(age_days, rng.uniform(0.5, 10)))
+                service_id, title = rng.choice(public if rng.random() < public_share else private)
+                latitude = CENTRE[0] + rng.uniform(-REGION / 2, REGION / 2)
+                longitude = CENTRE[1] + rng.uniform(-REGION / 2, REGION / 2)
+                cases.append(
+                    (first_case + index, reference, title, "", status, 2, "web", "ซอย 3 หมู่ 2", submitted,
+                     day + datetime.timedelta(days=15), phone[-4:], "", "", "", "", 1, submitted, service_id,
+                     site.pk, submission_id, rng.random() < 0.05, f"{latitude:.6f}", f"{longitude:.6f}",
+                     finished if status in ("resolved", "closed") else None,
+                     finished if status == "closed" else None)
+                )  # fmt: skip
+        with cursor.copy(
+            "COPY services_case (id, reference, service_title, service_title_en, status, priority, channel,"
+            " location_text, submitted_at, due_date, contact_phone_last4, reject_reason, public_reason, after_photo,"
+            " rating_comment, version, updated_at, service_id, site_id, submission_id, private_report, latitude,"
+            " longitude, resolved_at, closed_at) FROM STDIN"
+        ) as copy:
+            for row in cases:
+                copy.write_row(row)
+    with connection.cursor() as cursor:
+        for table in ("forms_builder_submission", "services_case"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - fixed names
+            )
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return {"cases_added": count, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def measure_geojson(samples):
+    """p50/p95 of a town-sized box's GeoJSON at random places, its sizes, and what is public."""
+    from django.db import connection  # noqa: PLC0415 - after django.setup()
+    from django.test import Client  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from wagtail.models import Site  # noqa: PLC0415
+
+    from services.cases.models import Case  # noqa: PLC0415
+    from services.places.public import public_cases  # noqa: PLC0415
+
+    site = Site.objects.get(is_default_site=True)
+    client = Client()
+    rng = random.Random(7)  # noqa: S311 - benchmark boxes
+    timings, raw_sizes, sent_sizes, features, capped = [], [], [], [], 0
+    boxes = []
+    for _ in range(samples):
+        west = CENTRE[1] - REGION / 2 + rng.uniform(0, REGION - TOWN)
+        south = CENTRE[0] - REGION / 2 + rng.uniform(0, REGION - TOWN)
+        boxes.append(f"{west:.5f},{south:.5f},{west + TOWN:.5f},{south + TOWN:.5f}")
+    client.get("/th/reports.geojson", {"bbox": boxes[0]}, secure=True, HTTP_HOST="localhost")  # warm
+    for bbox in boxes:
+        begin = time.perf_counter()
+        response = client.get(
+            "/th/reports.geojson", {"bbox": bbox}, secure=True, HTTP_HOST="localhost", HTTP_ACCEPT_ENCODING="gzip"
+        )
+        timings.append((time.perf_counter() - begin) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GeoJSON {bbox} answered {response.status_code}")
+        sent_sizes.append(len(response.content))
+        plain = client.get("/th/reports.geojson", {"bbox": bbox}, secure=True, HTTP_HOST="localhost")
+        raw_sizes.append(len(plain.content))
+        data = plain.json()
+        features.append(len(data["features"]))
+        capped += data["capped"]
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/th/reports.geojson", {"bbox": boxes[0]}, secure=True, HTTP_HOST="localhost")
+    with connection.cursor() as cursor:
+        sql = [q["sql"] for q in captured.captured_queries if "services_case" in q["sql"]][-1]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    timings.sort()
+    return {
+        "cases": Case.objects.count(),
+        "public_reports": public_cases(site).count(),
+        "samples": samples,
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 1),
+        "features_median": statistics.median(features),
+        "features_max": max(features),
+        "capped_answers": capped,
+        "kb_sent_gzip_max": round(max(sent_sizes) / 1024, 1),
+        "kb_uncompressed_max": round(max(raw_sizes) / 1024, 1),
+        "kb_uncompressed_median": round(statistics.median(raw_sizes) / 1024, 1),
+        "queries": len(captured),
+        "plan": plan,
+    }
+
+
+# -- the driver ----------------------------------------------------------------------------------
+
+
+def worker(site, command, *args, timeout=7200):
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "bench.places", "--worker", command, *map(str, args)],
+        cwd=ROOT,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise SystemExit(f"bench.places {command} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def map_page(site, loads):
+    """The map page in Chromium on a throttled phone: ms to DOMContentLoaded, load, clusters."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a dev dependency, only here
+
+    path = next((shutil.which(c) for c in CHROMIUM_CANDIDATES if c and shutil.which(c)), None)
+    if path is None:
+        return {"skipped": "no Chromium"}
+    runs = []
+    with site.serve(workers=2) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        for number in range(loads + 1):
+            # Production settings send plain HTTP to HTTPS unless the proxy says it was HTTPS.
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740}, locale="th-TH", extra_http_headers=HTTPS
+            )
+            page = context.new_page()
+            page.route("https://**/*", lambda route: route.abort())  # map tiles: not the page's own
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE["cpu"]})
+            cdp.send("Network.enable")
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": THROTTLE["latency_ms"],
+                    "downloadThroughput": THROTTLE["down_kbps"] * 1000 / 8,
+                    "uploadThroughput": THROTTLE["up_kbps"] * 1000 / 8,
+                },
+            )
+            begin = time.perf_counter()
+            page.goto(f"{server.url}/th/reports/", wait_until="load")
+            page.wait_for_selector("#reports-map[data-loaded]", state="attached", timeout=60000)
+            drawn = (time.perf_counter() - begin) * 1000
+            timing = page.evaluate(
+                "() => { const t = performance.getEntriesByType('navigation')[0];"
+                " const p = performance.getEntriesByName('first-contentful-paint')[0];"
+                " return {dcl: t.domContentLoadedEventEnd, load: t.loadEventEnd, fcp: p ? p.startTime : null,"
+                " html: t.transferSize, resources: performance.getEntriesByType('resource')"
+                ".map(e => [e.name.split('/').pop().split('?')[0], e.transferSize, Math.round(e.responseEnd)])}; }"
+            )
+            markers = int(page.locator("#reports-map").get_attribute("data-loaded"))
+            transferred = page.evaluate(
+                "() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))"
+                ".reduce((sum, e) => sum + (e.transferSize || 0), 0)"
+            )
+            if number:  # the first load warms the server's caches and the static files' cache
+                runs.append(
+                    {
+                        "first_paint_ms": round(timing["fcp"] or 0),
+                        "dcl_ms": round(timing["dcl"]),
+                        "load_ms": round(timing["load"]),
+                        "clusters_drawn_ms": round(drawn),
+                        "reports_on_map": markers,
+                        "kb_transferred": round(transferred / 1024, 1),
+                        "html_bytes": timing["html"],
+                        "resources": timing["resources"],  # [file, bytes transferred, ms at its end]
+                    }
+                )
+            context.close()
+        browser.close()
+    return {
+        "throttle": THROTTLE,
+        "loads": runs,
+        "median_first_paint_ms": statistics.median(r["first_paint_ms"] for r in runs),
+        "median_dcl_ms": statistics.median(r["dcl_ms"] for r in runs),
+        "median_load_ms": statistics.median(r["load_ms"] for r in runs),
+        "median_clusters_drawn_ms": statistics.median(r["clusters_drawn_ms"] for r in runs),
+    }
+
+
+def table(results):
+    geo, page = results.get("geojson", {}), results.get("map_page", {})
+    rows = [
+        ("cases / public reports", f"{geo.get('cases', '?'):,} / {geo.get('public_reports', '?'):,}"),
+        (
+            f"GeoJSON, town-sized box ({TOWN}°), {geo.get('samples')} boxes",
+            f"p50 {geo.get('p50_ms')} ms · p95 {geo.get('p95_ms')} ms · {geo.get('queries')} queries",
+        ),
+        (
+            "GeoJSON size (largest answer)",
+            f"{geo.get('kb_sent_gzip_max')} KB sent (gzip) · {geo.get('kb_uncompressed_max')} KB uncompressed"
+            f" · features median {geo.get('features_median')}, max {geo.get('features_max')},"
+            f" capped answers {geo.get('capped_answers')}",
+        ),
+    ]
+    if "median_load_ms" in page:
+        rows.append(
+            (
+                "map page, throttled phone (CPU ×4, 150 ms, 1.6 Mbit/s)",
+                f"first paint {page['median_first_paint_ms']} ms · DOMContentLoaded {page['median_dcl_ms']} ms · load {page['median_load_ms']} ms"
+                f" · clusters drawn {page['median_clusters_drawn_ms']} ms (medians of {len(page['loads'])})"
+                f" · {page['loads'][0]['reports_on_map']} reports on the map"
+                f" · {page['loads'][0]['kb_transferred']} KB",
+            )
+        )
+    for step in ("add_cases",):
+        if step in results:
+            rows.append((step.replace("_", " "), json.dumps(results[step])))
+    width = max(len(name) for name, _ in rows)
+    lines = [f"public reports · {results['when']} · {results['machine']}", ""]
+    lines += [f"| {'measurement':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
+    lines += [f"| {name:<{width}} | {value} |" for name, value in rows]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--public-share", type=float, default=0.25, help="share of cases of a public-place service")
+    parser.add_argument("--samples", type=int, default=200, help="GeoJSON boxes to time")
+    parser.add_argument("--loads", type=int, default=5, help="throttled map page loads to time")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument("--database", help="measure again on a database an earlier --keep run left")
+    parser.add_argument("--no-map", action="store_true", help="the GeoJSON only, no browser")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        _django()
+        command, *values = args.worker
+        if command == "add-cases":
+            answer = add_cases(int(values[0]), float(values[1]))
+        else:
+            answer = measure_geojson(int(values[0]))
+        print(json.dumps(answer, ensure_ascii=False))  # noqa: T201
+        return
+    if not reachable("127.0.0.1", 5432):
+        raise SystemExit("bench.places needs PostgreSQL on 127.0.0.1:5432")
+    redis = REDIS if reachable("127.0.0.1", 6379) else None
+    results = {"when": datetime.datetime.now().isoformat(timespec="minutes"), "machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="portal-bench-places-") as workdir:
+        site = BenchSite(workdir, "places", postgres_url=POSTGRES, redis_url=redis)
+        if args.database:
+            site.database_url = site.env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{args.database}"
+            args.keep = True
+        try:
+            if args.database:
+                site.manage("migrate", "--noinput", "-v0")
+                site.manage("collectstatic", "--noinput", "-v0")
+            else:
+                print(f"preparing {site.db_name} (migrate, demo, collectstatic)…", flush=True)  # noqa: T201
+                site.prepare()
+                print(f"adding {args.cases:,} cases…", flush=True)  # noqa: T201
+                results["add_cases"] = worker(site, "add-cases", args.cases, args.public_share)
+            print("measuring the GeoJSON…", flush=True)  # noqa: T201
+            results["geojson"] = worker(site, "measure", args.samples)
+            save(results)  # kept even if the browser part fails
+            if not args.no_map:
+                print("loading the map page on a throttled phone…", flush=True)  # noqa: T201
+                results["map_page"] = map_page(site, args.loads)
+        finally:
+            if args.keep:
+                print(f"kept database {site.db_name}", flush=True)  # noqa: T201
+            else:
+                site.drop()
+    print(save(results))  # noqa: T201
+
+
+def save(results):
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "places.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    text = table(results)
+    (RESULTS / "places.md").write_text(text + "\n")
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main())
