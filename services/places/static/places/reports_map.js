@@ -9,13 +9,20 @@
   var L = window.L;
   if (!section || !box || !L || !L.markerClusterGroup) { return; }
   var status = section.querySelector("[data-reports-map-status]");
+  var TOWN = 0.05; // degrees, about 5 km
   section.hidden = false;
 
   var map = L.map(box, {scrollWheelZoom: false});
   L.tileLayer(box.getAttribute("data-tiles"), {maxZoom: 19, attribution: "© OpenStreetMap"}).addTo(map);
+  // Around the reports when they fit a town; otherwise the middle of them at street level, so a
+  // phone asks for a few hundred reports, not the thousand of a whole province.
   var extent = (box.getAttribute("data-extent") || "").split(",").map(parseFloat);
   if (extent.length === 4 && extent.every(isFinite)) {
-    map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
+    if (extent[2] - extent[0] <= TOWN && extent[3] - extent[1] <= TOWN) {
+      map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
+    } else {
+      map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
+    }
   } else {
     var centre = (box.getAttribute("data-center") || "").split(",").map(parseFloat);
     map.setView(centre.length === 2 && centre.every(isFinite) ? centre : [13.75, 100.5], 14);
