@@ -5,9 +5,17 @@ import math
 import time
 
 import pytest
+from django.utils import translation
 
 from services.areas import geometry
 from tests.services.areas.support import MARKET, RIVERSIDE
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def square(lon, lat, size=0.01):
