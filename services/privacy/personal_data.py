@@ -55,6 +55,7 @@ from portal.offices import current_office, office_ids
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent
 from services.notifications.models import Notification
 from services.payments.models import Invoice, Payment
+from services.places.models import Follower, FollowOrigin
 from services.privacy.audit_sql import REDACTED
 from services.privacy.models import (
     Anonymisation,
@@ -115,6 +116,7 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
             )
         _anonymise_notifications(case)
         _anonymise_fees(case)
+        _forget_followers(case)
         Anonymisation.objects.create(case=case, reason=reason)
     return True
 
@@ -123,6 +125,13 @@ def _case_search_fields(case):
     """Copies of contact details the case queue keeps for searching (the phone's last digits)."""
     names = {field.name for field in type(case)._meta.get_fields()}
     return {"contact_phone_last4": ""} if "contact_phone_last4" in names else {}
+
+
+def _forget_followers(case):
+    """A public report's followers are kept for that report only: when its records go, they go.
+    The case's resident, made a follower of another report when this one was merged into it,
+    goes too (that row is a copy of their contact details)."""
+    Follower.objects.filter(Q(case=case) | Q(came_from=case, origin=FollowOrigin.MERGED_RESIDENT)).delete()
 
 
 def _anonymise_notifications(case):
@@ -430,6 +439,13 @@ def notifications_to(person, drafts=(), offices=None):
     return rows if offices is None else rows.filter(site__in=offices)
 
 
+def follows_of(person, offices=None):
+    """The public reports the person follows, by their e-mail addresses and mobile numbers (kept
+    normalised: lower case, ten ASCII digits), on `offices`' reports (None: every office)."""
+    rows = Follower.objects.filter(address__in=sorted(person.addresses))
+    return rows if offices is None else rows.filter(case__site__in=offices)
+
+
 def _case_of(submission):
     try:
         return submission.case
@@ -461,6 +477,15 @@ def export_person(query, offices=None):
                 )
                 .select_related("case")
                 .order_by("created_at", "id")
+            ],
+            "follows": [
+                {
+                    "report": follow.case.reference,
+                    "address": follow.address,
+                    "language": follow.language,
+                    "since": follow.created_at.isoformat(),
+                }
+                for follow in follows_of(person, offices).select_related("case").order_by("created_at", "id")
             ],
         }
         archive.writestr("person.json", json.dumps(payload, ensure_ascii=False, indent=2))
@@ -625,6 +650,7 @@ class Erasure:
     notifications: int = 0
     log_lines: int = 0
     events: int = 0  # timeline lines of other cases that quoted the person
+    follows: int = 0  # public reports the person followed (services.places)
 
 
 def erase_person(query, offices=None):
@@ -662,6 +688,7 @@ def erase_person(query, offices=None):
         _delete_uploads(PendingUpload.objects.filter(owner__in=owners - {""}))
         result.log_lines = _redact_logs(person, offices)
         result.events = _redact_events_quoting(person, offices)
+        result.follows, _ = follows_of(person, offices).delete()
     settle_on_disk()
     return result
 
