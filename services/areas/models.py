@@ -21,7 +21,13 @@ class Area(models.Model):
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(_("name"), max_length=200, help_text=_("As residents call it, e.g. ชุมชนริมน้ำ."))
-    kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices, default=AreaKind.COMMUNITY)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=AreaKind.choices,
+        default=AreaKind.COMMUNITY,
+        help_text=_("How residents know it: a community, a village (หมู่บ้าน) or a zone of the office."),
+    )
     shape = models.JSONField(
         _("shape"),
         help_text=_("A GeoJSON Polygon or MultiPolygon in longitude/latitude (WGS 84)."),
@@ -78,7 +84,11 @@ class RoutingRule(models.Model):
     """
 
     site = models.ForeignKey(
-        "wagtailcore.Site", verbose_name=_("office"), on_delete=models.CASCADE, related_name="routing_rules"
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("The office whose requests this rule routes; only its own services, areas and departments apply."),
     )
     service = models.ForeignKey(
         "services.ServicePage",
