@@ -60,10 +60,12 @@ lock: | $(PY) ## Re-pin requirements*.txt from requirements*.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
-bench: install ## Measure pages, form submissions, the million-case queue, then 1,000 offices with 2M cases (needs wrk)
+bench: install ## Measure pages, form submissions, the million-case queue, then 1,000 offices with 2M cases, areas and public reports (needs wrk)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.offices $(BENCH_OFFICES_ARGS)  # 1,000 offices and 2,000,000 cases on PostgreSQL
+	$(PY) -m bench.areas  # point-in-area matching with 200 areas (SQLite)
+	$(PY) -m bench.places $(BENCH_PLACES_ARGS)  # public reports' GeoJSON at 1,000,000 cases, the map on a throttled phone
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3* staticfiles var
