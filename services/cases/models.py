@@ -355,6 +355,8 @@ class Case(models.Model):
     private_report = models.BooleanField(
         _("kept off the public map"),
         default=False,
+        # Also the database's default: the benchmarks and query-plan tests write cases by COPY.
+        db_default=False,
         help_text=_("The resident asked that this report not be shown in public, even for a public-place service."),
     )
     duplicate_of = models.ForeignKey(
