@@ -21,6 +21,7 @@ from portal.typed_text import TypedTextField
 from services.cases.models import Case
 from services.places import following
 from services.places.models import Follower, FollowOrigin
+from services.places.public import REFERENCE_SHAPE
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ def safe_back(request, value):
 def followable(request, reference):
     """The public report of this office with this reference, or 404 (an unknown, private, merged
     or another office's report looks the same: not found)."""
+    if not REFERENCE_SHAPE.fullmatch(reference or ""):
+        raise Http404
     site = Site.find_for_request(request)
     case = (
         Case.objects.filter(reference=(reference or "").upper()[:20], site=site)

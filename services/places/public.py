@@ -13,6 +13,7 @@ here reads except the form's definition, to find which uploads are photos of the
 """
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
@@ -20,6 +21,10 @@ from django.utils import timezone
 
 from forms_builder.models import SubmissionFile
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+
+# What a reference in a public address may look like before it reaches the database: letters,
+# digits and dashes (PostgreSQL refuses NUL, and a lone surrogate cannot be encoded).
+REFERENCE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,20}")
 
 RECENT_DAYS = 30
 # Three decimals, about 100 m: what Open311 has always published for places (a resident's pin is

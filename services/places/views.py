@@ -10,7 +10,6 @@ sends at most `MAX_FEATURES` reports, saying so, so no request can make it read 
 """
 
 import math
-import re
 
 from django import forms
 from django.conf import settings
@@ -34,7 +33,15 @@ from services.areas.models import Area
 from services.cases import references
 from services.cases.models import PUBLIC_LABELS, CaseEvent
 from services.models.guides import ServicePage
-from services.places.public import PUBLIC_STATUSES, coordinate, lnglat, point, public_cases, resident_photos
+from services.places.public import (
+    PUBLIC_STATUSES,
+    REFERENCE_SHAPE,
+    coordinate,
+    lnglat,
+    point,
+    public_cases,
+    resident_photos,
+)
 
 PER_PAGE = 20
 # A box wider or taller than this (about 110 km, a province) is clipped to this around its centre.
@@ -47,7 +54,6 @@ PUBLIC_UPDATE_KINDS = [CaseEvent.Kind.STATUS, CaseEvent.Kind.REPLY]
 GEOJSON_CACHE = "public, max-age=60"
 PAGE_CACHE = "public, max-age=60"
 THAI_YEAR_OFFSET = 543
-REFERENCE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,20}")
 REVERSED_DATES = gettext_lazy("The end date is before the start date, so it was left out.")
 
 
