@@ -13,27 +13,16 @@ request's site lookup must stay cached); that kept pages are kept per host; and 
 import argparse
 import datetime
 import json
-import subprocess
 import tempfile
 
 from bench.__main__ import POSTGRES, REDIS, RESULTS, machine, reachable
 from bench.load import require_wrk, wrk
-from bench.site import HTTPS, PYTHON, ROOT, BenchSite
+from bench.site import HTTPS, BenchSite
 
 
-def django(site, command, number, timeout=7200):
+def django(site, command, number):
     """Run a bench.many_offices step in the bench site's environment; its JSON answer."""
-    done = subprocess.run(  # noqa: S603
-        [PYTHON, "-m", "bench.many_offices", command, str(number)],
-        cwd=ROOT,
-        env=site.env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise SystemExit(f"bench.many_offices {command} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return site.run("bench.many_offices", command, number)
 
 
 def pages(site, seconds):

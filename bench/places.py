@@ -29,13 +29,12 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 from bench.__main__ import POSTGRES, REDIS, RESULTS, machine, reachable
-from bench.site import HTTPS, PYTHON, ROOT, BenchSite
+from bench.site import HTTPS, BenchSite
 
 CENTRE = (18.7883, 98.9853)
 REGION = 0.3  # degrees: the side of the square the cases lie in
@@ -208,18 +207,9 @@ def measure_geojson(samples):
 # -- the driver ----------------------------------------------------------------------------------
 
 
-def worker(site, command, *args, timeout=7200):
-    done = subprocess.run(  # noqa: S603
-        [PYTHON, "-m", "bench.places", "--worker", command, *map(str, args)],
-        cwd=ROOT,
-        env=site.env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise SystemExit(f"bench.places {command} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def worker(site, command, *args):
+    """Run a step of this module (--worker) in the bench site's environment; its JSON answer."""
+    return site.run("bench.places", "--worker", command, *args)
 
 
 def map_page(site, loads):

@@ -2,6 +2,7 @@
 collected static files, and gunicorn started with the project's gunicorn.conf.py."""
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -96,6 +97,21 @@ class BenchSite:
     def drop(self):
         if self.postgres_url:
             postgres_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)', self.postgres_url)
+
+    def run(self, module, *args, timeout=7200):
+        """Run a step of a bench module (`python -m <module> <args>`) in this site's environment;
+        the JSON its last line printed."""
+        done = subprocess.run(  # noqa: S603
+            [PYTHON, "-m", module, *map(str, args)],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode:
+            raise SystemExit(f"{module} {' '.join(map(str, args))} failed:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
     def shell(self, code):
         """The last line `code` printed (anything the app logs comes before it)."""

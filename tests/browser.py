@@ -11,6 +11,7 @@ REQUIRE_BROWSER=1 (CI) a missing browser fails them instead, so CI cannot pass b
 """
 
 import base64
+import contextlib
 import os
 import shutil
 import socket
@@ -90,11 +91,11 @@ class SiteDatabase:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def live_site(tmp_path_factory, demo_snapshot):
-    """Base URL of a gunicorn serving a migrated database with the demo municipality: a copy of
-    the one the suite builds once (`demo_snapshot`), with a copy of the files it wrote."""
-    tmp_dir = tmp_path_factory.mktemp("live_site")
+@contextlib.contextmanager
+def demo_server(tmp_dir, demo_snapshot, **settings):
+    """(base URL, SiteDatabase) of a gunicorn serving a copy of the demo database the suite builds
+    once (`demo_snapshot`), with a copy of the files it wrote; `settings` are added to its
+    environment (another settings module, an SMTP port)."""
     database = SiteDatabase(tmp_dir, demo_snapshot)
     demo_snapshot.copy_media(tmp_dir / "media", tmp_dir / "private")
     env = {
@@ -105,6 +106,7 @@ def live_site(tmp_path_factory, demo_snapshot):
         "PRIVATE_MEDIA_ROOT": str(tmp_dir / "private"),
         # Staff who see cases give a six-digit code after their password, as on `make run`.
         "OTP_REQUIRED": "true",
+        **settings,
     }
     port = _free_port()
     log = open(tmp_dir / "server.log", "w")  # noqa: SIM115
@@ -138,12 +140,20 @@ def live_site(tmp_path_factory, demo_snapshot):
                 if server.poll() is not None:
                     raise RuntimeError((tmp_dir / "server.log").read_text()) from None
                 time.sleep(0.2)
-        yield url
+        yield url, database
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
         database.drop()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory, demo_snapshot):
+    """Base URL of a gunicorn serving a migrated database with the demo municipality: a copy of
+    the one the suite builds once (`demo_snapshot`), with a copy of the files it wrote."""
+    with demo_server(tmp_path_factory.mktemp("live_site"), demo_snapshot) as (url, _database):
+        yield url
 
 
 @pytest.fixture(scope="session")

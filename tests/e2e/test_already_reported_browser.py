@@ -8,18 +8,14 @@ The server under test is the browser tests' own (a copy of the demo, gunicorn), 
 by SMTP to a server this test runs (the browser tests' shared server keeps e-mail in memory).
 """
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import ROOT, SiteDatabase, _free_port, assert_accessible, staff_sign_in
+from tests.browser import assert_accessible, demo_server, staff_sign_in
 from tests.services.notifications.support import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -35,47 +31,18 @@ def mail_site(tmp_path_factory, demo_snapshot, live_site):
     """(base URL, SMTP server, database): a gunicorn on a copy of the demo that sends its e-mail
     by SMTP to a server of this test. Asks for `live_site` (the shared server of every browser
     test) because that is what makes the demo snapshot keep a whole database to copy."""
-    tmp_dir = tmp_path_factory.mktemp("mail_site")
     smtp = SmtpServer()
     smtp.start()
-    database = SiteDatabase(tmp_dir, demo_snapshot)
-    demo_snapshot.copy_media(tmp_dir / "media", tmp_dir / "private")
-    env = {
-        **os.environ,
-        # The test settings with the SMTP backend pointed at NOTIF_TEST_SMTP_PORT.
-        "DJANGO_SETTINGS_MODULE": "tests.services.notifications.worker_settings",
-        "NOTIF_TEST_SMTP_PORT": str(smtp.port),
-        "DATABASE_URL": database.url,
-        "MEDIA_ROOT": str(tmp_dir / "media"),
-        "PRIVATE_MEDIA_ROOT": str(tmp_dir / "private"),
-        "OTP_REQUIRED": "true",
-    }
-    port = _free_port()
-    log = open(tmp_dir / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--threads", "4", "--timeout", "120"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError((tmp_dir / "server.log").read_text()) from None
-                time.sleep(0.2)
-        yield url, smtp, database
+        # The test settings with the SMTP backend pointed at NOTIF_TEST_SMTP_PORT.
+        with demo_server(
+            tmp_path_factory.mktemp("mail_site"),
+            demo_snapshot,
+            DJANGO_SETTINGS_MODULE="tests.services.notifications.worker_settings",
+            NOTIF_TEST_SMTP_PORT=str(smtp.port),
+        ) as (url, database):
+            yield url, smtp, database
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        database.drop()
         smtp.stop()
 
 

@@ -4,7 +4,6 @@ stand-in), each carrying a one-click unfollow link that works; forged and expire
 refused with a page that says so, never a 500."""
 
 import re
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,39 +17,13 @@ from services.cases.models import Case, CaseEvent, CaseStatus
 from services.notifications.models import Notification
 from services.places import following
 from services.places.models import Follower, FollowOrigin
-from tests.factories import FiledCaseFactory, SubmissionFactory
-from tests.services.cases.support import make_world
-from tests.services.notifications.support import run_gateway, run_smtp
+from tests.services.places import support
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
-
-
-@pytest.fixture
-def gateway(settings):
-    yield from run_gateway(settings)
-
-
-@pytest.fixture
-def world(home_th):
-    world = make_world(home_th)
-    world["service"].public_place = True
-    world["service"].save()
-    return world
-
-
 def report(world, **fields):
-    submission = SubmissionFactory(
-        form_page=world["form"],
-        latitude=Decimal("18.788300"),
-        longitude=Decimal("98.985300"),
-        contact_email="reporter@example.com",
-    )
-    return FiledCaseFactory(submission=submission, **fields)
+    return support.report(world, email="reporter@example.com", **fields)
 
 
 def follow(client, case, contact="neighbour@example.com", language="th", **extra):

@@ -3,8 +3,6 @@ staff queue sends after commit): B's followers follow A, B's resident becomes a 
 and hears when A is fixed; undoing the merge puts everything back as it was, and leaves alone
 whoever followed A on their own."""
 
-from decimal import Decimal
-
 import pytest
 
 from services.cases import workflow
@@ -12,36 +10,9 @@ from services.cases.models import Case, CaseStatus
 from services.cases.signals import case_merged, case_unmerged
 from services.places import following
 from services.places.models import Follower, FollowOrigin
-from tests.factories import FiledCaseFactory, SubmissionFactory
-from tests.services.cases.support import make_world
-from tests.services.notifications.support import run_smtp
+from tests.services.places.support import report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings):
-    yield from run_smtp(settings)
-
-
-@pytest.fixture
-def world(home_th):
-    world = make_world(home_th)
-    world["service"].public_place = True
-    world["service"].save()
-    return world
-
-
-def report(world, email="", phone="0812345678", language="th"):
-    submission = SubmissionFactory(
-        form_page=world["form"],
-        latitude=Decimal("18.788300"),
-        longitude=Decimal("98.985300"),
-        contact_email=email,
-        phone=phone,
-        language=language,
-    )
-    return FiledCaseFactory(submission=submission)
 
 
 def followers(case):

@@ -6,7 +6,6 @@ report's resident's copy on the other report)."""
 import io
 import json
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -18,29 +17,9 @@ from services.notifications.models import Notification
 from services.places import following
 from services.places.models import Follower
 from services.privacy import personal_data as privacy
-from tests.factories import FiledCaseFactory, SubmissionFactory
-from tests.services.cases.support import make_world
+from tests.services.places.support import report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(home_th):
-    world = make_world(home_th)
-    world["service"].public_place = True
-    world["service"].save()
-    return world
-
-
-def report(world, email="", phone="0812345678"):
-    submission = SubmissionFactory(
-        form_page=world["form"],
-        latitude=Decimal("18.788300"),
-        longitude=Decimal("98.985300"),
-        contact_email=email,
-        phone=phone,
-    )
-    return FiledCaseFactory(submission=submission)
 
 
 def follow(case, contact):
