@@ -22,6 +22,9 @@ class PortalConfig(AppConfig):
         # Wagtail offers no setting for it, so its method is replaced, with the same answers.
         Page._wagtail_relevant_site_root_paths = Page._get_relevant_site_root_paths
         Page._get_relevant_site_root_paths = pages.relevant_site_root_paths
+        Page._wagtail_site_root_paths, Page._get_site_root_paths = Page._get_site_root_paths, pages.site_root_paths
+        Page._wagtail_get_url, Page.get_url = Page.get_url, pages.page_url
+        Page.url = property(pages.page_url)
         # The admin cut to each person's offices: Wagtail's permission policies narrowed, and
         # its users and groups viewsets swapped through the app config's documented seam
         # (set here rather than by a subclassed app config in INSTALLED_APPS, so settings keep

@@ -59,6 +59,8 @@ def test_links_are_the_ones_wagtail_builds(offices, monkeypatch):
 
     ours = links()
     monkeypatch.setattr(Page, "_get_relevant_site_root_paths", Page._wagtail_relevant_site_root_paths)
+    monkeypatch.setattr(Page, "_get_site_root_paths", Page._wagtail_site_root_paths)
+    monkeypatch.setattr(Page, "get_url", Page._wagtail_get_url)
     assert ours == links()
     assert second.home_en.get_url(requests[1]) == "/en/"
     assert first.home_en.get_url(requests[1]) == f"http://{first.site.hostname}/en/"
@@ -66,3 +68,17 @@ def test_links_are_the_ones_wagtail_builds(offices, monkeypatch):
     # On the market's own host its own root wins; elsewhere too, as the most specific root.
     assert stalls.get_url(requests[2]) == "/th/stalls/"
     assert stalls.get_full_url() == "http://market.localhost/th/stalls/"
+
+
+def test_a_new_office_is_linked_at_once_and_links_stay_local_on_one_site(offices):
+    """The root paths are kept per process for a content version: adding a site is a content
+    change, so the very next link knows it; and with a single site, links stay relative."""
+    first, second = offices
+    request = RequestFactory().get("/", HTTP_HOST=first.site.hostname)
+    assert second.home_th.get_url(request) == f"http://{second.site.hostname}/th/"
+    third = OfficeFactory()
+    request = RequestFactory().get("/", HTTP_HOST=first.site.hostname)
+    assert third.home_th.get_url(request) == f"http://{third.site.hostname}/th/"
+    Site.objects.exclude(pk=first.site.pk).delete()
+    assert second.home_th.get_url() is None  # no longer under any site
+    assert first.home_en.get_url() == "/en/"  # the only site: a local link, with no request
