@@ -292,6 +292,17 @@ def merge(case, into, user=None, *, expected_version=None):
     staff note, as A's resident and followers learn nothing new about their problem from it.
     The status B had is kept on its "merged" event, for `unmerge`.
 
+    Chains (C merged into B, then B into A). The rule, as in issue trackers (an issue closed as a
+    duplicate keeps pointing at the one it duplicates, even when that one is closed as a
+    duplicate later): a merge is an officer's decision and no later merge rewrites it. C keeps
+    pointing at B, so undoing any one merge, in any order, is the exact inverse of that merge:
+    undoing B→A leaves C merged into B (C is still B's problem, and B is handled again), undoing
+    C→B leaves B merged into A. Who followed a merged report (its neighbours, its
+    resident) follows the top of its chain, the report being worked on: the followers' receivers
+    move them along (`services.places.following`). A merge only goes into a report that is not
+    itself merged (`check_merge`): the officer is sent to the report being worked on (Signalen
+    likewise never makes a child signal a parent), and with both rows locked no cycle can form.
+
     Both rows are locked in id order before the checks, so two officers merging A into B and B
     into A at once cannot make a cycle (the second finds the first's merge and is refused);
     B's version is the optimistic lock, as for every change. `case_merged` is sent once the
@@ -336,6 +347,18 @@ def merge(case, into, user=None, *, expected_version=None):
         )
         transaction.on_commit(lambda: case_merged.send(sender=Case, case=case, into=into, by=user))
     return case
+
+
+def merged_tree(case):
+    """The ids of `case` and of every case merged into it, directly or through another (C merged
+    into B merged into `case`): one query per level, and chains are a level or two deep."""
+    tree, level = {case.pk}, [case.pk]
+    while level:
+        level = [
+            pk for pk in Case.objects.filter(duplicate_of__in=level).values_list("pk", flat=True) if pk not in tree
+        ]
+        tree.update(level)
+    return tree
 
 
 def status_before_merge(case):

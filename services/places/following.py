@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from forms_builder.fields import MOBILE_RE, normalise_phone
 from portal.i18n import ascii_digits
 from services.cases.models import CaseEvent, CaseStatus
+from services.cases.workflow import merged_tree
 from services.notifications.events import base_url, office_name
 from services.notifications.models import NotifyEvent
 from services.notifications.outbox import recipient_tag, record
@@ -245,13 +246,18 @@ def resident_follower_address(case):
 
 def case_merged(sender, case, into, by=None, **kwargs):
     """`case` (B) was merged into `into` (A): B's followers follow A instead, and B's resident
-    becomes a follower of A. Each row remembers B (`came_from`) so the undo reverses exactly
-    this. An address that already follows A stays on B (it is told about A already); B's
-    resident is not added when they are A's own resident or already follow A."""
+    becomes a follower of A. Each row remembers the merge that moved it (`came_from`): B for B's
+    own followers, and the report they came from for those B already held from reports merged
+    into it (C's, merged into B before), so undoing either merge later reverses exactly that one
+    (see `services.cases.workflow.merge` for the rule on chains). An address that already
+    follows A stays where it is (it is told about A already); B's resident is not added when
+    they are A's own resident or already follow A."""
     with transaction.atomic():
         on_into = set(Follower.objects.filter(case=into).values_list("address", flat=True))
         own = _resident_addresses(into)
-        Follower.objects.filter(case=case).exclude(address__in=on_into).update(case=into, came_from=case)
+        moving = Follower.objects.filter(case=case).exclude(address__in=on_into)
+        moving.filter(came_from__isnull=True).update(case=into, came_from=case)
+        moving.update(case=into)
         resident = resident_follower_address(case)
         if resident is not None and resident[1] not in on_into and resident[1] not in own:
             follow(
@@ -267,11 +273,17 @@ def case_merged(sender, case, into, by=None, **kwargs):
 def case_unmerged(sender, case, into, by=None, **kwargs):
     """The merge of `case` (B) into `into` (A) was undone: B's resident no longer follows A
     (they follow their own report again, as its resident), and the followers the merge moved go
-    back to B. Someone who followed A on their own since then stays."""
+    back to B: B's own, and those of reports still merged into B (C's), which follow B again as
+    the report being worked on. They are found by the merge that moved them, wherever later
+    merges carried them (A may since have been merged into another). Someone who followed A on
+    their own since then stays."""
+    tree = merged_tree(case)
     with transaction.atomic():
-        Follower.objects.filter(case=into, came_from=case, origin=FollowOrigin.MERGED_RESIDENT).delete()
+        # Rows that came from B's tree but sit outside it left it through this merge.
+        moved = Follower.objects.filter(came_from__in=tree).exclude(case__in=tree)
+        moved.filter(came_from=case, origin=FollowOrigin.MERGED_RESIDENT).delete()
         on_case = set(Follower.objects.filter(case=case).values_list("address", flat=True))
-        moved = Follower.objects.filter(case=into, came_from=case)
         moved.filter(address__in=on_case).delete()
-        moved.update(case=case, came_from=None)
+        moved.filter(came_from=case).update(case=case, came_from=None)
+        moved.update(case=case)
     logger.info("merge of report %s into %s undone: followers moved back", case.pk, into.pk)
