@@ -35,6 +35,7 @@ from wagtail.models import (
     Workflow,
 )
 
+from home import search
 from home.models import HomePage, OfficeSettings
 from portal import starter
 from portal.i18n import ascii_digits
@@ -250,7 +251,8 @@ def _build(values, out):
     collection = _collection(name, host)
     # Groups before the starter: its editorial workflow is approved by the office's moderators.
     groups = _role_groups(site, name, host, homes, collection)
-    starter.load_starter(site, out)
+    with search.indexed_after_commit():
+        starter.load_starter(site, out)
     officers = [ensure_officer_group(department) for department in Department.objects.filter(site=site)]
 
     cases = CaseSettings.for_site(site)

@@ -18,7 +18,8 @@ from wagtail.models import (
     WorkflowPage,
 )
 
-from home.models import OfficeSettings
+from home.models import OfficeSettings, SearchEntry
+from home.search import search
 from portal import starter
 from portal.models import StaffRole
 from services.cases.models import CaseSettings
@@ -216,3 +217,18 @@ def test_an_office_goes_live_in_under_fifteen_seconds(db):
     started = time.process_time()
     make()
     assert time.process_time() - started < 15
+
+
+def test_the_new_offices_pages_are_searchable_once_it_has_gone_live(db, django_capture_on_commit_callbacks):
+    """The starter's pages are indexed by one task after the commit (not page by page inside
+    create_office): a resident searching the new office's site finds its guides then."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        site = make()
+    assert not SearchEntry.objects.filter(site=site).exists()
+    for callback in callbacks:
+        callback()  # the commit: the task runs (the test cluster is synchronous)
+    guides = ServicePage.objects.live().descendant_of(site.root_page)
+    assert SearchEntry.objects.filter(site=site, page__in=guides).count() == guides.count() > 0
+    with translation.override("th"):
+        found = search("ขออนุญาตก่อสร้างอาคาร", "th", site=site)
+    assert any(entry.page_id in set(guides.values_list("pk", flat=True)) for entry in found)
