@@ -585,6 +585,7 @@ OFFICE_APPS = (
     "reporting",
     "open311",
     "services",
+    "areas",
     "home",
     "forms_builder",
 )

@@ -11,15 +11,15 @@ from services.models import Department, ServicePage
 # South-west corner of the town and the size of a community (about 1 km by 1 km): two rows of four.
 ORIGIN_LAT, ORIGIN_LON = 18.7793, 98.9673
 STEP = 0.009
-COMMUNITIES = [
-    "ชุมชนริมน้ำ",
-    "ชุมชนวัดกลาง",
-    "ชุมชนตลาดเก่า",
-    "ชุมชนสันป่าข่อย",
-    "ชุมชนบ้านใหม่",
-    "ชุมชนหัวฝาย",
-    "ชุมชนทุ่งโฮเต็ล",
-    "ชุมชนป่าตัน",
+COMMUNITIES = [  # (Thai name, English name)
+    ("ชุมชนริมน้ำ", "Rim Nam Community"),
+    ("ชุมชนวัดกลาง", "Wat Klang Community"),
+    ("ชุมชนตลาดเก่า", "Talat Kao (Old Market) Community"),
+    ("ชุมชนสันป่าข่อย", "San Pa Khoi Community"),
+    ("ชุมชนบ้านใหม่", "Ban Mai Community"),
+    ("ชุมชนหัวฝาย", "Hua Fai Community"),
+    ("ชุมชนทุ่งโฮเต็ล", "Thung Hotel Community"),
+    ("ชุมชนป่าตัน", "Pa Tan Community"),
 ]
 # The complaint form's "kind of problem" (forms_builder/starter.py) → department code (services/starter.py).
 COMPLAINT_RULES = [
@@ -40,9 +40,11 @@ def community_shape(index):
 
 
 def load(site, out):
-    for index, name in enumerate(COMMUNITIES):
+    for index, (name, name_en) in enumerate(COMMUNITIES):
         Area.objects.update_or_create(
-            site=site, name=name, defaults={"kind": AreaKind.COMMUNITY, "shape": community_shape(index)}
+            site=site,
+            name=name,
+            defaults={"name_en": name_en, "kind": AreaKind.COMMUNITY, "shape": community_shape(index)},
         )
     service = (
         ServicePage.objects.descendant_of(site.root_page)

@@ -152,8 +152,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("GeoJSON file"),
         help_text=gettext_lazy(
-            "A FeatureCollection of Polygons or MultiPolygons, each named by its “name” or “ชื่อ” property; "
-            "at most 2 MB. All of it is imported, or nothing."
+            "A FeatureCollection of Polygons or MultiPolygons, each named by its “name” or “ชื่อ” property "
+            "(and in English by “name_en”, if you have it); at most 2 MB. All of it is imported, or nothing."
         ),
     )
 
@@ -184,7 +184,7 @@ class ImportForm(forms.Form):
                 continue
             seen.add(name)
             try:
-                areas.append((name, geometry.clean_shape(feature)))
+                areas.append((name, geometry.english_name_of(feature), geometry.clean_shape(feature)))
             except geometry.GeometryError as error:
                 problems.append(f"{label}: {error}")
         if problems:
@@ -196,10 +196,12 @@ class ImportForm(forms.Form):
         office, kind = self.cleaned_data["office"], self.cleaned_data["kind"]
         existing = {area.name: area for area in Area.objects.filter(site=office)}
         created = updated = 0
-        for name, shape in self.cleaned_data["file"]:
+        for name, name_en, shape in self.cleaned_data["file"]:
             area = existing.get(name) or Area(site=office, name=name)
             updated += bool(area.pk)
             created += not area.pk
             area.kind, area.shape = kind, shape
+            # A file without English names keeps the ones typed in the admin.
+            area.name_en = name_en or area.name_en
             area.save()
         return created, updated

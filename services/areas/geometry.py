@@ -287,19 +287,26 @@ def features_of(data):
             raise GeometryError(_("The FeatureCollection has no features."))
     else:
         features = [data]
-    found = []
-    for feature in features:
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        name = None
-        if isinstance(properties, dict):
-            for key in NAME_PROPERTIES:
-                value = properties.get(key)
-                if isinstance(value, str | int) and str(value).strip():
-                    name = " ".join(str(value).split())[:200]
-                    break
-        found.append((name, feature))
-    return found
+    return [(_property(feature, NAME_PROPERTIES), feature) for feature in features]
+
+
+def english_name_of(feature):
+    """The English name a feature's properties give, or "" (the area then shows its Thai name)."""
+    return _property(feature, ENGLISH_NAME_PROPERTIES) or ""
+
+
+def _property(feature, keys):
+    """The first of `keys` the feature's properties fill in, on one line, or None."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if isinstance(properties, dict):
+        for key in keys:
+            value = properties.get(key)
+            if isinstance(value, str | int) and str(value).strip():
+                return " ".join(str(value).split())[:200]
+    return None
 
 
 # The property an area's name is read from, in this order (Thai GIS files often use ชื่อ).
 NAME_PROPERTIES = ("name", "ชื่อ", "NAME", "Name", "name_th", "ชื่อชุมชน", "title")
+# Its English name, when the file has one (OpenStreetMap exports write name:en).
+ENGLISH_NAME_PROPERTIES = ("name_en", "name:en", "NAME_EN", "Name_EN", "ชื่อภาษาอังกฤษ")

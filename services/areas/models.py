@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import BilingualMixin, is_thai
 from services.areas import geometry
 
 
@@ -13,7 +14,16 @@ class AreaKind(models.TextChoices):
     ZONE = "zone", _("Zone")
 
 
-class Area(models.Model):
+class AreaQuerySet(models.QuerySet):
+    def choices(self):
+        """(pk, name in the page's language) of each area, in the order of that name: a resident
+        on the English page looks a community up by its English name (Thai: the database's order
+        of the Thai names, as before)."""
+        choices = [(area.pk, area.display_name) for area in self.only("pk", "name", "name_en").order_by("name")]
+        return choices if is_thai() else sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+class Area(BilingualMixin, models.Model):
     """A community, village or zone of one office, as a GeoJSON polygon. Residents filter public
     reports by it, officers see it on each case, and routing rules may send an area's reports to
     a team. The bounding box is stored beside the shape so a point is tested only against the
@@ -21,6 +31,12 @@ class Area(models.Model):
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(_("name"), max_length=200, help_text=_("As residents call it, e.g. ชุมชนริมน้ำ."))
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages, e.g. Rim Nam Community; empty: the Thai name."),
+    )
     kind = models.CharField(
         _("kind"),
         max_length=20,
@@ -37,6 +53,8 @@ class Area(models.Model):
     min_longitude = models.FloatField(editable=False, default=0)
     max_longitude = models.FloatField(editable=False, default=0)
 
+    objects = AreaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("area")
         verbose_name_plural = _("areas")
@@ -47,7 +65,7 @@ class Area(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def save(self, *args, **kwargs):
         """The bounding box always follows the shape, however the row was written (admin, import,
@@ -67,6 +85,11 @@ class Area(models.Model):
             self.shape = geometry.clean_shape(self.shape)
         except geometry.GeometryError as error:
             raise ValidationError({"shape": str(error)}) from error
+
+    @property
+    def display_name(self):
+        """The name in the page's language: the English one on English pages when it is filled in."""
+        return self.tr("name")
 
     def contains(self, latitude, longitude):
         return geometry.contains(self.shape, float(longitude), float(latitude))

@@ -42,10 +42,10 @@ class AreaViewSet(OfficeScopedViewSet, SnippetViewSet):
     menu_order = 320
     base_form_class = AreaForm
     index_view_class = AreaIndexView
-    list_display = ["name", "kind", "site"]
+    list_display = ["name", "name_en", "kind", "site"]
     list_filter = ["kind"]
-    search_fields = ["name"]
-    panels = [FieldPanel("site"), FieldPanel("name"), FieldPanel("kind"), FieldPanel("shape")]
+    search_fields = ["name", "name_en"]
+    panels = [FieldPanel("site"), FieldPanel("name"), FieldPanel("name_en"), FieldPanel("kind"), FieldPanel("shape")]
 
 
 def _condition(rule):
@@ -54,7 +54,7 @@ def _condition(rule):
 
 def _where(rule):
     if rule.area_id is not None:
-        return rule.area.name
+        return rule.area.display_name
     return rule.area_name or _("Anywhere")
 
 

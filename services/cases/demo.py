@@ -60,6 +60,10 @@ DETAILS = [
     "เสียงดังจากร้านคาราโอเกะหลังเที่ยงคืน",
     "น้ำประปาไหลอ่อน บางวันไม่ไหล",
 ]
+# The complaint form's "kind of problem" (forms_builder/starter.py) each of DETAILS is, so the
+# demo's complaints are spread over the kinds as their words say, and the routing rules
+# (services/areas/demo.py) visibly send them to different divisions.
+COMPLAINT_KIND = dict(zip(DETAILS, ["other", "garbage", "water", "road", "other", "noise", "water"], strict=True))
 REPLY_TEMPLATES = [
     (
         "ส่งทีมช่างแล้ว",
@@ -134,7 +138,9 @@ def answers_for(definition, rng, name, phone, details):
             elif kind == "phone":
                 answers[key] = phone
             elif kind == "single_choice" and spec.get("options"):
-                answers[key] = spec["options"][0][0]
+                values = [value for value, *_label in spec["options"]]
+                fitting = COMPLAINT_KIND.get(details)
+                answers[key] = fitting if key == "category" and fitting in values else values[0]
     return answers
 
 

@@ -88,6 +88,10 @@ OFFICE_SNIPPETS = [
     "notifications.notificationtemplate",
     "payments.household",
     "privacy.retentionrule",
+    # Communities and the rules sending requests to departments: how the office is organised,
+    # so its administrators' (not editors', who write pages, nor officers', who work the queue).
+    "areas.area",
+    "areas.routingrule",
 ]
 OFFICE_SETTINGS = [
     "home.change_officesettings",

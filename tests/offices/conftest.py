@@ -21,7 +21,6 @@ import uuid
 
 import pytest
 import wagtail_factories
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
@@ -192,11 +191,6 @@ def build_office(letter):
         shape={"type": "Polygon", "coordinates": [[[98.9, 18.7], [98.91, 18.7], [98.91, 18.71], [98.9, 18.7]]]},
     )
     routing_rule = RoutingRule.objects.create(site=site, service=guide, area=area, department=department)
-    # Until going live grants the areas' snippets to office administrators, grant them here, so
-    # the sweep reads the areas' admin as an office administrator would.
-    office.groups[StaffRole.OFFICE_ADMIN].permissions.add(
-        *Permission.objects.filter(content_type__app_label="areas", codename__regex=r"^(add|change|delete|view)_")
-    )
 
     # A case from the web form: residents' words, a private file, notes, a reply, an after photo.
     submission = SubmissionFactory(

@@ -525,6 +525,10 @@ def test_b_staff_see_b_data_in_their_admin(offices):
     assert b["case"].reference in queue
     assert "ZQBCASELOC" in detail
     assert "ZQBNEWS" in explore
+    # The areas' admin opens for an office administrator (going live grants it), so the sweep's
+    # reading of it as A's administrator is a real one, not a refusal.
+    assert "ZQBAREA" in read(client, f"{ADMIN}snippets/areas/area/", b["host"]).content.decode()
+    assert "ZQBAREA" in read(client, f"{ADMIN}snippets/areas/routingrule/", b["host"]).content.decode()
 
 
 @override_settings(OTP_REQUIRED=True)

@@ -4,8 +4,6 @@ two communities (one with a hole), and `file`, a complaint through the real inta
 
 from decimal import Decimal
 
-from django.contrib.auth.models import Permission
-
 from forms_builder.fields import build_definition
 from forms_builder.models import FormPage
 from forms_builder.starter import FORMS, form_page
@@ -72,10 +70,3 @@ def file(world, category="garbage", at=None, form=None):
     )
     return case
 
-
-def grant_areas(group):
-    """What going live should give an office's administrators (services/offices/going_live.py
-    does not list the areas' snippets yet)."""
-    for model in ("area", "routingrule"):
-        for action in ("add", "change", "delete", "view"):
-            group.permissions.add(Permission.objects.get(content_type__app_label="areas", codename=f"{action}_{model}"))

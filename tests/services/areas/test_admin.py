@@ -15,7 +15,7 @@ from wagtail.users.models import UserProfile
 from portal.models import StaffRole
 from services.areas.models import Area, RoutingRule
 from tests.factories import DepartmentFactory, OfficeFactory, office_staff
-from tests.services.areas.support import MARKET, RIVERSIDE, grant_areas, make_areas_world
+from tests.services.areas.support import MARKET, RIVERSIDE, make_areas_world
 
 pytestmark = pytest.mark.django_db
 AREAS = "/admin/snippets/areas/area/"
@@ -237,7 +237,6 @@ def test_broken_rules_are_listed_as_broken_with_the_reason_and_the_listing_never
 
 def test_each_office_sees_and_edits_only_its_own_areas_and_rules(client, world):
     office = OfficeFactory()
-    grant_areas(office.groups[StaffRole.OFFICE_ADMIN])
     theirs = Area.objects.create(site=office.site, name="ZQB หมู่บ้านเขา", shape=square(98.5, 18.5))
     their_department = DepartmentFactory(site=office.site, code="works", name="กองช่างเขา")
     admin_b = office_staff(office, StaffRole.OFFICE_ADMIN, username="b.admin")

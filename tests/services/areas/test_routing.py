@@ -166,3 +166,26 @@ def test_the_demo_has_its_communities_and_sends_each_kind_of_problem_to_its_divi
         longitude=Decimal(f"{centre[1]:.6f}"),
     )
     assert case.department.code == "health" and case.area == community
+    # Each community has its English name for the English pages.
+    assert Area.objects.filter(site=site, name_en="").count() == 0
+    assert Area.objects.get(site=site, name="ชุมชนตลาดเก่า").name_en == "Talat Kao (Old Market) Community"
+
+
+def test_the_demo_complaints_are_of_every_kind_and_routed_by_it(demo):
+    """The demo's complaints answer the kind of problem their words describe, so the routing
+    rules visibly send them to different divisions (they all said "road" before)."""
+    site = Site.objects.get(is_default_site=True)
+    complaints = Case.objects.filter(site=site, submission__form_page__slug="complaint-form").select_related(
+        "submission", "department"
+    )
+    kinds = {}
+    for case in complaints:
+        kinds.setdefault(case.submission.answers["category"], set()).add(case.department.code)
+    assert set(kinds) == {"garbage", "noise", "road", "water", "other"}
+    assert kinds == {
+        "garbage": {"health"},
+        "noise": {"health"},
+        "road": {"works"},
+        "water": {"works"},
+        "other": {"clerk"},
+    }
