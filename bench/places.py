@@ -212,8 +212,28 @@ def worker(site, command, *args):
     return site.run("bench.places", "--worker", command, *args)
 
 
+# When the map's markers are on screen, in the page's own clock (ms since navigation start): the
+# frame after reports_map.js marks the map loaded (data-loaded, set once the clusters are added).
+MARKERS_SHOWN = """
+new MutationObserver(function () {
+  if (window.__markersShown === undefined && document.querySelector("#reports-map[data-loaded]")) {
+    window.__markersShown = null;
+    requestAnimationFrame(function () { window.__markersShown = performance.now(); });
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-loaded"]});
+"""
+
+
 def map_page(site, loads):
-    """The map page in Chromium on a throttled phone: ms to DOMContentLoaded, load, clusters."""
+    """The map page in Chromium on a throttled phone, cold (a new browser context each time).
+
+    The page "loads" when both have happened, each timed from the navigation's start in the
+    page's own clock (not the driver's, which adds Playwright's round trips):
+    - first contentful paint: the list of reports, which is the page's content (it works
+      without JavaScript; the map is drawn over it);
+    - markers shown: the frame after the map's clusters and markers were added, i.e. the map is
+      usable. Target: both under 1 s.
+    DOMContentLoaded and the load event are reported too, but are not what a resident sees."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a dev dependency, only here
 
     path = next((shutil.which(c) for c in CHROMIUM_CANDIDATES if c and shutil.which(c)), None)
@@ -227,6 +247,7 @@ def map_page(site, loads):
             context = browser.new_context(
                 viewport={"width": 360, "height": 740}, locale="th-TH", extra_http_headers=HTTPS
             )
+            context.add_init_script(MARKERS_SHOWN)
             page = context.new_page()
             page.route("https://**/*", lambda route: route.abort())  # map tiles: not the page's own
             cdp = context.new_cdp_session(page)
@@ -241,14 +262,13 @@ def map_page(site, loads):
                     "uploadThroughput": THROTTLE["up_kbps"] * 1000 / 8,
                 },
             )
-            begin = time.perf_counter()
             page.goto(f"{server.url}/th/reports/", wait_until="load")
-            page.wait_for_selector("#reports-map[data-loaded]", state="attached", timeout=60000)
-            drawn = (time.perf_counter() - begin) * 1000
+            page.wait_for_function("() => typeof window.__markersShown === 'number'", timeout=60000)
             timing = page.evaluate(
                 "() => { const t = performance.getEntriesByType('navigation')[0];"
                 " const p = performance.getEntriesByName('first-contentful-paint')[0];"
                 " return {dcl: t.domContentLoadedEventEnd, load: t.loadEventEnd, fcp: p ? p.startTime : null,"
+                " markers: window.__markersShown, ttfb: t.responseStart, html_end: t.responseEnd,"
                 " html: t.transferSize, resources: performance.getEntriesByType('resource')"
                 ".map(e => [e.name.split('/').pop().split('?')[0], e.transferSize, Math.round(e.responseEnd)])}; }"
             )
@@ -257,13 +277,15 @@ def map_page(site, loads):
                 "() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))"
                 ".reduce((sum, e) => sum + (e.transferSize || 0), 0)"
             )
-            if number:  # the first load warms the server's caches and the static files' cache
+            if number:  # the first load warms the server's caches (each load is a cold browser)
                 runs.append(
                     {
                         "first_paint_ms": round(timing["fcp"] or 0),
+                        "markers_shown_ms": round(timing["markers"]),
+                        "html_first_byte_ms": round(timing["ttfb"]),
+                        "html_end_ms": round(timing["html_end"]),
                         "dcl_ms": round(timing["dcl"]),
                         "load_ms": round(timing["load"]),
-                        "clusters_drawn_ms": round(drawn),
                         "reports_on_map": markers,
                         "kb_transferred": round(transferred / 1024, 1),
                         "html_bytes": timing["html"],
@@ -276,9 +298,9 @@ def map_page(site, loads):
         "throttle": THROTTLE,
         "loads": runs,
         "median_first_paint_ms": statistics.median(r["first_paint_ms"] for r in runs),
+        "median_markers_shown_ms": statistics.median(r["markers_shown_ms"] for r in runs),
         "median_dcl_ms": statistics.median(r["dcl_ms"] for r in runs),
         "median_load_ms": statistics.median(r["load_ms"] for r in runs),
-        "median_clusters_drawn_ms": statistics.median(r["clusters_drawn_ms"] for r in runs),
     }
 
 
@@ -301,8 +323,9 @@ def table(results):
         rows.append(
             (
                 "map page, throttled phone (CPU ×4, 150 ms, 1.6 Mbit/s)",
-                f"first paint {page['median_first_paint_ms']} ms · DOMContentLoaded {page['median_dcl_ms']} ms · load {page['median_load_ms']} ms"
-                f" · clusters drawn {page['median_clusters_drawn_ms']} ms (medians of {len(page['loads'])})"
+                f"first paint {page['median_first_paint_ms']} ms · markers shown {page['median_markers_shown_ms']} ms"
+                f" · DOMContentLoaded {page['median_dcl_ms']} ms · load {page['median_load_ms']} ms"
+                f" (medians of {len(page['loads'])})"
                 f" · {page['loads'][0]['reports_on_map']} reports on the map"
                 f" · {page['loads'][0]['kb_transferred']} KB",
             )

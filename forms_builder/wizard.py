@@ -303,25 +303,43 @@ class FormWizardView(SessionWizardView):
         return self.render(self.form_for(self.storage.current_step))
 
     def nearby_interstitial(self, step, form):
-        """ "Already reported here": when this step put a pin on the map, the screen the
-        FORMS_BUILDER_NEARBY callable offers for it (forms_builder.nearby), shown in place of the
-        next step, which its "continue" link opens. Shown once per pin, so going back and on
-        again with the same pin does not ask twice."""
-        for spec in self.step_specs[step]["fields"]:
-            value = form.answers.get(spec["key"]) if spec["type"] == "map_location" else None
-            if not value or not value.get("lat") or not value.get("lng"):
-                continue
-            pin = f"{value['lat']},{value['lng']}"
-            if self.extra.get("nearby_shown") == pin:
-                return None
-            continue_url = f"{self.page.get_url(self.request)}?step={self.storage.current_step}"
-            screen = nearby_screen(self.request, self.page, value, self.all_answers(), continue_url)
-            if screen is None:
-                return None
-            self.extra["nearby_shown"] = pin
-            context = {**screen.context, "page": self.page, "self": self.page, "continue_url": continue_url}
-            return TemplateResponse(self.request, screen.template_name, context)
-        return None
+        """ "Already reported here": when this step put a pin on the map, or (without a pin)
+        answered a single-choice question, the screen the FORMS_BUILDER_NEARBY callable offers
+        for it (forms_builder.nearby), shown in place of the next step, which its "continue" link
+        opens. The engine does not know which choices are places (a community): the callable
+        decides from the step's questions. Shown once per pin or set of choices, so going back
+        and on again with the same answers does not ask twice."""
+        specs = self.step_specs[step]["fields"]
+        location = next(
+            (
+                form.answers[spec["key"]]
+                for spec in specs
+                if spec["type"] == "map_location"
+                and (form.answers.get(spec["key"]) or {}).get("lat")
+                and form.answers[spec["key"]].get("lng")
+            ),
+            None,
+        )
+        choices = sorted(
+            f"{spec['key']}={form.answers[spec['key']]}"
+            for spec in specs
+            if spec["type"] == "single_choice" and form.answers.get(spec["key"])
+        )
+        if location is not None:
+            shown = f"{location['lat']},{location['lng']}"
+        elif choices:
+            shown = "&".join(choices)
+        else:
+            return None
+        if self.extra.get("nearby_shown") == shown:
+            return None
+        continue_url = f"{self.page.get_url(self.request)}?step={self.storage.current_step}"
+        screen = nearby_screen(self.request, self.page, location, self.all_answers(), continue_url, fields=specs)
+        if screen is None:
+            return None
+        self.extra["nearby_shown"] = shown
+        context = {**screen.context, "page": self.page, "self": self.page, "continue_url": continue_url}
+        return TemplateResponse(self.request, screen.template_name, context)
 
     def refuse(self, posted_token):
         """Stale, replayed or tampered posts: nothing is stored; the resident is told why."""

@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -189,10 +189,15 @@ def report_list(request):
     site = current_office(request)
     filters = ReportFilters(request.GET)
     cases = filters.apply(public_cases(site))
+    # How many and where, in one pass over the reports (the paginator would count them again).
+    extent = cases.aggregate(
+        total=Count("id"), south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+    )
     paginator = Paginator(cases.select_related("area").only(*REPORT_COLUMNS).order_by("-submitted_at", "-id"), PER_PAGE)
+    paginator.count = extent["total"]
     page_obj = paginator.get_page(request.GET.get("page"))
     _annotate(page_obj.object_list)
-    extent = cases.aggregate(south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude"))
+    first_bbox = _first_box(extent)
     context = {
         "page_obj": page_obj,
         "filters": filters,
@@ -206,12 +211,52 @@ def report_list(request):
         if extent["south"] is not None
         else "",
         "geojson_url": reverse("places:geojson"),
+        # The reports of the map's first view, asked for in the page's head (a preload) so they
+        # arrive with Leaflet instead of a round trip after it ran; reports_map.js asks for this
+        # very address first (same string, or the browser fetches it twice).
+        "first_bbox": first_bbox,
+        "first_geojson": f"{reverse('places:geojson')}?{_first_query(request, first_bbox)}" if first_bbox else "",
         "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "map_center": getattr(settings, "FORMS_BUILDER_MAP_CENTER", "18.7883,98.9853"),
     }
     pagecache.depends_on(request, pagecache.CASES)
     response = render(request, "places/report_list.html", context, status=400 if filters.errors else 200)
     return _shared_cache(request, response)
+
+
+# Where the map opens (reports_map.js): around the reports when they fit a town, otherwise their
+# middle at zoom 14, where a phone's map (360 × 450 px) shows about 0.031° × 0.036°. Its first
+# box is this much either side of the middle; a wider screen asks for the rest once drawn.
+TOWN_DEGREES = 0.05
+FIRST_HALF_SPAN = 0.02
+ROUNDING_MARGIN = 0.0005
+
+
+def _first_box(extent):
+    """ "west,south,east,north" of the map's first view, in published coordinates; "" without
+    reports (the map then opens at the office's centre and asks as it moves)."""
+    if extent["south"] is None:
+        return ""
+    south, west, north, east = (coordinate(extent[k]) for k in ("south", "west", "north", "east"))
+    if north - south > TOWN_DEGREES or east - west > TOWN_DEGREES:
+        middle_lat, middle_lng = (south + north) / 2, (west + east) / 2
+        south, north = middle_lat - FIRST_HALF_SPAN, middle_lat + FIRST_HALF_SPAN
+        west, east = middle_lng - FIRST_HALF_SPAN, middle_lng + FIRST_HALF_SPAN
+    else:
+        # The extent is in published (rounded) degrees, the GeoJSON's box compares stored ones:
+        # half a rounding step more on each side keeps the outermost reports inside.
+        south, west = south - ROUNDING_MARGIN, west - ROUNDING_MARGIN
+        north, east = north + ROUNDING_MARGIN, east + ROUNDING_MARGIN
+    return ",".join(f"{value:.5f}" for value in (west, south, east, north))
+
+
+def _first_query(request, bbox):
+    """The page's filters (not its page number) and the first box, as the GeoJSON takes them."""
+    query = request.GET.copy()
+    for key in ("page", "bbox"):
+        query.pop(key, None)
+    query["bbox"] = bbox
+    return query.urlencode()
 
 
 def _shared_cache(request, response):

@@ -11,6 +11,7 @@ import pytest
 from wagtail.models import Site
 
 from forms_builder.models import FormPage, Submission
+from services.areas.models import Area
 from services.cases.intake import find_service
 from services.cases.models import Case, CaseStatus
 from services.models.guides import ServicePage
@@ -149,3 +150,120 @@ def test_reports_never_offered(client, streetlight, kind):
     assert response.status_code == 200
     assert "/follow/" not in response.content.decode()
     assert existing.reference not in response.content.decode()
+
+
+# -- a community picked from a list instead of a pin --------------------------------------------
+
+RIVERSIDE, MARKET = "ชุมชนริมน้ำ", "ชุมชนตลาดเก่า"  # two of the demo's communities (services.areas.demo)
+
+
+@pytest.fixture
+def community_form(streetlight):
+    """The streetlight form with an optional "community" question on its first step, whose
+    options are named as the office's areas are (value a code, label the area's name)."""
+    raw = list(streetlight.steps.raw_data)
+    first = raw[0]
+    first["value"]["fields"].append(
+        {
+            "type": "single_choice",
+            "value": {
+                "key": "community",
+                "label": "ชุมชน",
+                "help_text": "",
+                "required": False,
+                "options": [
+                    {"value": f"c{index}", "label": area.name}
+                    for index, area in enumerate(Area.objects.filter(site__is_default_site=True).order_by("pk"))
+                ],
+            },
+        }
+    )
+    streetlight.steps = raw
+    streetlight.save()
+    return streetlight
+
+
+def in_community(page, name, **fields):
+    """An open public report filed in the community `name` (its pin far from the form's pin)."""
+    case = report_at(page, **fields)
+    Case.objects.filter(pk=case.pk).update(area=Area.objects.get(site__is_default_site=True, name=name))
+    return case
+
+
+def community_value(filler, name):
+    """The stored value of the community question's option labelled `name` ("" for none)."""
+    [spec] = [spec for spec in filler.definition["steps"][0]["fields"] if spec["key"] == "community"]
+    return {label: value for value, label in spec["options"]}.get(name, "")
+
+
+def pick(client, page, community):
+    """The first step with a community picked and no pin, as a phone without JavaScript posts it."""
+    filler = Filler(client, page)
+    client.get(page.url)
+    value = community_value(filler, community)
+    light = filler.definition["steps"][0]["name"]
+    response = filler.post(
+        light,
+        {"problem": "off", "location__text": "ซอยวัด", "location__lat": "", "location__lng": "", "community": value},
+    )
+    return filler, response
+
+
+def test_a_picked_community_shows_its_open_reports_of_the_service_and_not_anothers(client, community_form):
+    riverside = [in_community(community_form, RIVERSIDE) for _ in range(6)]
+    market = in_community(community_form, MARKET)
+    finished = in_community(community_form, RIVERSIDE, status=CaseStatus.RESOLVED)
+    _filler, response = pick(client, community_form, RIVERSIDE)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "มีผู้แจ้งเรื่องนี้ในชุมชนของท่านไว้แล้วหรือไม่" in page and RIVERSIDE in page
+    newest_five = sorted(riverside, key=lambda c: (c.submitted_at, c.pk), reverse=True)[:5]
+    shown = [case.reference for case in riverside if case.reference in page]
+    assert sorted(shown) == sorted(case.reference for case in newest_five)  # up to 5, newest first
+    assert market.reference not in page and finished.reference not in page
+    assert NAME not in page and PHONE not in page and "เสาไฟหน้าวัด" not in page  # never who reported it
+
+
+def test_following_a_report_of_the_community_instead_of_filing(client, community_form):
+    existing = in_community(community_form, RIVERSIDE)
+    cases_before = Case.objects.count()
+    _filler, response = pick(client, community_form, RIVERSIDE)
+    assert f"/reports/{existing.reference}/follow/" in response.content.decode()
+    done = client.post(
+        f"/th/reports/{existing.reference}/follow/",
+        {"contact": "0819998888", "consent": "on", "reported": "True", "back": f"{community_form.url}?step=x"},
+    )
+    assert done.status_code == 200 and "ท่านติดตามเรื่องนี้แล้ว" in done.content.decode()
+    assert Case.objects.count() == cases_before
+    assert Follower.objects.get(case=existing).origin == FollowOrigin.ALREADY_REPORTED
+
+
+def test_a_different_problem_in_the_community_continues_with_the_answers_kept(client, community_form):
+    in_community(community_form, RIVERSIDE)
+    filler, response = pick(client, community_form, RIVERSIDE)
+    who = filler.definition["steps"][1]["name"]
+    continue_link = f"{urlsplit(community_form.url).path}?step={who}"
+    assert continue_link in response.content.decode()
+    assert f'value="{who}"' in client.get(continue_link).content.decode()
+    filler.post(who, {"full_name": "สมชาย ต่างเรื่อง", "phone": "0891112222", "consent": "on"})
+    assert filler.post("check").status_code == 302
+    filed = Submission.objects.get(contact_name="สมชาย ต่างเรื่อง")
+    assert filed.answers["community"] == community_value(filler, RIVERSIDE) != ""
+    assert filed.answers["problem"] == "off"
+
+
+def test_no_pin_and_no_community_shows_nothing(client, community_form):
+    existing = in_community(community_form, RIVERSIDE)
+    filler, response = pick(client, community_form, "")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert existing.reference not in page and "/follow/" not in page
+    assert f'value="{filler.definition["steps"][1]["name"]}"' in page  # straight on to the next step
+
+
+def test_another_community_shows_its_own_reports_only(client, community_form):
+    riverside = in_community(community_form, RIVERSIDE)
+    market = in_community(community_form, MARKET)
+    _filler, response = pick(client, community_form, MARKET)
+    page = response.content.decode()
+    assert market.reference in page and riverside.reference not in page

@@ -1,102 +1,151 @@
 /* The map over the public reports list (services/places/templates/places/report_list.html).
    The list works without this: the map section stays hidden unless Leaflet and its cluster
-   plugin loaded. The map asks /<lang>/reports.geojson for the visible box (with the page's
-   filters) whenever it stops moving, and groups near reports into numbered clusters. */
+   plugin load. Its first reports come from the address the page preloaded (data-first, in
+   its head), so they arrive with Leaflet; after that the map asks /<lang>/reports.geojson for the
+   visible box (with the page's filters) whenever it stops moving, and groups near reports into
+   numbered clusters. Leaflet, its cluster plugin and their CSS are only preloaded by the page
+   (running or applying them would hold up the list's first paint): they are added here after
+   that paint, and the map is shown once they are. */
 (function () {
   "use strict";
   var section = document.querySelector("[data-reports-map]");
   var box = document.getElementById("reports-map");
-  var L = window.L;
-  if (!section || !box || !L || !L.markerClusterGroup) { return; }
+  if (!section || !box || !window.Promise || !window.fetch) { return; }
   var status = section.querySelector("[data-reports-map-status]");
-  var TOWN = 0.05; // degrees, about 5 km
-  section.hidden = false;
+  var TOWN = 0.05; // degrees, about 5 km (views.TOWN_DEGREES)
+  var L;
 
-  var map = L.map(box, {scrollWheelZoom: false});
-  L.tileLayer(box.getAttribute("data-tiles"), {maxZoom: 19, attribution: "© OpenStreetMap"}).addTo(map);
-  // Around the reports when they fit a town; otherwise the middle of them at street level, so a
-  // phone asks for a few hundred reports, not the thousand of a whole province.
-  var extent = (box.getAttribute("data-extent") || "").split(",").map(parseFloat);
-  if (extent.length === 4 && extent.every(isFinite)) {
-    if (extent[2] - extent[0] <= TOWN && extent[3] - extent[1] <= TOWN) {
-      map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
-    } else {
-      map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
-    }
-  } else {
-    var centre = (box.getAttribute("data-center") || "").split(",").map(parseFloat);
-    map.setView(centre.length === 2 && centre.every(isFinite) ? centre : [13.75, 100.5], 14);
+  function attach(tag, attributes) {
+    return new Promise(function (done, failed) {
+      var element = document.createElement(tag);
+      Object.keys(attributes).forEach(function (name) { element[name] = attributes[name]; });
+      element.onload = done;
+      element.onerror = failed;
+      document.head.appendChild(element);
+    });
   }
 
-  var clusters = L.markerClusterGroup({
-    showCoverageOnHover: false,
-    iconCreateFunction: function (cluster) {
-      var count = cluster.getChildCount();
-      var size = count < 10 ? 36 : count < 100 ? 44 : 52;
-      return L.divIcon({
-        html: "<span>" + count + "</span>",
-        className: "report-cluster",
-        iconSize: L.point(size, size)
-      });
-    }
-  }).addTo(map);
-
-  // The page's own filters (service, status, community, dates) apply to the map too.
-  var filters = new URLSearchParams(window.location.search);
-  filters.delete("page");
-  filters.delete("bbox");
-  var markerLabel = box.getAttribute("data-marker-label");
-  var openLabel = box.getAttribute("data-open-label");
-  var pending = null;
-  var timer = null;
-
-  function popup(properties, statuses) {
-    var body = document.createElement("div");
-    var title = document.createElement("strong");
-    title.textContent = properties.service;
-    body.appendChild(title);
-    var line = document.createElement("p");
-    line.textContent = (statuses[properties.status] || "") + " · " + properties.date;
-    body.appendChild(line);
-    var link = document.createElement("a");
-    link.href = properties.url;
-    link.textContent = openLabel + " " + properties.ref;
-    body.appendChild(link);
-    return body;
+  function files(name) {
+    return (box.getAttribute(name) || "").split(" ").filter(Boolean);
   }
 
-  function load() {
-    var bounds = map.getBounds();
-    filters.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
-      .map(function (n) { return n.toFixed(5); }).join(","));
-    if (pending) { pending.abort(); }
-    pending = new AbortController();
-    fetch(box.getAttribute("data-geojson") + "?" + filters.toString(), {signal: pending.signal, headers: {Accept: "application/geo+json"}})
-      .then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.json();
-      })
-      .then(function (data) {
-        var markers = data.features.map(function (feature) {
-          var p = feature.properties;
-          var c = feature.geometry.coordinates;
-          var marker = L.marker([c[1], c[0]], {alt: markerLabel + " " + p.ref + ": " + p.service, title: p.service, keyboard: true});
-          marker.bindPopup(popup(p, data.statuses));
-          return marker;
-        });
-        clusters.clearLayers();
-        clusters.addLayers(markers);
-        box.setAttribute("data-loaded", String(markers.length));
-        status.textContent = data.capped || data.clipped ? status.getAttribute("data-capped") : "";
-      })
-      .catch(function (error) {
-        if (error.name !== "AbortError") { status.textContent = status.getAttribute("data-failed"); }
-      });
-  }
-
-  map.on("moveend", function () {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(load, 250);
+  // Leaflet (~150 KB of script) runs only after the list's first paint: the page preloaded it,
+  // so it is usually here by then. Scripts in order (async false), then its CSS, then the map.
+  requestAnimationFrame(function () {
+    window.setTimeout(function () {
+      Promise.all(files("data-scripts").map(function (src) { return attach("script", {src: src, async: false}); }))
+        .then(function () {
+          L = window.L;
+          if (!L || !L.markerClusterGroup) { return; }
+          return Promise.all(files("data-css").map(function (href) {
+            return attach("link", {rel: "stylesheet", href: href}).catch(function () {});
+          })).then(start);
+        })
+        .catch(function () {}); // no Leaflet (offline, blocked): the list is the page
+    }, 0);
   });
-  load();
+
+  function start() {
+    section.hidden = false;
+    var map = L.map(box, {scrollWheelZoom: false});
+    L.tileLayer(box.getAttribute("data-tiles"), {maxZoom: 19, attribution: "© OpenStreetMap"}).addTo(map);
+    // Around the reports when they fit a town; otherwise the middle of them at street level, so a
+    // phone asks for a few hundred reports, not the thousand of a whole province.
+    var extent = (box.getAttribute("data-extent") || "").split(",").map(parseFloat);
+    var wholeTown = false; // the first box then holds every report: no second request
+    if (extent.length === 4 && extent.every(isFinite)) {
+      wholeTown = extent[2] - extent[0] <= TOWN && extent[3] - extent[1] <= TOWN;
+      if (wholeTown) {
+        map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
+      } else {
+        map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
+      }
+    } else {
+      var centre = (box.getAttribute("data-center") || "").split(",").map(parseFloat);
+      map.setView(centre.length === 2 && centre.every(isFinite) ? centre : [13.75, 100.5], 14);
+    }
+
+    var clusters = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (cluster) {
+        var count = cluster.getChildCount();
+        var size = count < 10 ? 36 : count < 100 ? 44 : 52;
+        return L.divIcon({
+          html: "<span>" + count + "</span>",
+          className: "report-cluster",
+          iconSize: L.point(size, size)
+        });
+      }
+    }).addTo(map);
+
+    // The page's own filters (service, status, community, dates) apply to the map too.
+    var filters = new URLSearchParams(window.location.search);
+    filters.delete("page");
+    filters.delete("bbox");
+    var markerLabel = box.getAttribute("data-marker-label");
+    var openLabel = box.getAttribute("data-open-label");
+    var pending = null;
+    var timer = null;
+
+    function popup(properties, statuses) {
+      var body = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = properties.service;
+      body.appendChild(title);
+      var line = document.createElement("p");
+      line.textContent = (statuses[properties.status] || "") + " · " + properties.date;
+      body.appendChild(line);
+      var link = document.createElement("a");
+      link.href = properties.url;
+      link.textContent = openLabel + " " + properties.ref;
+      body.appendChild(link);
+      return body;
+    }
+
+    function load(address) {
+      if (!address) {
+        var bounds = map.getBounds();
+        filters.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+          .map(function (n) { return n.toFixed(5); }).join(","));
+        address = box.getAttribute("data-geojson") + "?" + filters.toString();
+      }
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      // No extra headers: the preloaded answer is used only for a request like the preload's.
+      return fetch(address, {signal: pending.signal})
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          var markers = data.features.map(function (feature) {
+            var p = feature.properties;
+            var c = feature.geometry.coordinates;
+            var marker = L.marker([c[1], c[0]], {alt: markerLabel + " " + p.ref + ": " + p.service, title: p.service, keyboard: true});
+            marker.bindPopup(popup(p, data.statuses));
+            return marker;
+          });
+          clusters.clearLayers();
+          clusters.addLayers(markers);
+          box.setAttribute("data-loaded", String(markers.length));
+          status.textContent = data.capped || data.clipped ? status.getAttribute("data-capped") : "";
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") { status.textContent = status.getAttribute("data-failed"); }
+        });
+    }
+
+    map.on("moveend", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, 250);
+    });
+    var first = box.getAttribute("data-first");
+    var firstBox = (box.getAttribute("data-first-bbox") || "").split(",").map(parseFloat);
+    if (!first) { load(); return; }
+    load(first).then(function () {
+      // A screen wider than a phone's sees past the first box: ask for the rest once.
+      var seen = L.latLngBounds([firstBox[1], firstBox[0]], [firstBox[3], firstBox[2]]);
+      if (!wholeTown && !seen.contains(map.getBounds())) { load(); }
+    });
+  }
 })();
