@@ -39,6 +39,14 @@ def file_report(page, site, name, phone, lat):
     return page.locator(".fb-reference").inner_text().strip()
 
 
+def settled(page):
+    """Wait for the admin's message ("merged", "no longer merged") to finish sliding in: axe
+    measures its contrast mid-fade otherwise (Wagtail fades it in over half a second)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.messages > ul')].every(ul => getComputedStyle(ul).opacity === '1')"
+    )
+
+
 def timeline(page):
     return page.locator(".case-admin-timeline").inner_text()
 
@@ -70,6 +78,7 @@ def test_officer_merges_a_duplicate_the_resident_is_sent_to_the_other_report_and
     assert f"รวมเรื่อง {second} เข้ากับ {first} และปิดเรื่องแล้ว" in body
     assert officer.locator(".case-merged-into").inner_text() == first
     assert f"รวมกับเรื่อง {first} ซึ่งแจ้งปัญหาเดียวกัน" in timeline(officer)
+    settled(officer)
     assert_accessible(officer)
 
     # The first report's timeline says the second was merged into it.
@@ -99,6 +108,7 @@ def test_officer_merges_a_duplicate_the_resident_is_sent_to_the_other_report_and
     assert officer.locator(".case-merged-into").count() == 0
     assert f"ไม่ใช่ปัญหาเดียวกับเรื่อง {first}" in timeline(officer)
     assert officer.get_by_role("button", name="ทำเครื่องหมายว่าเรื่องนี้ซ้ำ").is_visible()  # can be merged again
+    settled(officer)
     assert_accessible(officer)
     officer.goto(f"{live_site}/admin/cases/?q={first}")
     with officer.expect_navigation():
