@@ -23,6 +23,7 @@ is shared (2 cores here), so read the numbers as an upper bound.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -63,6 +64,42 @@ def _django():
     django.setup()
 
 
+class _Inserts:
+    """COPY's write_row for SQLite: rows inserted 10,000 at a time in one transaction."""
+
+    def __init__(self, cursor, table):
+        columns = table[table.index("(") + 1 : table.rindex(")")].split(",")
+        self.sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - fixed names
+        self.cursor, self.rows = cursor, []
+
+    def write_row(self, row):
+        # What Django writes for a datetime on SQLite: UTC, without the zone.
+        self.rows.append(
+            [v.astimezone(datetime.UTC).replace(tzinfo=None) if isinstance(v, datetime.datetime) else v for v in row]
+        )
+        if len(self.rows) >= 10_000:
+            self.flush()
+
+    def flush(self):
+        self.cursor.executemany(self.sql, self.rows)
+        self.rows = []
+
+
+@contextlib.contextmanager
+def writer(connection, table):
+    """Rows into `table` ("name (columns)"): COPY on PostgreSQL, batched INSERTs on SQLite."""
+    from django.db import transaction  # noqa: PLC0415 - after django.setup()
+
+    if connection.vendor == "postgresql":
+        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            yield copy
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        inserts = _Inserts(cursor, table)
+        yield inserts
+        inserts.flush()
+
+
 def add_cases(count, public_share):
     """`count` cases of the demo office by COPY: a share of public-place services, the rest of
     others (permits: never on the map), with points, statuses by age and finishing times."""
@@ -94,55 +131,60 @@ def add_cases(count, public_share):
     seen = set(Case.objects.values_list("reference", flat=True))  # the demo's own cases
     snapshot = json.dumps({"title": "bench", "steps": []})
     cases = []
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(
-            "COPY forms_builder_submission (id, form_page_id, form_title, form_snapshot, answers, language, channel,"
-            " contact_name, contact_phone, contact_email, location_text, consent_version, reference, tracking_url,"
-            " wizard_token, submitted_at) FROM STDIN"
-        ) as copy:
-            for index in range(count):
-                age_minutes = rng.randint(5, 60 * 24 * 365 * 3)
-                submitted = now - datetime.timedelta(minutes=age_minutes)
-                day = timezone.localtime(submitted).date()
+    with writer(
+        connection,
+        "forms_builder_submission (id, form_page_id, form_title, form_snapshot, answers, language, channel,"
+        " contact_name, contact_phone, contact_email, location_text, consent_version, reference, tracking_url,"
+        " wizard_token, submitted_at)",
+    ) as copy:
+        for index in range(count):
+            age_minutes = rng.randint(5, 60 * 24 * 365 * 3)
+            submitted = now - datetime.timedelta(minutes=age_minutes)
+            day = timezone.localtime(submitted).date()
+            reference = references.generate(prefix, day.year, rng=rng)
+            while reference in seen:
                 reference = references.generate(prefix, day.year, rng=rng)
-                while reference in seen:
-                    reference = references.generate(prefix, day.year, rng=rng)
-                seen.add(reference)
-                submission_id = first_submission + index
-                phone = f"08{rng.randint(0, 99999999):08d}"
-                copy.write_row(
-                    (submission_id, form.pk, form.title, snapshot, '{"details": "bench"}', "th", "web",
-                     f"ผู้ทดสอบ {index}", phone, "", "ซอย 3", "", reference, f"/t/{reference}",
-                     f"bench-places-{submission_id}", submitted)
-                )  # fmt: skip
-                age_days = age_minutes / 1440
-                weights = next(w for limit, w in STATUSES_BY_AGE if limit is None or age_days < limit)
-                status = rng.choices(list(weights), weights=list(weights.values()))[0]
-                finished = submitted + datetime.timedelta(days=min(age_days, rng.uniform(0.5, 10)))
-                service_id, title = rng.choice(public if rng.random() < public_share else private)
-                latitude = CENTRE[0] + rng.uniform(-REGION / 2, REGION / 2)
-                longitude = CENTRE[1] + rng.uniform(-REGION / 2, REGION / 2)
-                cases.append(
-                    (first_case + index, reference, title, "", status, 2, "web", "ซอย 3 หมู่ 2", submitted,
-                     day + datetime.timedelta(days=15), phone[-4:], "", "", "", "", 1, submitted, service_id,
-                     site.pk, submission_id, rng.random() < 0.05, f"{latitude:.6f}", f"{longitude:.6f}",
-                     finished if status in ("resolved", "closed") else None,
-                     finished if status == "closed" else None)
-                )  # fmt: skip
-        with cursor.copy(
-            "COPY services_case (id, reference, service_title, service_title_en, status, priority, channel,"
-            " location_text, submitted_at, due_date, contact_phone_last4, reject_reason, public_reason, after_photo,"
-            " rating_comment, version, updated_at, service_id, site_id, submission_id, private_report, latitude,"
-            " longitude, resolved_at, closed_at) FROM STDIN"
-        ) as copy:
-            for row in cases:
-                copy.write_row(row)
+            seen.add(reference)
+            submission_id = first_submission + index
+            phone = f"08{rng.randint(0, 99999999):08d}"
+            copy.write_row(
+                (submission_id, form.pk, form.title, snapshot, '{"details": "bench"}', "th", "web",
+                 f"ผู้ทดสอบ {index}", phone, "", "ซอย 3", "", reference, f"/t/{reference}",
+                 f"bench-places-{submission_id}", submitted)
+            )  # fmt: skip
+            age_days = age_minutes / 1440
+            weights = next(w for limit, w in STATUSES_BY_AGE if limit is None or age_days < limit)
+            status = rng.choices(list(weights), weights=list(weights.values()))[0]
+            finished = submitted + datetime.timedelta(days=min(age_days, rng.uniform(0.5, 10)))
+            service_id, title = rng.choice(public if rng.random() < public_share else private)
+            latitude = CENTRE[0] + rng.uniform(-REGION / 2, REGION / 2)
+            longitude = CENTRE[1] + rng.uniform(-REGION / 2, REGION / 2)
+            cases.append(
+                (first_case + index, reference, title, "", status, 2, "web", "ซอย 3 หมู่ 2", submitted,
+                 day + datetime.timedelta(days=15), phone[-4:], "", "", "", "", 1, submitted, service_id,
+                 site.pk, submission_id, rng.random() < 0.05, f"{latitude:.6f}", f"{longitude:.6f}",
+                 finished if status in ("resolved", "closed") else None,
+                 finished if status == "closed" else None)
+            )  # fmt: skip
+    # No place_cell: the database computes it from the point (Case.place_cell is generated).
+    with writer(
+        connection,
+        "services_case (id, reference, service_title, service_title_en, status, priority, channel,"
+        " location_text, submitted_at, due_date, contact_phone_last4, reject_reason, public_reason, after_photo,"
+        " rating_comment, version, updated_at, service_id, site_id, submission_id, private_report, latitude,"
+        " longitude, resolved_at, closed_at)",
+    ) as copy:
+        for row in cases:
+            copy.write_row(row)
     with connection.cursor() as cursor:
         for table in ("forms_builder_submission", "services_case"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - fixed names
-            )
-            cursor.execute(f"VACUUM ANALYZE {table}")
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 - fixed names
+                )
+                cursor.execute(f"VACUUM ANALYZE {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")
     return {"cases_added": count, "seconds": round(time.perf_counter() - start, 1)}
 
 
@@ -184,15 +226,16 @@ def measure_geojson(samples):
         client.get("/th/reports.geojson", {"bbox": boxes[0]}, secure=True, HTTP_HOST="localhost")
     with connection.cursor() as cursor:
         sql = [q["sql"] for q in captured.captured_queries if "services_case" in q["sql"]][-1]
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        plan = [row[0] for row in cursor.fetchall()]
+        explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain + sql)
+        plan = [" ".join(map(str, row)) for row in cursor.fetchall()]
     timings.sort()
     return {
         "cases": Case.objects.count(),
         "public_reports": public_cases(site).count(),
         "samples": samples,
         "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 1),
+        "p95_ms": round(_p95(timings), 1),
         "features_median": statistics.median(features),
         "features_max": max(features),
         "capped_answers": capped,
@@ -202,6 +245,75 @@ def measure_geojson(samples):
         "queries": len(captured),
         "plan": plan,
     }
+
+
+def measure_duplicates(samples):
+    """p50/p95 of the two "near here" questions at scale: the staff queue's "possible
+    duplicates" flag for a page of 100 open cases (as the queue asks it: the page's cases against
+    the cases the officer may see, here a whole office's), and a resident's "already reported"
+    lookup at a random point of the area for a public-place service (50 m, open cases)."""
+    from django.db import connection  # noqa: PLC0415 - after django.setup()
+    from django.db.models import F  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from wagtail.models import Site  # noqa: PLC0415
+
+    from services.cases import nearby  # noqa: PLC0415
+    from services.cases.models import OPEN_STATUSES, Case  # noqa: PLC0415
+    from services.models import ServicePage  # noqa: PLC0415
+
+    site = Site.objects.get(is_default_site=True)
+    rng = random.Random(11)  # noqa: S311 - benchmark pages and points
+    queue = Case.objects.filter(site=site, status__in=OPEN_STATUSES).order_by("due_date", "id")
+    open_cases = queue.count()
+    columns = ("pk", "service_id", "latitude", "longitude", "submitted_at", "duplicate_of_id")
+    # As the queue loads its page: the service's radius annotated in the same query.
+    pages = [
+        list(queue.only(*columns).annotate(nearby_radius=F("service__nearby_radius"))[offset : offset + 100])
+        for offset in (rng.randrange(0, max(1, open_cases - 100)) for _ in range(samples))
+    ]
+    services = list(
+        ServicePage.objects.filter(public_place=True, locale__language_code="th").values_list("pk", flat=True)
+    )
+    points = [
+        (
+            rng.choice(services),
+            round(CENTRE[0] + rng.uniform(-REGION / 2, REGION / 2), 6),
+            round(CENTRE[1] + rng.uniform(-REGION / 2, REGION / 2), 6),
+        )
+        for _ in range(samples)
+    ]
+    candidates = Case.objects.filter(site_id__in=[site.pk])  # visible_to for a "view all cases" officer
+    nearby.possible_duplicates(pages[0], candidates)  # warm
+    flag_ms, flagged = [], []
+    for page in pages:
+        begin = time.perf_counter()
+        found = nearby.possible_duplicates(page, candidates)
+        flag_ms.append((time.perf_counter() - begin) * 1000)
+        flagged.append(len(found))
+    lookup_ms, found_counts = [], []
+    for service_id, latitude, longitude in points:
+        begin = time.perf_counter()
+        found = nearby.nearby_cases(service_id, latitude, longitude, nearby.DEFAULT_RADIUS_M, open_only=True)
+        lookup_ms.append((time.perf_counter() - begin) * 1000)
+        found_counts.append(len(found))
+    with CaptureQueriesContext(connection) as captured:
+        nearby.possible_duplicates(pages[0], candidates)
+    return {
+        "open_cases": open_cases,
+        "samples": samples,
+        "flag_page_p50_ms": round(statistics.median(flag_ms), 1),
+        "flag_page_p95_ms": round(_p95(flag_ms), 1),
+        "flagged_per_page_median": statistics.median(flagged),
+        "flag_queries": len(captured),
+        "already_reported_p50_ms": round(statistics.median(lookup_ms), 1),
+        "already_reported_p95_ms": round(_p95(lookup_ms), 1),
+        "already_reported_found_median": statistics.median(found_counts),
+    }
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -319,6 +431,22 @@ def table(results):
             f" capped answers {geo.get('capped_answers')}",
         ),
     ]
+    dup = results.get("duplicates", {})
+    if dup:
+        rows.append(
+            (
+                f"possible duplicates flag, queue page of 100 open cases, {dup['samples']} pages",
+                f"p50 {dup['flag_page_p50_ms']} ms · p95 {dup['flag_page_p95_ms']} ms · {dup['flag_queries']} query"
+                f" · flagged per page median {dup['flagged_per_page_median']} · {dup['open_cases']:,} open cases",
+            )
+        )
+        rows.append(
+            (
+                f"already reported here (50 m, open), {dup['samples']} points",
+                f"p50 {dup['already_reported_p50_ms']} ms · p95 {dup['already_reported_p95_ms']} ms"
+                f" · found median {dup['already_reported_found_median']}",
+            )
+        )
     if "median_load_ms" in page:
         rows.append(
             (
@@ -334,7 +462,7 @@ def table(results):
         if step in results:
             rows.append((step.replace("_", " "), json.dumps(results[step])))
     width = max(len(name) for name, _ in rows)
-    lines = [f"public reports · {results['when']} · {results['machine']}", ""]
+    lines = [f"public reports · {results.get('database', 'PostgreSQL')} · {results['when']} · {results['machine']}", ""]
     lines += [f"| {'measurement':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
     lines += [f"| {name:<{width}} | {value} |" for name, value in rows]
     return "\n".join(lines)
@@ -349,6 +477,9 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--database", help="measure again on a database an earlier --keep run left")
     parser.add_argument("--no-map", action="store_true", help="the GeoJSON only, no browser")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="on SQLite instead (a file in a temporary folder, never kept)"
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -356,16 +487,24 @@ def main():
         command, *values = args.worker
         if command == "add-cases":
             answer = add_cases(int(values[0]), float(values[1]))
+        elif command == "duplicates":
+            answer = measure_duplicates(int(values[0]))
         else:
             answer = measure_geojson(int(values[0]))
         print(json.dumps(answer, ensure_ascii=False))  # noqa: T201
         return
-    if not reachable("127.0.0.1", 5432):
-        raise SystemExit("bench.places needs PostgreSQL on 127.0.0.1:5432")
+    if args.sqlite and (args.database or args.keep):
+        raise SystemExit("--sqlite builds a database in a temporary folder: --keep and --database are PostgreSQL's")
+    if not args.sqlite and not reachable("127.0.0.1", 5432):
+        raise SystemExit("bench.places needs PostgreSQL on 127.0.0.1:5432 (or --sqlite)")
     redis = REDIS if reachable("127.0.0.1", 6379) else None
-    results = {"when": datetime.datetime.now().isoformat(timespec="minutes"), "machine": machine()}
+    results = {
+        "when": datetime.datetime.now().isoformat(timespec="minutes"),
+        "machine": machine(),
+        "database": "SQLite" if args.sqlite else "PostgreSQL",
+    }
     with tempfile.TemporaryDirectory(prefix="portal-bench-places-") as workdir:
-        site = BenchSite(workdir, "places", postgres_url=POSTGRES, redis_url=redis)
+        site = BenchSite(workdir, "places", postgres_url=None if args.sqlite else POSTGRES, redis_url=redis)
         if args.database:
             site.database_url = site.env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{args.database}"
             args.keep = True
@@ -380,6 +519,8 @@ def main():
                 results["add_cases"] = worker(site, "add-cases", args.cases, args.public_share)
             print("measuring the GeoJSON…", flush=True)  # noqa: T201
             results["geojson"] = worker(site, "measure", args.samples)
+            print("measuring the duplicate lookups…", flush=True)  # noqa: T201
+            results["duplicates"] = worker(site, "duplicates", args.samples)
             save(results)  # kept even if the browser part fails
             if not args.no_map:
                 print("loading the map page on a throttled phone…", flush=True)  # noqa: T201
@@ -394,9 +535,10 @@ def main():
 
 def save(results):
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "places.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    name = "places-sqlite" if results.get("database") == "SQLite" else "places"
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     text = table(results)
-    (RESULTS / "places.md").write_text(text + "\n")
+    (RESULTS / f"{name}.md").write_text(text + "\n")
     return text
 
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Floor, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -232,6 +232,43 @@ PUBLIC_LABELS = {
 
 OPEN_STATUSES = [CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING]
 
+# The grid of `Case.place_cell` (services.cases.nearby asks for the cells covering a box).
+# Cells are 1/500 of a degree: 222 m north-south and about 210 m east-west in Thailand. The
+# default "already reported" box (50 m each way, 100 m across) then touches at most 2 × 2 cells
+# (under 20 ha around the point) where the latitude index read a whole stripe of the region; a
+# town-sized map box (0.03°, 3.3 km) is 16 × 16 to 17 × 17 cells, a few hundred values in an IN
+# list. Cells half this size would make a town box's list four times as long; twice this size,
+# "near here" would read four times the cases it reads now to keep the same few.
+CELLS_PER_DEGREE = 500
+CELL_COLUMNS = 360 * CELLS_PER_DEGREE
+
+
+def _cell_index(column, offset):
+    # Decimal arithmetic on PostgreSQL; SQLite computes it in floating point, which can put a point
+    # on a cell's edge into the neighbouring cell: nearby.cells widens every box by a
+    # hair so both cells are asked for.
+    return Floor((F(column) + Value(offset)) * Value(CELLS_PER_DEGREE))
+
+
+# row × columns + column, rows counted from the south pole and columns from the antimeridian:
+# cells of one row are consecutive numbers, so a stripe of latitude is one range of cells.
+PLACE_CELL = Cast(
+    _cell_index("latitude", 90) * Value(CELL_COLUMNS) + _cell_index("longitude", 180), models.BigIntegerField()
+)
+
+# What deciding that a case in a box is a public report reads (services.places.public).
+PUBLIC_RULE_COLUMNS = [
+    "id",
+    "latitude",
+    "longitude",
+    "service",
+    "status",
+    "private_report",
+    "duplicate_of",
+    "resolved_at",
+    "closed_at",
+]
+
 # The columns the staff queue filters on, carried in its indexes (see Case.Meta.indexes).
 QUEUE_COLUMNS = ["department", "status", "assignee", "service", "channel", "priority"]
 
@@ -343,6 +380,11 @@ class Case(models.Model):
     location_text = models.CharField(_("location"), max_length=500, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Computed by the database from the point (NULL without one), so no way of writing a case
+    # (filing, an officer moving the pin, update(), the benchmarks' COPY) can leave it stale.
+    place_cell = models.GeneratedField(
+        expression=PLACE_CELL, output_field=models.BigIntegerField(_("place cell")), db_persist=True
+    )
     area = models.ForeignKey(
         "areas.Area",
         verbose_name=_("area"),
@@ -454,9 +496,13 @@ class Case(models.Model):
                 fields=["submitted_at", "id"], name="case_submitted_cover", include=["due_date", *QUEUE_COLUMNS]
             ),
             models.Index(fields=["rating"], name="case_rating"),
-            # Public reports in a map's box, and "already reported here" (same service, nearby).
-            models.Index(fields=["site", "latitude", "longitude"], name="case_site_place"),
-            models.Index(fields=["service", "latitude", "longitude"], name="case_service_place"),
+            # Public reports in a map's box, and "already reported here" (same service, nearby):
+            # the few grid cells covering the box (services.cases.nearby). A town box holds some
+            # 10,000 cases of which a few hundred are public: with what the public rule reads
+            # INCLUDEd, PostgreSQL picks those out of the index alone (an index-only scan) and
+            # reads the table for the public ones only (services.places.public_cases_in_box).
+            models.Index(fields=["site", "place_cell"], name="case_site_cell", include=PUBLIC_RULE_COLUMNS),
+            models.Index(fields=["service", "place_cell"], name="case_service_cell"),
         ]
 
     def __str__(self):

@@ -1,9 +1,10 @@
 """Cases near a point: "already reported here" for residents and "possible duplicates" for
 officers ask the same question, so one function answers both.
 
-No GIS extension (the default install is SQLite): the database narrows to a latitude/longitude
-box around the point on the (service, latitude, longitude) index, and the few cases in the box
-are measured exactly here, on the great circle.
+No GIS extension (the default install is SQLite): the database narrows to the few grid cells
+(`Case.place_cell`) covering a box around the point on the (service, place_cell) index, then to
+the box itself, and the few cases in it are measured exactly here, on the great circle. The
+public map's box (services.places) asks for its cells the same way, on (site, place_cell).
 """
 
 import datetime
@@ -11,15 +12,24 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
-from services.cases.models import OPEN_STATUSES, Case
+from services.cases.models import CELL_COLUMNS, CELLS_PER_DEGREE, OPEN_STATUSES, Case
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE_LATITUDE = 111_320.0
 # A box reaching past a pole or across the antimeridian would need two boxes; Thailand is far
 # from both, and points this close to them are refused by the coordinate checks anyway.
 MAX_ABS_LATITUDE = 85.0
+# A box of more cells than this (wider than about 4 km, 19 × 19 cells) asks for its stripe of
+# latitude as one range of cells instead: a list that long costs more to send and plan than
+# the stripe costs to read, and such a box holds a good part of an office's cases anyway.
+MAX_CELLS = 400
+# Widening of a box before its cells are counted, in degrees (a tenth of the stored precision):
+# SQLite computes a point's cell in floating point, which may put a point lying exactly on a
+# cell's edge in the cell beside it; the widened box asks for both.
+CELL_EDGE = 1e-7
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,36 @@ def box(latitude, longitude, metres):
     )
 
 
+def _row_and_column(latitude, longitude):
+    """The grid row and column of a point, the way the database numbers `Case.place_cell`."""
+    return (
+        math.floor((float(latitude) + 90) * CELLS_PER_DEGREE),
+        math.floor((float(longitude) + 180) * CELLS_PER_DEGREE),
+    )
+
+
+def cells(south, west, north, east):
+    """The `Case.place_cell` numbers of the cells the box touches, as a list, or as (first,
+    last) of its stripe of latitude when it touches more than `MAX_CELLS`."""
+    first_row, first_column = _row_and_column(float(south) - CELL_EDGE, float(west) - CELL_EDGE)
+    last_row, last_column = _row_and_column(float(north) + CELL_EDGE, float(east) + CELL_EDGE)
+    if (last_row - first_row + 1) * (last_column - first_column + 1) > MAX_CELLS:
+        return (first_row * CELL_COLUMNS + first_column, last_row * CELL_COLUMNS + last_column)
+    return [
+        row * CELL_COLUMNS + column
+        for row in range(first_row, last_row + 1)
+        for column in range(first_column, last_column + 1)
+    ]
+
+
+def in_box(south, west, north, east):
+    """A filter on cases whose point lies in the box (edges included): the cells first, which
+    the (site | service, place_cell) indexes find, then the exact box."""
+    covering = cells(south, west, north, east)
+    by_cell = Q(place_cell__in=covering) if isinstance(covering, list) else Q(place_cell__range=covering)
+    return by_cell & Q(latitude__range=(south, north), longitude__range=(west, east))
+
+
 def nearby_cases(service_id, latitude, longitude, metres, *, days=None, open_only=False, exclude=None, limit=20):
     """Cases of the service within `metres` of the point, nearest first: open ones only with
     `open_only`, filed in the last `days` when given, never `exclude` (a case id) nor a case
@@ -57,12 +97,7 @@ def nearby_cases(service_id, latitude, longitude, metres, *, days=None, open_onl
     if latitude is None or longitude is None or service_id is None or abs(float(latitude)) > MAX_ABS_LATITUDE:
         return []
     south, west, north, east = box(latitude, longitude, metres)
-    cases = Case.objects.filter(
-        service_id=service_id,
-        latitude__range=(south, north),
-        longitude__range=(west, east),
-        duplicate_of__isnull=True,
-    )
+    cases = Case.objects.filter(in_box(south, west, north, east), service_id=service_id, duplicate_of__isnull=True)
     if open_only:
         cases = cases.filter(status__in=OPEN_STATUSES)
     if days is not None:
@@ -70,7 +105,9 @@ def nearby_cases(service_id, latitude, longitude, metres, *, days=None, open_onl
     if exclude is not None:
         cases = cases.exclude(pk=exclude)
     found = []
-    for case in cases.select_related("site")[:500]:
+    # Unordered: the case list's default order (due date) made SQLite walk the service's
+    # (service, due_date) index instead of the few cells; the distance sorts them below.
+    for case in cases.select_related("site").order_by()[:500]:
         metres_away = distance_m(latitude, longitude, case.latitude, case.longitude)
         if metres_away <= metres:
             found.append(Nearby(case, metres_away))
@@ -86,6 +123,9 @@ DEFAULT_RADIUS_M = 50
 DUPLICATE_ROWS_CAP = 2000
 # What the flag and the case page's list show of each possible duplicate.
 DUPLICATE_COLUMNS = ("pk", "reference", "status", "service_id", "latitude", "longitude", "submitted_at", "site_id")
+SERVICE, LATITUDE, LONGITUDE, SUBMITTED = (
+    DUPLICATE_COLUMNS.index(name) for name in ("service_id", "latitude", "longitude", "submitted_at")
+)
 
 
 def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
@@ -94,11 +134,11 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
     filed within `days` of it, taken from `candidates` (a Case queryset, e.g. the officer's
     visible cases; every case by default).
 
-    One query whatever the number of cases (the staff queue asks for a whole page): one box per
-    case, each on the (service, latitude, longitude) index, then the exact distance and date
-    here. The rows found are light `Case` objects holding `DUPLICATE_COLUMNS` only. A case's
-    radius is read from its `nearby_radius` attribute when the caller annotated it (the queue
-    does, in the query that loads the page), else from its service.
+    One query whatever the number of cases (the staff queue asks for a whole page): the few
+    cells around each case on the (service, place_cell) index, then the exact distance and date
+    here. The rows found are light `Case` objects holding `DUPLICATE_COLUMNS`
+    only. A case's radius is read from its `nearby_radius` attribute when the caller annotated
+    it (the queue does, in the query that loads the page), else from its service.
     """
     candidates = Case.objects.all() if candidates is None else candidates
     placed = [
@@ -115,37 +155,52 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
     span = datetime.timedelta(days=days)
     radius = {c.pk: _radius(c) for c in placed}
     candidates = candidates.filter(duplicate_of__isnull=True).select_related(None).order_by()
-    boxes = []
+    # One branch per service on the page, asking for the cells around each of its cases (a
+    # hundred boxes of 2 × 2 cells, ten services or so): a branch per case cost more to build
+    # and plan than to run (1.5 s of Django and the planner for 0.1 s of index reads, at 1M
+    # cases on a busy 2-core machine).
+    # The few cases in those cells that are outside a box or too far in time are left out here.
+    pieces = {}
     for c in placed:
-        south, west, north, east = box(c.latitude, c.longitude, radius[c.pk])
-        boxes.append(
+        covering = cells(*box(c.latitude, c.longitude, radius[c.pk]))
+        piece = pieces.setdefault(c.service_id, [set(), [], c.submitted_at, c.submitted_at])
+        if isinstance(covering, list):
+            piece[0].update(covering)
+        else:  # a radius of kilometres
+            piece[1].append(Q(place_cell__range=covering))
+        piece[2:] = [min(piece[2], c.submitted_at), max(piece[3], c.submitted_at)]
+    branches = []
+    for service_id, (lists, ranges, earliest, latest) in pieces.items():
+        by_cell = Q(place_cell__in=sorted(lists)) if lists else Q(pk__in=[])
+        for stripe in ranges:
+            by_cell |= stripe
+        branches.append(
             candidates.filter(
-                service_id=c.service_id,
-                latitude__range=(south, north),
-                longitude__range=(west, east),
-                submitted_at__range=(c.submitted_at - span, c.submitted_at + span),
+                by_cell, service_id=service_id, submitted_at__range=(earliest - span, latest + span)
             ).values_list(*DUPLICATE_COLUMNS)
         )
-    # A UNION ALL of one box per case, not one WHERE of OR-ed boxes: SQLite read the whole
-    # table for the OR (1.6 s for a page of 100 among 100,000 cases), each box alone is a walk
-    # of the (service, latitude, longitude) index.
-    union = boxes[0].union(*boxes[1:], all=True) if len(boxes) > 1 else boxes[0]
-    rows, seen = [], set()
+    # A UNION ALL of one branch per service, not one WHERE of OR-ed services: SQLite read the
+    # whole table for an OR (1.6 s for a page of 100 among 100,000 cases), each branch alone is
+    # a few probes of the (service, place_cell) index.
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    rows = {}  # {service id: [values]}; a Case is made only of those kept
     for values in union[:DUPLICATE_ROWS_CAP]:
-        if values[0] not in seen:
-            seen.add(values[0])
-            rows.append(Case(**dict(zip(DUPLICATE_COLUMNS, values, strict=True))))
-    found = {}
+        rows.setdefault(values[SERVICE], []).append(values)
+    found, made = {}, {}
     for c in placed:
+        south, west, north, east = box(c.latitude, c.longitude, radius[c.pk])
         near = []
-        for other in rows:
-            if other.pk == c.pk or other.service_id != c.service_id:
+        for values in rows.get(c.service_id, ()):
+            pk, latitude, longitude, submitted_at = (values[i] for i in (0, LATITUDE, LONGITUDE, SUBMITTED))
+            if pk == c.pk or abs(submitted_at - c.submitted_at) > span:
                 continue
-            if abs(other.submitted_at - c.submitted_at) > span:
+            if not (south <= latitude <= north and west <= longitude <= east):
                 continue
-            metres_away = distance_m(c.latitude, c.longitude, other.latitude, other.longitude)
+            metres_away = distance_m(c.latitude, c.longitude, latitude, longitude)
             if metres_away <= radius[c.pk]:
-                near.append(Nearby(other, metres_away))
+                if pk not in made:
+                    made[pk] = Case(**dict(zip(DUPLICATE_COLUMNS, values, strict=True)))
+                near.append(Nearby(made[pk], metres_away))
         if near:
             near.sort(key=lambda n: (n.metres, n.case.pk))
             found[c.pk] = near

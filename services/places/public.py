@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from forms_builder.models import SubmissionFile
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.cases.nearby import in_box
 
 # What a reference in a public address may look like before it reaches the database: letters,
 # digits and dashes (PostgreSQL refuses NUL, and a lone surrogate cannot be encoded).
@@ -53,6 +54,18 @@ def public_q(now=None):
 def public_cases(site, now=None):
     """The office's public reports (`site` is the office whose host the request came to)."""
     return Case.objects.filter(public_q(now), site=site)
+
+
+def public_cases_in_box(site, west, south, east, north, now=None):
+    """The office's public reports whose point lies in the box (GeoJSON's west, south, east,
+    north): a few hundred grid cells on the (site, place_cell) index, not a stripe of latitude
+    across the office's whole area.
+
+    Which cases those are is asked apart (`id IN (…)`) so PostgreSQL can answer it from the
+    index alone, which carries every column the rule reads: a town box's 10,000 cases are index
+    entries, and only the few hundred public ones are read from the table."""
+    inside = public_cases(site, now).filter(in_box(south, west, north, east))
+    return Case.objects.filter(pk__in=inside.values("pk"))
 
 
 def is_public(case, now=None):

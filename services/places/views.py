@@ -40,6 +40,7 @@ from services.places.public import (
     lnglat,
     point,
     public_cases,
+    public_cases_in_box,
     resident_photos,
 )
 
@@ -382,8 +383,7 @@ def reports_geojson(request):
         return _json_error(" ".join(filters.messages()))
     site = current_office(request)
     rows = list(
-        filters.apply(public_cases(site))
-        .filter(latitude__range=(south, north), longitude__range=(west, east))
+        filters.apply(public_cases_in_box(site, west, south, east, north))
         .order_by("-submitted_at", "-id")
         .values_list(
             "reference", "service_title", "service_title_en", "status", "submitted_at", "latitude", "longitude"

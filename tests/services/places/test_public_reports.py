@@ -329,6 +329,20 @@ def test_geojson_clips_a_world_box_and_caps_the_features(client, places, monkeyp
     assert data["capped"] is True and data["limit"] == 3 and len(data["features"]) == 3
 
 
+@pytest.mark.parametrize("side", ["0.03", "0.3"], ids=["town-box-by-cells", "region-box-by-stripe"])
+def test_geojson_holds_the_reports_on_the_boxs_edges_and_none_beyond(client, places, side):
+    # Edges on the grid's lines (services.cases.nearby): the cells beside them must be asked for.
+    west, south = Decimal("98.97"), Decimal("18.77")
+    east, north = west + Decimal(side), south + Decimal(side)
+    micro = Decimal("0.000001")
+    corners = [(south, west), (north, east), (south, east), (north, west)]
+    on_edges = [report(places, latitude=lat, longitude=lng) for lat, lng in corners]
+    for lat, lng in ((south - micro, west), (north + micro, east), (south, east + micro), (north, west - micro)):
+        report(places, latitude=lat, longitude=lng)
+    data = client.get("/th/reports.geojson", {"bbox": f"{west},{south},{east},{north}"}).json()
+    assert sorted(f["properties"]["ref"] for f in data["features"]) == sorted(c.reference for c in on_edges)
+
+
 def test_geojson_filters_like_the_list(client, places):
     fixed = report(places, resolved=True)
     report(places)
