@@ -5,7 +5,8 @@ same service in that community. They may follow one of them instead of filing th
 again, or carry on.
 
 A community question is an ordinary single-choice question whose options are named as the
-office's areas are (Areas in the admin: the option's label or stored value is the area's name),
+office's areas are (Areas in the admin: the option's label or stored value is the area's Thai or
+English name),
 so an editor adds one without code and the form engine still knows nothing of areas.
 
 The form engine calls `nearby_reports` through settings.FORMS_BUILDER_NEARBY (it imports nothing
@@ -15,7 +16,7 @@ date, community, distance and the public photo; never who reported it or what el
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from wagtail.models import Site
 
 from forms_builder.nearby import NearbyScreen
@@ -40,7 +41,7 @@ def _degrees(value):
 
 def chosen_area(site, answers, fields):
     """The office's area the resident picked in this step: a single-choice answer whose stored
-    value or label (as they saw it) is an area's name; None when no choice names one."""
+    value or label (as they saw it) is an area's Thai or English name; None when none is."""
     names = set()
     for spec in fields:
         value = answers.get(spec["key"]) if spec.get("type") == "single_choice" else None
@@ -49,7 +50,9 @@ def chosen_area(site, answers, fields):
             names.update(str(name).strip() for name in (value, label) if name)
     if not names:
         return None
-    return Area.objects.filter(site=site, name__in=names).order_by("pk").only("pk", "name").first()
+    # The English form's options may carry the areas' English names.
+    areas = Area.objects.filter(Q(name__in=names) | Q(name_en__in=names), site=site)
+    return areas.order_by("pk").only("pk", "name", "name_en").first()
 
 
 def _screen(found, continue_url, **context):

@@ -157,8 +157,8 @@ def test_reports_never_offered(client, streetlight, kind):
 RIVERSIDE, MARKET = "ชุมชนริมน้ำ", "ชุมชนตลาดเก่า"  # two of the demo's communities (services.areas.demo)
 
 
-@pytest.fixture
-def community_form(streetlight):
+@pytest.fixture(params=["name"])
+def community_form(streetlight, request):
     """The streetlight form with an optional "community" question on its first step, whose
     options are named as the office's areas are (value a code, label the area's name)."""
     raw = list(streetlight.steps.raw_data)
@@ -172,7 +172,7 @@ def community_form(streetlight):
                 "help_text": "",
                 "required": False,
                 "options": [
-                    {"value": f"c{index}", "label": area.name}
+                    {"value": f"c{index}", "label": getattr(area, request.param)}
                     for index, area in enumerate(Area.objects.filter(site__is_default_site=True).order_by("pk"))
                 ],
             },
@@ -267,3 +267,13 @@ def test_another_community_shows_its_own_reports_only(client, community_form):
     _filler, response = pick(client, community_form, MARKET)
     page = response.content.decode()
     assert market.reference in page and riverside.reference not in page
+
+
+@pytest.mark.parametrize("community_form", ["name_en"], indirect=True)
+def test_options_named_in_english_find_the_community_too(client, community_form):
+    """An English form's options carry the communities' English names (Area.name_en)."""
+    area = Area.objects.get(site__is_default_site=True, name=RIVERSIDE)
+    existing = in_community(community_form, RIVERSIDE)
+    _filler, response = pick(client, community_form, area.name_en)
+    page = response.content.decode()
+    assert area.name_en and existing.reference in page and "/follow/" in page
