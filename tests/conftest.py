@@ -110,7 +110,11 @@ class SQLiteSnapshots:
                     continue
                 self.filled.add(table)
                 if kind != "virtual":
-                    copies.append(f"INSERT INTO main.{quoted} SELECT * FROM {name}.{quoted}")  # noqa: S608 - as above
+                    # Generated columns (Case.place_cell) are computed again, never inserted:
+                    # table_xinfo marks them hidden 2 (virtual) or 3 (stored).
+                    cursor.execute(f"PRAGMA {name}.table_xinfo({quoted})")
+                    stored = ", ".join(_quote(row[1]) for row in cursor.fetchall() if row[6] == 0)
+                    copies.append(f"INSERT INTO main.{quoted} ({stored}) SELECT {stored} FROM {name}.{quoted}")  # noqa: S608 - as above
                     continue
                 # Last, and emptied again first: triggers on the tables they index (Wagtail's
                 # search index) may have filled them meanwhile. SELECT * leaves out the rowid.

@@ -167,6 +167,7 @@ REPORT_COLUMNS = [
     "latitude",
     "longitude",
     "area__name",
+    "area__name_en",
     "submission_id",
     "after_photo",
 ]
@@ -205,7 +206,7 @@ def report_list(request):
         "selected": filters.values(),
         "filter_messages": filters.messages(),
         "services": service_choices(site),
-        "areas": list(Area.objects.filter(site=site).order_by("name").values_list("pk", "name")),
+        "areas": Area.objects.filter(site=site).choices(),
         "statuses": [(s, PUBLIC_LABELS[s]) for s in PUBLIC_STATUSES],
         # Where the map opens: around the reports, in published (rounded) coordinates only.
         "extent": ",".join(str(coordinate(extent[k])) for k in ("south", "west", "north", "east"))

@@ -53,7 +53,7 @@ def places(home_th, site):
         parent=index, title="แจ้งซ่อมไฟฟ้าสาธารณะ", slug="streetlight-repair", public_place=True, publish=True
     )
     permit = ServicePageFactory(parent=index, title="ขออนุญาตก่อสร้าง", slug="building-permit", publish=True)
-    area = Area.objects.create(site=site, name="ชุมชนริมน้ำ", shape=SQUARE)
+    area = Area.objects.create(site=site, name="ชุมชนริมน้ำ", name_en="Riverside community", shape=SQUARE)
     return {"site": site, "light": light, "permit": permit, "area": area}
 
 
@@ -111,6 +111,15 @@ def test_english_list_names_services_in_english(client, places):
     html = client.get("/en/reports/").content.decode()
     assert "Streetlight repair" in html and "We have your request" in html
     assert "แจ้งซ่อมไฟฟ้าสาธารณะ" not in html.split('id="reports-list-heading"')[1]
+
+
+def test_english_pages_name_the_community_in_english(client, places):
+    case = report(places)
+    listing = client.get("/en/reports/").content.decode()
+    page = client.get(f"/en/reports/{case.reference}/").content.decode()
+    for html in (listing, page):
+        assert "Riverside community" in html and "ชุมชนริมน้ำ" not in html  # the filter's option too
+    assert "ชุมชนริมน้ำ" in client.get(f"/th/reports/{case.reference}/").content.decode()
 
 
 def test_another_office_sees_only_its_own_reports(client, places):
