@@ -69,4 +69,3 @@ def file(world, category="garbage", at=None, form=None):
         longitude=longitude,
     )
     return case
-
