@@ -93,5 +93,5 @@ def test_redis_url_moves_the_cache_and_the_task_broker_to_redis():
     with_redis = run_django(
         code, DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL="redis://127.0.0.1:6379/3"
     ).stdout.split("\n")
-    assert with_redis[0] == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis[0] == "portal.redis_cache.RedisCache"  # Django's, with one client per pool
     assert with_redis[1] == "redis://127.0.0.1:6379/3 None"
