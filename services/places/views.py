@@ -199,7 +199,7 @@ def report_list(request):
     paginator.count = extent["total"]
     page_obj = paginator.get_page(request.GET.get("page"))
     _annotate(page_obj.object_list)
-    first_bbox = _first_box(extent)
+    first_bbox = _first_box(extent, cases)
     context = {
         "page_obj": page_obj,
         "filters": filters,
@@ -234,14 +234,18 @@ FIRST_HALF_SPAN = 0.02
 ROUNDING_MARGIN = 0.0005
 
 
-def _first_box(extent):
+def _first_box(extent, cases):
     """ "west,south,east,north" of the map's first view, in published coordinates; "" without
     reports (the map then opens at the office's centre and asks as it moves)."""
     if extent["south"] is None:
         return ""
     south, west, north, east = (coordinate(extent[k]) for k in ("south", "west", "north", "east"))
     if north - south > TOWN_DEGREES or east - west > TOWN_DEGREES:
-        middle_lat, middle_lng = (south + north) / 2, (west + east) / 2
+        # The reports' median point, not the middle of their extent: one report far from the
+        # rest (a pin dropped in another district) left the middle on empty land.
+        half = extent["total"] // 2
+        middle_lat = coordinate(cases.order_by("latitude").values_list("latitude", flat=True)[half])
+        middle_lng = coordinate(cases.order_by("longitude").values_list("longitude", flat=True)[half])
         south, north = middle_lat - FIRST_HALF_SPAN, middle_lat + FIRST_HALF_SPAN
         west, east = middle_lng - FIRST_HALF_SPAN, middle_lng + FIRST_HALF_SPAN
     else:

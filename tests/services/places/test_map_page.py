@@ -55,13 +55,17 @@ def test_the_maps_first_reports_are_preloaded_at_the_address_the_map_asks_first(
     assert [f["properties"]["ref"] for f in features] == [near.reference] and other.reference not in preloaded
 
 
-def test_reports_across_a_wide_area_open_on_a_phone_sized_box_at_their_middle(client, places):
-    report(places, latitude=Decimal("18.700000"), longitude=Decimal("98.900000"))
-    report(places, latitude=Decimal("18.900000"), longitude=Decimal("99.100000"))
+def test_reports_across_a_wide_area_open_on_a_phone_sized_box_where_most_of_them_are(client, places):
+    """One report far from the rest must not open the map on the empty land between them: the
+    first box sits on the reports' median point, and the preloaded reports are the cluster's."""
+    cluster = [report(places, latitude=Decimal(f"18.70{n}000"), longitude=Decimal(f"98.90{n}000")) for n in range(3)]
+    far = report(places, latitude=Decimal("18.900000"), longitude=Decimal("99.100000"))
     _html, _head, box = head_and_map(client, "/th/reports/")
     west, south, east, north = (float(n) for n in box["data-first-bbox"].split(","))
     assert east - west == pytest.approx(2 * views.FIRST_HALF_SPAN) == north - south
-    assert (west + east) / 2 == pytest.approx(99.0) and (south + north) / 2 == pytest.approx(18.8)
+    assert (west + east) / 2 == pytest.approx(98.902) and (south + north) / 2 == pytest.approx(18.702)  # the median
+    refs = {f["properties"]["ref"] for f in client.get(box["data-first"]).json()["features"]}
+    assert refs == {case.reference for case in cluster} and far.reference not in refs
 
 
 def test_no_reports_no_preload(client, places):

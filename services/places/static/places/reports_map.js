@@ -58,7 +58,13 @@
       if (wholeTown) {
         map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
       } else {
-        map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
+        // The first box's middle: the server put it on the reports' median point.
+        var opening = (box.getAttribute("data-first-bbox") || "").split(",").map(parseFloat);
+        if (opening.length === 4 && opening.every(isFinite)) {
+          map.setView([(opening[1] + opening[3]) / 2, (opening[0] + opening[2]) / 2], 14);
+        } else {
+          map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
+        }
       }
     } else {
       var centre = (box.getAttribute("data-center") || "").split(",").map(parseFloat);
