@@ -16,8 +16,7 @@ from services.cases import workflow
 from services.cases.models import CaseEvent, CaseStatus
 from services.places import following
 from services.places.models import Follower, FollowOrigin
-from tests.services.cases.support import make_world
-from tests.services.places.support import report
+from tests.services.places.support import public_world, report
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +26,7 @@ MR, PAGE, REPORTED = FollowOrigin.MERGED_RESIDENT, FollowOrigin.REPORT_PAGE, Fol
 
 @pytest.fixture
 def world(home_th):
-    world = make_world(home_th)
-    world["service"].public_place = True
-    world["service"].save()
-    return world
+    return public_world(home_th)
 
 
 @pytest.fixture

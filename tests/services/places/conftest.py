@@ -3,16 +3,13 @@ made a public place, a real SMTP server and the SMS gateway stand-in."""
 
 import pytest
 
-from tests.services.cases.support import make_world
 from tests.services.notifications.support import run_gateway, run_smtp
+from tests.services.places.support import public_world
 
 
 @pytest.fixture
 def world(home_th):
-    world = make_world(home_th)
-    world["service"].public_place = True
-    world["service"].save()
-    return world
+    return public_world(home_th)
 
 
 @pytest.fixture

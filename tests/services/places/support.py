@@ -3,6 +3,15 @@
 from decimal import Decimal
 
 from tests.factories import FiledCaseFactory, SubmissionFactory
+from tests.services.cases.support import make_world
+
+
+def public_world(home_th):
+    """The cases test world with its streetlight service made a public place."""
+    world = make_world(home_th)
+    world["service"].public_place = True
+    world["service"].save()
+    return world
 
 
 def report(world, email="", phone="0812345678", language="th", **fields):
