@@ -299,8 +299,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "")
+# LINE (services.line and the notifications' LINE channel): the default office's Messaging API
+# channel; other offices keep theirs in their site settings. The URLs point at LINE's hosts unless a
+# test or a stand-in platform replaces them.
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
 LINE_CHANNEL_TOKEN = os.environ.get("LINE_CHANNEL_TOKEN", "")
 LINE_API_URL = os.environ.get("LINE_API_URL", "https://api.line.me")
+LINE_DATA_API_URL = os.environ.get("LINE_DATA_API_URL", "https://api-data.line.me")
+# LINE Login (OpenID Connect) for "continue with LINE" on e-forms; empty channel ID = no button.
+LINE_LOGIN_CHANNEL_ID = os.environ.get("LINE_LOGIN_CHANNEL_ID", "")
+LINE_LOGIN_CHANNEL_SECRET = os.environ.get("LINE_LOGIN_CHANNEL_SECRET", "")
+LINE_LOGIN_AUTHORIZE_URL = os.environ.get("LINE_LOGIN_AUTHORIZE_URL", "https://access.line.me/oauth2/v2.1/authorize")
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
 
