@@ -40,6 +40,7 @@ class Submission(models.Model):
         COUNTER = "counter", _("At the counter")
         VOLUNTEER = "volunteer", _("Through a volunteer")
         PHONE = "phone", _("By phone")
+        LINE = "line", _("By LINE chat")
 
     form_page = models.ForeignKey(
         "forms_builder.FormPage",

@@ -293,6 +293,7 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("At the counter")
     VOLUNTEER = "volunteer", _("Through a volunteer")
     PHONE = "phone", _("By phone")
+    LINE = "line", _("By LINE chat")
 
 
 class CaseQuerySet(models.QuerySet):
