@@ -67,6 +67,15 @@ class Submission(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=255, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    # Set only from LINE itself (a chat with the office's account, or LINE Login's verified ID
+    # token), never from what a person typed: updates then reach this LINE user.
+    line_user_id = models.CharField(
+        _("LINE user"),
+        max_length=33,
+        blank=True,
+        db_index=True,
+        help_text=_("The resident's LINE user ID, verified by LINE; their updates are sent there."),
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_text = models.CharField(_("location as typed"), max_length=500, blank=True)

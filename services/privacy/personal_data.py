@@ -92,6 +92,7 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
             contact_name="",
             contact_phone="",
             contact_email="",
+            line_user_id="",
             location_text="",
             latitude=_coarse(submission.latitude),
             longitude=_coarse(submission.longitude),
@@ -526,6 +527,7 @@ def _submission_record(archive, submission):
             "name": submission.contact_name,
             "phone": submission.contact_phone,
             "email": submission.contact_email,
+            "line_user_id": submission.line_user_id,
         },
         "location": {
             "text": submission.location_text,
@@ -673,7 +675,7 @@ def erase_person(query, offices=None):
                 upload.file.delete(save=False)
                 upload.delete()
             Submission.objects.filter(pk=submission.pk).update(
-                answers={}, contact_name="", contact_phone="", contact_email="", location_text=""
+                answers={}, contact_name="", contact_phone="", contact_email="", line_user_id="", location_text=""
             )
     with transaction.atomic():
         drafts = find_drafts(person, offices)

@@ -82,7 +82,9 @@ def figures():
 def test_anonymising_removes_personal_data_and_keeps_the_figures(world):
     case = closed_case(world, days_ago=800, email="somying@example.com")
     Case.objects.filter(pk=case.pk).update(latitude="13.756331", longitude="100.501765")
-    Submission.objects.filter(pk=case.submission_id).update(latitude="13.756331", longitude="100.501765")
+    Submission.objects.filter(pk=case.submission_id).update(
+        latitude="13.756331", longitude="100.501765", line_user_id="U" + "a" * 32
+    )
     upload = attach_file(case)
     stored = upload.file.name
     storage = upload.file.storage
@@ -94,6 +96,7 @@ def test_anonymising_removes_personal_data_and_keeps_the_figures(world):
     case.refresh_from_db()
     submission = Submission.objects.get(pk=case.submission_id)
     assert (submission.contact_name, submission.contact_phone, submission.contact_email) == ("", "", "")
+    assert submission.line_user_id == ""  # updates can no longer reach the person's LINE
     assert submission.answers == {} and submission.location_text == ""
     assert submission.latitude == Decimal("13.76") and case.longitude == Decimal("100.50")
     assert case.rating == 4 and case.rating_comment == "" and case.status == CaseStatus.CLOSED
