@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from portal.offices import scope
@@ -199,7 +199,35 @@ class NotificationSettings(BaseSiteSetting):
         ),
     )
 
-    panels = [FieldPanel("executive_emails"), FieldPanel("staff_line_to")]
+    line_channel_secret = models.CharField(
+        _("LINE channel secret"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "From the LINE Developers console: your Official Account's Messaging API channel, tab “Basic "
+            "settings”, “Channel secret”. Lets the portal check that chat messages really come from LINE. "
+            "Leave empty to use the install's channel (main office only)."
+        ),
+    )
+    line_channel_token = models.CharField(
+        _("LINE channel access token"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Same channel, tab “Messaging API”, “Channel access token (long-lived)”. Residents' updates, "
+            "replies and codes are sent to LINE with it. Keep it secret: anyone holding it can write to your "
+            "followers as your office."
+        ),
+    )
+
+    panels = [
+        FieldPanel("executive_emails"),
+        FieldPanel("staff_line_to"),
+        MultiFieldPanel(
+            [FieldPanel("line_channel_secret"), FieldPanel("line_channel_token")],
+            heading=_("LINE Official Account"),
+        ),
+    ]
 
     class Meta:
         db_table = "services_notificationsettings"  # the table it had before the area became its own app
@@ -221,6 +249,41 @@ class NotificationSettings(BaseSiteSetting):
 
     def executive_list(self):
         return [line.strip() for line in (self.executive_emails or "").splitlines() if line.strip()]
+
+
+class LineContact(models.Model):
+    """Whether a LINE user still follows an office's Official Account.
+
+    LINE tells the webhook when someone adds the account (follow) and when they block it
+    (unfollow). A blocked account cannot push to them, and they asked not to hear from us: their
+    cases stay as they are, but no message is pushed until they follow again (the outbox records
+    the notice as undeliverable with the reason, for staff to see, instead of retrying a push LINE
+    will not deliver). One row per office and user (the unique constraint): the same person may
+    follow one office and block another, and a redelivered event must not make a second row.
+    No row means LINE never told us anything: such a user is reachable (they filed by chat or
+    linked a case with LINE Login, so they know the account)."""
+
+    site = models.ForeignKey("wagtailcore.Site", verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    user_id = models.CharField(_("LINE user"), max_length=33)
+    blocked_at = models.DateTimeField(
+        _("blocked"),
+        null=True,
+        blank=True,
+        help_text=_("When the user blocked the office's account; empty while they follow it."),
+    )
+    changed_at = models.DateTimeField(
+        _("last change"),
+        default=timezone.now,
+        help_text=_("When LINE saw the last follow or block: an older event delivered late does not undo a newer one."),
+    )
+
+    class Meta:
+        verbose_name = _("LINE contact")
+        verbose_name_plural = _("LINE contacts")
+        constraints = [models.UniqueConstraint(fields=["site", "user_id"], name="line_contact_unique")]
+
+    def __str__(self):
+        return self.user_id
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -307,6 +370,14 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    link = models.CharField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The page the message's button opens on LINE (the tracking page); its secret is removed once sent."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = NotificationQuerySet.as_manager()
