@@ -13,11 +13,12 @@ from forms_builder.views import LoginView, LogoutView
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
-from portal import admin_input, office_media
+from portal import admin_input, line_login, office_media
 from portal.views import healthz, robots
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
 from services.cases.volunteers import my_cases
+from services.line import urls as urls_line
 from services.open311 import urls as urls_open311
 from services.payments import urls as urls_payments
 from services.places import follow_urls as urls_following
@@ -41,6 +42,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
     path("open311/v2/", include(urls_open311)),  # Open311 GeoReport v2 for partners' apps
+    path("line/", include(urls_line)),  # the LINE Official Account's webhook (issue 19)
+    path("line/", include(line_login.urlpatterns)),  # LINE Login for e-forms and tracking (issue 19)
     path("", include(urls_cases)),  # /t/<REFERENCE>: short enough for a receipt and its QR code
     path("", include(urls_payments)),  # /t/<REFERENCE>/invoices/<NUMBER>/: fees of a case
 ]

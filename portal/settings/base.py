@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "services.places",
     "services.open311",
     "services.library",
+    "services.line",
     "services.offices",
     "forms_builder",
     "wagtail_localize",

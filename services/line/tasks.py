@@ -1,0 +1,37 @@
+"""The LINE event's work, off the webhook's request: queued by id after commit, safe to run twice
+(the event is claimed in the transaction that acts on it; a second run finds it done)."""
+
+import logging
+
+from django.utils import translation
+
+from services.line import api, chat
+from services.line.channel import credentials
+from services.line.models import LineEvent
+
+logger = logging.getLogger(__name__)
+
+
+def process_event(event_id):
+    event = LineEvent.objects.select_related("site").filter(pk=event_id, processed_at__isnull=True).first()
+    if event is None:
+        return "done already"
+    channel = credentials(event.site)
+    if channel is None:  # the office removed its channel since: nothing can be answered
+        LineEvent.objects.filter(pk=event.pk).update(processed_at=event.received_at)
+        return "no channel"
+    # The office's record language; residents of a Thai office chat in Thai.
+    with translation.override("th"):
+        answer = chat.handle(event, channel)
+    if answer and event.user_id:
+        api.reply(channel.token, event.payload.get("replyToken"), event.user_id, answer, event.event_id)
+    return "answered" if answer else "silent"
+
+
+def process_pending(limit=500):
+    """Queue-less catch-up: process events stored while the broker was down (a schedule may run
+    it; it is also what the bench's worker-free run calls)."""
+    ids = list(LineEvent.objects.filter(processed_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        process_event(pk)
+    return len(ids)

@@ -1,0 +1,156 @@
+"""Issue 19: a resident reports a problem by chatting with the office's LINE account: photo,
+location and words in any order, then a case filed through the intake and a reply with its
+reference."""
+
+import pytest
+
+from forms_builder.models import Submission
+from services.cases.models import Case, Channel
+from services.line.models import Conversation, LineEvent
+from tests.line_platform import user_id
+from tests.services.line.conftest import BANGKOK, TOWN, jpeg
+from tests.services.line.support import send
+
+pytestmark = pytest.mark.django_db
+
+
+def report(client, capture, platform, user, order=("image", "location", "text")):
+    responses = []
+    for kind in order:
+        if kind == "image":
+            event = platform.image(user, jpeg())
+        elif kind == "location":
+            event = platform.location(user, *TOWN, address="หน้าวัด")
+        else:
+            event = platform.text(user, "ไฟถนนดับทั้งซอย")
+        responses.append(send(client, capture, event))
+    return responses
+
+
+def test_photo_location_text_files_a_case_and_replies_with_its_reference(
+    client, world, platform, django_capture_on_commit_callbacks
+):
+    user = user_id(1)
+    responses = report(client, django_capture_on_commit_callbacks, platform, user)
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    case = Case.objects.get()
+    assert case.department == world["works"]
+    assert case.channel == Channel.LINE
+    assert case.service.pk == world["service"].pk
+    submission = case.submission
+    assert submission.line_user_id == user
+    assert submission.answers["details"] == "ไฟถนนดับทั้งซอย"
+    assert submission.answers["location"]["lat"] == "18.788300"
+    photo = submission.files.get()
+    assert photo.field_key == "photo" and photo.content_type == "image/jpeg"
+    with photo.file.open("rb") as handle:
+        assert handle.read(2) == b"\xff\xd8"
+    # Three replies: two asking for what is missing, the last the receipt, all by reply token
+    # (the notifications area's own "received" message may come as a push besides).
+    replies = platform.replies()
+    assert len(replies) == 3 and not platform.refused
+    receipt = replies[-1]["messages"][0]
+    assert receipt["type"] == "flex" and case.reference in receipt["altText"]
+    assert "/t/" in receipt["altText"] and case.reference in str(receipt["contents"])
+    assert Conversation.objects.get().status == Conversation.Status.FILED
+
+
+def test_any_order_and_missing_parts_are_asked_for_with_quick_replies(
+    client, world, platform, django_capture_on_commit_callbacks
+):
+    user = user_id(2)
+    send(client, django_capture_on_commit_callbacks, platform.text(user, "ถนนเป็นหลุมลึก"))
+    first = platform.replies()[-1]["messages"][0]
+    kinds = [item["action"]["type"] for item in first["quickReply"]["items"]]
+    assert "location" in kinds and "postback" in kinds
+    assert "ตำแหน่ง" in first["text"] or "location" in first["text"]
+    send(client, django_capture_on_commit_callbacks, platform.location(user, *TOWN))
+    send(client, django_capture_on_commit_callbacks, platform.postback(user, "action=skip_photo"))
+    case = Case.objects.get()
+    assert case.submission.files.count() == 0
+    assert case.reference in platform.texts()[-1]
+
+
+def test_sticker_and_emoji_only_text_ask_for_words(client, world, platform, django_capture_on_commit_callbacks):
+    user = user_id(3)
+    send(client, django_capture_on_commit_callbacks, platform.sticker(user))
+    send(client, django_capture_on_commit_callbacks, platform.text(user, "😡😡💡"))
+    assert len(platform.replies()) == 2
+    assert not Conversation.objects.filter(description__gt="").exists()
+    assert not Case.objects.exists()
+
+
+def test_location_far_outside_the_office_is_refused_clearly(
+    client, world, platform, django_capture_on_commit_callbacks
+):
+    from services.areas.models import Area  # noqa: PLC0415 - only this test draws an area
+
+    Area.objects.create(
+        site=world["site"],
+        name="ชุมชนวัดเกต",
+        shape={
+            "type": "Polygon",
+            "coordinates": [[[98.98, 18.78], [99.0, 18.78], [99.0, 18.8], [98.98, 18.8], [98.98, 18.78]]],
+        },
+    )
+    user = user_id(4)
+    send(client, django_capture_on_commit_callbacks, platform.location(user, *BANGKOK))
+    assert "outside" in platform.texts()[-1] or "นอกเขต" in platform.texts()[-1]
+    assert not Conversation.objects.filter(latitude__isnull=False).exists()
+
+
+def test_a_20_mb_image_is_refused_and_not_stored(client, world, platform, django_capture_on_commit_callbacks):
+    user = user_id(5)
+    response = send(client, django_capture_on_commit_callbacks, platform.image(user, b"\xff\xd8" + b"0" * (20 * 2**20)))
+    assert response.status_code == 200
+    assert "10 MB" in platform.texts()[-1]
+    assert not Conversation.objects.exclude(photo="").exists()
+
+
+def test_not_a_photo_is_refused_by_the_upload_checks(client, world, platform, django_capture_on_commit_callbacks):
+    send(client, django_capture_on_commit_callbacks, platform.image(user_id(6), b"%PDF-1.4 not a photo"))
+    assert len(platform.replies()) == 1
+    assert not Conversation.objects.exclude(photo="").exists()
+
+
+def test_a_user_who_blocked_the_account_mid_conversation_breaks_nothing(
+    client, world, platform, django_capture_on_commit_callbacks
+):
+    user = user_id(7)
+    send(client, django_capture_on_commit_callbacks, platform.text(user, "ไฟดับหน้าบ้าน"))
+    # They block the account: LINE refuses replies and pushes to them from now on.
+    platform.answer("/v2/bot/message/", 403, body={"message": "blocked"}, times=10)
+    send(client, django_capture_on_commit_callbacks, platform.location(user, *TOWN))
+    response = send(client, django_capture_on_commit_callbacks, platform.postback(user, "action=skip_photo"))
+    assert response.status_code == 200
+    assert Case.objects.count() == 1  # filed all the same; they can follow it on the web
+    assert LineEvent.objects.filter(processed_at__isnull=True).count() == 0
+
+
+def test_an_expired_reply_token_falls_back_to_one_push(client, world, platform, django_capture_on_commit_callbacks):
+    user = user_id(8)
+    event = platform.text(user, "ไฟดับหน้าบ้าน")
+    platform.reply_tokens.discard(event["replyToken"])
+    send(client, django_capture_on_commit_callbacks, event)
+    assert not platform.replies()
+    assert len(platform.pushes(to=user)) == 1
+    assert "ไฟดับ" not in str(platform.pushes(to=user))  # the answer, not an echo
+    assert platform.requests[-1]["headers"].get("X-Line-Retry-Key")
+
+
+def test_follow_welcomes_and_unfollow_is_silent(client, world, platform, django_capture_on_commit_callbacks):
+    user = user_id(9)
+    send(client, django_capture_on_commit_callbacks, platform.event("follow", user))
+    send(client, django_capture_on_commit_callbacks, platform.event("unfollow", user))
+    assert len(platform.replies()) == 1 and not platform.pushes()
+
+
+def test_the_task_running_twice_files_and_replies_once(client, world, platform, django_capture_on_commit_callbacks):
+    from services.line.tasks import process_event  # noqa: PLC0415 - the task itself, run again
+
+    user = user_id(10)
+    report(client, django_capture_on_commit_callbacks, platform, user)
+    for event in LineEvent.objects.all():
+        assert process_event(event.pk) == "done already"
+    assert Case.objects.count() == Submission.objects.count() == 1
+    assert len(platform.replies()) == 3
