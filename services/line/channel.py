@@ -1,45 +1,18 @@
-"""Which LINE channel answers for an office, and how the webhook finds the office.
+"""Which office a webhook call is for, and its channel.
 
-The channel's secret and token belong to the office (services.notifications keeps them with the
-office's notification settings; the default office may use LINE_CHANNEL_SECRET/TOKEN from the
-environment). `credentials(site)` and `set_following(site, user, following)` are the
-notifications area's (services/notifications/line.py).
+The channel's secret and token belong to the office: the notifications area keeps them
+(services/notifications/line.py: the office's notification settings, or the environment's
+LINE_CHANNEL_SECRET/TOKEN for the default office), and is told who follows the account.
 """
 
-from dataclasses import dataclass
+import datetime
 
-from django.conf import settings
+from django.utils import timezone
 from wagtail.models import Site
 
-try:
-    from services.notifications.line import credentials as office_credentials
-    from services.notifications.line import set_following
-except ImportError:  # FALLBACK until services/notifications/line.py lands: env channel, no follow state
-    office_credentials = None
-    set_following = None
+from services.notifications.line import credentials, set_following
 
-
-@dataclass(frozen=True)
-class Credentials:
-    secret: str
-    token: str
-
-
-def credentials(site):
-    """The office's channel (`.secret`, `.token`), or None when it has none configured."""
-    if office_credentials is not None:
-        found = office_credentials(site)
-        return found if found is not None and found.secret and found.token else None
-    # FALLBACK (see the import above): only the default office, from the environment.
-    if site is not None and site.is_default_site and settings.LINE_CHANNEL_SECRET and settings.LINE_CHANNEL_TOKEN:
-        return Credentials(settings.LINE_CHANNEL_SECRET, settings.LINE_CHANNEL_TOKEN)
-    return None
-
-
-def following(site, user_id, now_following):
-    """Tell the notifications area the resident followed (or unfollowed, or blocked) the account."""
-    if set_following is not None:
-        set_following(site, user_id, now_following)
+__all__ = ["credentials", "default_office", "followed", "office_named"]
 
 
 def default_office():
@@ -54,3 +27,12 @@ def office_named(name):
     if name.isascii() and name.isdigit():
         return Site.objects.filter(pk=int(name)).first()
     return Site.objects.filter(hostname__iexact=name).order_by("pk").first()
+
+
+def followed(site, user_id, following, timestamp=None):
+    """A follow or unfollow (block) event, at LINE's time for it: a late redelivery of an older
+    event never undoes a newer one."""
+    at = None
+    if isinstance(timestamp, int) and 0 < timestamp < 10**14:
+        at = datetime.datetime.fromtimestamp(timestamp / 1000, tz=datetime.UTC)
+    set_following(site, user_id, following, at=at or timezone.now())

@@ -33,7 +33,7 @@ from services.cases.intake import office_homes_q
 from services.cases.models import Case, Channel
 from services.cases.nearby import nearby_cases
 from services.line import api, messages
-from services.line.channel import following as tell_following
+from services.line.channel import followed
 from services.line.models import Conversation, LineEvent
 from services.models.guides import ServiceIndexPage, ServicePage
 from services.notifications.events import base_url, office_name
@@ -367,10 +367,10 @@ def _handle(event, kind, message, photo, photo_error):
     site, user = event.site, event.user_id
     now = timezone.now()
     if kind == "follow":
-        tell_following(site, user, True)
+        followed(site, user, True, event.payload.get("timestamp"))
         return welcome(site)
     if kind == "unfollow":
-        tell_following(site, user, False)
+        followed(site, user, False, event.payload.get("timestamp"))
         Conversation.objects.filter(site=site, user_id=user, status=Conversation.Status.OPEN).update(
             status=Conversation.Status.CLOSED
         )

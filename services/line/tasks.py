@@ -17,7 +17,7 @@ def process_event(event_id):
     if event is None:
         return "done already"
     channel = credentials(event.site)
-    if channel is None:  # the office removed its channel since: nothing can be answered
+    if channel is None or not channel.token:  # the office removed its channel since: nothing can be answered
         LineEvent.objects.filter(pk=event.pk).update(processed_at=event.received_at)
         return "no channel"
     # The office's record language; residents of a Thai office chat in Thai.

@@ -80,7 +80,7 @@ def webhook(request, office=None):
         # The default office answers at /line/webhook/ only, with the environment's channel.
         return HttpResponse(status=404)
     channel = credentials(site)
-    if channel is None:
+    if channel is None or not channel.secret:
         return HttpResponse(status=404)
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:

@@ -154,3 +154,29 @@ def test_the_task_running_twice_files_and_replies_once(client, world, platform, 
         assert process_event(event.pk) == "done already"
     assert Case.objects.count() == Submission.objects.count() == 1
     assert len(platform.replies()) == 3
+
+
+def test_an_open_report_of_the_same_service_nearby_is_offered_first(
+    client, world, platform, django_capture_on_commit_callbacks
+):
+    report(client, django_capture_on_commit_callbacks, platform, user_id(11))
+    first = Case.objects.get()
+    user = user_id(12)
+    report(client, django_capture_on_commit_callbacks, platform, user)
+    offer = platform.replies()[-1]["messages"][0]
+    assert offer["type"] == "flex" and first.reference in offer["altText"]
+    assert f"/reports/{first.reference}" in str(offer["contents"])
+    assert Case.objects.count() == 1
+    send(client, django_capture_on_commit_callbacks, platform.postback(user, "action=file_anyway"))
+    assert Case.objects.count() == 2
+    second = Case.objects.exclude(pk=first.pk).get()
+    assert second.reference in platform.texts()[-1]
+
+
+def test_cancelling_at_the_nearby_offer_files_nothing(client, world, platform, django_capture_on_commit_callbacks):
+    report(client, django_capture_on_commit_callbacks, platform, user_id(13))
+    user = user_id(14)
+    report(client, django_capture_on_commit_callbacks, platform, user)
+    send(client, django_capture_on_commit_callbacks, platform.postback(user, "action=cancel"))
+    assert Case.objects.count() == 1
+    assert Conversation.objects.get(user_id=user).status == Conversation.Status.CLOSED
