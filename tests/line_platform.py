@@ -1,5 +1,6 @@
 """A fake LINE platform on 127.0.0.1 for the tests: the Messaging API (push, reply, rich menus,
-profiles), its data API (message content, rich-menu images) and LINE Login (token, verify).
+profiles), its data API (message content, rich-menu images) and LINE Login (authorize page, token,
+verify).
 
 Every body the portal sends is checked against line-bot-sdk's models of LINE's published schema
 (a message LINE would refuse is answered 400, as LINE does, and recorded in `refused`), every call
@@ -20,7 +21,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest, RichMenuRequest
 
@@ -58,6 +59,10 @@ class LinePlatform:
         self.default_rich_menu = None
         self.login_codes = {}  # authorization code -> claims of the ID token it yields
         self.id_tokens = {}  # id token -> claims
+        # Who LINE's authorize page (GET /oauth2/v2.1/authorize, for browser tests) signs in;
+        # `authorize_denies` makes it answer as when the resident presses Cancel.
+        self.authorize_as = (user_id(1), "สมชาย LINE")
+        self.authorize_denies = False
         self.answers = {}  # path prefix -> list of (status, headers, body) to answer first
         self.lock = threading.Lock()
         platform = self
@@ -136,10 +141,7 @@ class LinePlatform:
     def texts(self, kind=None):
         """Every accepted message as plain text (a Flex message by its altText), in order."""
         return [
-            m.get("text") or m.get("altText", "")
-            for k, b in self.accepted
-            if kind in (None, k)
-            for m in b["messages"]
+            m.get("text") or m.get("altText", "") for k, b in self.accepted if kind in (None, k) for m in b["messages"]
         ]
 
     # What the tests set up -------------------------------------------------------------------
@@ -170,11 +172,15 @@ class LinePlatform:
 
     # The platform -------------------------------------------------------------------
     def route(self, method, path, record):
+        if method == "GET" and path.startswith("/oauth2/v2.1/authorize?"):
+            return self.authorize(path)
         if path.startswith("/oauth2/"):
             return self.oauth(path, record.get("form") or {})
         auth = record["headers"].get("Authorization", "")
         if auth.removeprefix("Bearer ") not in self.tokens:
-            return 401, {"message": "Authentication failed. Confirm that the access token in the authorization header is valid."}
+            return 401, {
+                "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
+            }
         if method == "POST" and path == "/v2/bot/message/push":
             return self.message("push", PushMessageRequest, record)
         if method == "POST" and path == "/v2/bot/message/reply":
@@ -245,7 +251,31 @@ class LinePlatform:
                 self.retry_keys.add(key)
         with self.lock:
             self.accepted.append((kind, body))
-        return 200, {"sentMessages": [{"id": str(next(_ids)), "quoteToken": uuid.uuid4().hex} for _ in body["messages"]]}
+        return 200, {
+            "sentMessages": [{"id": str(next(_ids)), "quoteToken": uuid.uuid4().hex} for _ in body["messages"]]
+        }
+
+    def authorize(self, path):
+        """LINE Login's authorize page, signed in and consenting at once as `authorize_as`: back to
+        redirect_uri with a code and the state, as LINE does (or error=access_denied)."""
+        query = {k: v[0] for k, v in parse_qs(path.split("?", 1)[1]).items()}
+        if (
+            query.get("response_type") != "code"
+            or query.get("client_id") != LOGIN_CHANNEL_ID
+            or "openid" not in query.get("scope", "").split()
+            or not query.get("redirect_uri", "").startswith(("http://", "https://"))
+        ):
+            return 400, {"error": "invalid_request"}
+        if self.authorize_denies:
+            answer = {
+                "error": "access_denied",
+                "error_description": "The user has denied.",
+                "state": query.get("state", ""),
+            }
+        else:
+            sub, name = self.authorize_as
+            answer = {"code": self.login(sub, name=name, nonce=query.get("nonce", "")), "state": query.get("state", "")}
+        return 302, {}, {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"}
 
     def oauth(self, path, form):
         if path == "/oauth2/v2.1/token":
