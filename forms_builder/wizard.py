@@ -39,7 +39,7 @@ from forms_builder.intake import hand_over
 from forms_builder.nearby import nearby_screen
 from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile, store_pending
 from forms_builder.uploads import allowed_text
-from portal import ratelimit
+from portal import line_login, ratelimit
 from portal.models import StaffRole
 
 CHECK_STEP = "check"
@@ -581,6 +581,11 @@ class FormWizardView(SessionWizardView):
             wizard_token=self.extra["token"],
             submitted_at=timezone.now(),
         )
+        # Only the LINE user LINE itself verified in this session (portal.line_login), and only
+        # for a resident filing their own form: staff and volunteers file for someone else.
+        line_user = line_login.verified_line_user(self.request) if role is None else None
+        if line_user:
+            submission.line_user_id = line_user["sub"]
         for step in snapshot["steps"]:
             for spec in step["fields"]:
                 value = answers.get(spec["key"])
@@ -658,7 +663,19 @@ class FormWizardView(SessionWizardView):
             context["ends_form"] = spec.get("ends_form")
         if step == CHECK_STEP:
             context["summary"] = self.check_summary()
+        if context["role"] is None and line_login.enabled() and (step == CHECK_STEP or context["step_number"] == 1):
+            context["line"] = self.line_offer(step)
         return context
+
+    def line_offer(self, step):
+        """LINE Login, offered on the first step and the check step (never required): who the
+        updates will go to, or the link that signs in with LINE and comes back to this step."""
+        here = f"{self.page.get_url(self.request)}?step={step}"
+        return {
+            "user": line_login.verified_line_user(self.request),
+            "login_url": line_login.login_url(here),
+            "next": here,
+        }
 
     @property
     def has_conditional_steps(self):
