@@ -27,6 +27,9 @@ urlpatterns = [
     path("t/<str:reference>/files/<int:file_id>", views.case_file, name="case_file"),
     path("t/<str:reference>/photo", views.case_photo, name="case_photo"),
     path("t/<str:reference>/code", views.case_code, name="case_code"),
+    path("t/<str:reference>/line", views.case_line, name="case_line"),  # before <slug:action>, which "line" fits
+    path("t/<str:reference>/line/done", views.case_line_done, name="case_line_done"),
+    path("t/<str:reference>/line/stop", views.case_line_stop, name="case_line_stop"),
     path("t/<str:reference>/<link_secret:token>", views.case_link, name="case_link"),
     path("t/<str:reference>/<slug:action>", views.case_action, name="case_action"),
 ]

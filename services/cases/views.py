@@ -15,7 +15,9 @@ address (`access.record_failure`). Pages with personal data are sent `Cache-Cont
 no-store`, so no shared computer's browser or proxy keeps a copy.
 """
 
+import logging
 import mimetypes
+import time
 import uuid
 
 from django.conf import settings
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_builder.models import Submission, SubmissionFile
-from portal import ratelimit
+from portal import line_login, ratelimit
 from portal.offices import current_office
 from services.cases import access, panels, references, workflow
 from services.cases import photos as case_photos
@@ -47,6 +49,11 @@ from services.cases.models import Case, CaseAccess, CaseEvent, CaseStatus
 from services.cases.volunteers import masked_name
 
 SESSION_KEY = "verified_cases"
+# {"case": id, "at": Unix time}: the resident chose "Get updates in LINE" for that case; the LINE
+# sign-in that follows (and only one after it) links the case.
+LINE_LINK_KEY = "case_line_link"
+LINE_LINK_SECONDS = 900
+logger = logging.getLogger(__name__)
 # {case id: masked address} of the last code sent, for "we sent a code to 08x-xxx-5678".
 CODE_SENT_KEY = "case_code_sent"
 PRIVATE = "private, no-store"
@@ -157,9 +164,11 @@ def _context(request, case, **forms):
         "verified": verified,
         "is_finished": case.status in (CaseStatus.RESOLVED, CaseStatus.REJECTED, CaseStatus.CLOSED),
     }
+    context["line_login"] = line_login.enabled()
     if verified:
         context.update(
             {
+                "line_linked": bool(case.submission.line_user_id),
                 "answers": case.submission.display_answers(),
                 "files": list(case.submission.files.all()),
                 "location": case.location_text,
@@ -338,6 +347,71 @@ def case_action(request, reference, action):
     forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form"}[action]: form}
     response = render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
     return private(request, case, response)
+
+
+def _line_case(request, reference, *, needs_login=True):
+    """(case, None) for a verified resident's own case, else (None, the response to give):
+    the neutral page, the office's own host, or the tracking page asking them to verify first."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return None, rate_limited(request)
+    case = _lookup(reference)
+    if case is None or (needs_login and not line_login.enabled()):
+        return None, neutral(request, reference)
+    if (moved := elsewhere(request, case, _tracking_url(case))) is not None:
+        return None, moved
+    if not is_verified(request, case):
+        return None, HttpResponseRedirect(_tracking_url(case, "?line=verify#line-updates"))
+    return case, None
+
+
+@require_GET
+def case_line(request, reference):
+    """/t/<REFERENCE>/line: "Get updates in LINE". Only for the requester, proven as the private
+    details require (tracking link or one-time code): knowing a reference must not let anyone
+    send a stranger's updates to their own LINE. Always through a fresh LINE sign-in (a LINE user
+    left in a shared computer's session is not silently reused), which comes back to
+    `case_line_done`. A link, not a form: LINE's page is another site, and the CSP's form-action
+    would stop a form's redirect chain there."""
+    case, response = _line_case(request, reference)
+    if case is None:
+        return response
+    request.session[LINE_LINK_KEY] = {"case": case.pk, "at": time.time()}
+    response = HttpResponseRedirect(line_login.login_url(reverse("case_line_done", args=[case.reference])))
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+@require_GET
+def case_line_done(request, reference):
+    """Back from LINE: link the case to the LINE user LINE verified, when this session chose to
+    for this case and signed in with LINE after choosing."""
+    case, response = _line_case(request, reference)
+    if case is None:
+        return response
+    chosen = request.session.pop(LINE_LINK_KEY, None) or {}
+    line_user = line_login.verified_line_user(request)
+    if (
+        line_user is None
+        or chosen.get("case") != case.pk
+        or line_user["at"] < chosen.get("at", 0)
+        or time.time() - chosen.get("at", 0) > LINE_LINK_SECONDS
+    ):
+        return HttpResponseRedirect(_tracking_url(case, "?line=again#line-updates"))
+    Submission.objects.filter(pk=case.submission_id).update(line_user_id=line_user["sub"])
+    logger.info("case %s: updates linked to LINE by the verified resident", case.pk)
+    return private(request, case, HttpResponseRedirect(_tracking_url(case, "?done=line#line-updates")))
+
+
+@require_POST
+def case_line_stop(request, reference):
+    """/t/<REFERENCE>/line/stop: no more updates by LINE for this case (other channels go on).
+    Works without LINE Login too: a case reported by LINE chat is linked without it."""
+    case, response = _line_case(request, reference, needs_login=False)
+    if case is None:
+        return response
+    Submission.objects.filter(pk=case.submission_id).update(line_user_id="")
+    logger.info("case %s: LINE updates stopped by the verified resident", case.pk)
+    return private(request, case, HttpResponseRedirect(_tracking_url(case, "?done=line-stop#line-updates")))
 
 
 def _keep_reply_files(case, files):
