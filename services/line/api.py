@@ -110,5 +110,6 @@ def call(token, method, path, *, data_api=False, **kwargs):
     response = requests.request(
         method, url, headers=_headers(token, **kwargs.pop("headers", {})), timeout=TIMEOUT, **kwargs
     )
-    response.raise_for_status()
+    if response.status_code >= 400:
+        raise requests.HTTPError(f"{response.status_code} {response.text[:300]}", response=response)
     return response.json() if response.content else {}

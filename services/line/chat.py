@@ -325,8 +325,8 @@ def contact(site):
 def services_link(site):
     """The office's services index (the guides), for the rich menu."""
     index = ServiceIndexPage.objects.live().filter(office_homes_q(site), locale__language_code="th").first()
-    root = base_url(site)
-    return root + (index.url_path[len(site.root_page.url_path) - 1 :] if index else "/")
+    path = (index.relative_url(site) if index is not None else None) or "/"
+    return base_url(site) + path
 
 
 def welcome(site):

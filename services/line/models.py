@@ -43,7 +43,7 @@ class Conversation(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
-        FILED = "filed", _("Filed")
+        FILED = "filed", _("Filed as a request")
         CLOSED = "closed", _("Closed without a report")
 
     site = models.ForeignKey(Site, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
