@@ -7,6 +7,7 @@ bounding box holds the point (the indexed columns), one for the service's rules 
 departments and areas.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from forms_builder.fields import build_definition
@@ -33,6 +34,24 @@ def match_area(site_id, latitude, longitude):
     if not found:
         return None
     return min(found, key=lambda a: ((a.max_latitude - a.min_latitude) * (a.max_longitude - a.min_longitude), a.pk))
+
+
+def named_area(site_id, answers, fields):
+    """The office's area a resident picked from a list instead of pinning the map: a single-choice
+    answer among `fields` (question specs) whose stored value or label (as they saw it) is an
+    area's Thai or English name (an editor makes a community question without code by naming its
+    options as the Areas are named); None when none is. No query when no choice was answered."""
+    names = set()
+    for spec in fields:
+        value = (answers or {}).get(spec.get("key")) if spec.get("type") == "single_choice" else None
+        if value:
+            label = dict(spec.get("options") or []).get(value)
+            names.update(str(name).strip() for name in (value, label) if name)
+    if not names:
+        return None
+    # The English form's options may carry the areas' English names.
+    areas = Area.objects.filter(Q(name__in=names) | Q(name_en__in=names), site_id=site_id)
+    return areas.order_by("pk").only("pk", "name", "name_en").first()
 
 
 def has_areas(site_id):

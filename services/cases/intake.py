@@ -14,7 +14,7 @@ from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 
 from forms_builder.intake import IntakeReceipt
-from services.areas.routing import has_areas, match_area, rule_department
+from services.areas.routing import has_areas, match_area, named_area, rule_department
 from services.cases import access, references
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
@@ -110,8 +110,13 @@ def phone_last4(phone):
 
 def build_case(submission, *, site, settings, calendar, service, rng=None):
     """An unsaved Case for `submission` (also used by the demo data, which bulk-creates), in
-    the office's area its point lies in (none when outside them all)."""
+    the office's area its point lies in (none when outside them all), or without a point the
+    community they picked from a list, so the area's queue, routing rules and public filters
+    treat both the same."""
     area = match_area(site.pk, submission.latitude, submission.longitude)
+    if area is None and (submission.latitude is None or submission.longitude is None):
+        fields = [spec for step in (submission.form_snapshot or {}).get("steps", []) for spec in step.get("fields", [])]
+        area = named_area(site.pk, submission.answers, fields)
     department = route(service, settings, submission=submission, area=area)
     processing_days = service.processing_days if service is not None else settings.default_processing_days
     submitted = submission.submitted_at

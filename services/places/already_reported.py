@@ -16,11 +16,11 @@ date, community, distance and the public photo; never who reported it or what el
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from wagtail.models import Site
 
 from forms_builder.nearby import NearbyScreen
-from services.areas.models import Area
+from services.areas.routing import named_area
 from services.cases.intake import find_service
 from services.cases.models import OPEN_STATUSES
 from services.cases.nearby import nearby_cases
@@ -37,22 +37,6 @@ def _degrees(value):
     except (InvalidOperation, ValueError, TypeError):
         return None
     return number if number.is_finite() else None
-
-
-def chosen_area(site, answers, fields):
-    """The office's area the resident picked in this step: a single-choice answer whose stored
-    value or label (as they saw it) is an area's Thai or English name; None when none is."""
-    names = set()
-    for spec in fields:
-        value = answers.get(spec["key"]) if spec.get("type") == "single_choice" else None
-        if value:
-            label = dict(spec.get("options") or []).get(value)
-            names.update(str(name).strip() for name in (value, label) if name)
-    if not names:
-        return None
-    # The English form's options may carry the areas' English names.
-    areas = Area.objects.filter(Q(name__in=names) | Q(name_en__in=names), site=site)
-    return areas.order_by("pk").only("pk", "name", "name_en").first()
 
 
 def _screen(found, continue_url, **context):
@@ -102,7 +86,7 @@ def nearby_reports(*, request, page, location, answers, continue_url, fields=())
 def _in_community(site, page, answers, fields, continue_url):
     """The newest open public reports of the service in the picked community (the case's area, as
     matched from its pin when it was filed)."""
-    area = chosen_area(site, answers, fields)  # first: a form's other choices cost one query only
+    area = named_area(site.pk, answers, fields)  # first: a form's other choices cost one query only
     if area is None:
         return None
     service = find_service(page, site)

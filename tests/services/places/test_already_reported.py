@@ -250,6 +250,8 @@ def test_a_different_problem_in_the_community_continues_with_the_answers_kept(cl
     filed = Submission.objects.get(contact_name="สมชาย ต่างเรื่อง")
     assert filed.answers["community"] == community_value(filler, RIVERSIDE) != ""
     assert filed.answers["problem"] == "off"
+    # No pin, yet the case is in the community picked: its queue, rules and public filter see it.
+    assert Case.objects.get(submission=filed).area.name == RIVERSIDE
 
 
 def test_no_pin_and_no_community_shows_nothing(client, community_form):
