@@ -1,8 +1,11 @@
 """Who is told what, and by which channel.
 
-Residents get one message per event on the channel they gave: a LINE user ID (when the form has
-a `line_user_id` answer, e.g. filled by a LINE front end), otherwise email, otherwise SMS. One
-channel, not all: SMS costs the office money and one clear message is what residents asked for.
+Residents get one message per event on one channel: LINE when their request is linked to a LINE
+user (`Submission.line_user_id`, set only by LINE itself: they filed by chat with the office's
+account or used "continue with LINE") and they have not blocked the office's account; otherwise
+email, otherwise SMS. One channel, not all: SMS costs the office money and one clear message is
+what residents asked for. A LINE-only resident who blocked the account is not pushed to: the
+notice is recorded as undeliverable with the reason, for staff to see.
 Staff notices go to the department's email address (or, without one, to its members'), and also
 to the office's LINE group when one is set in the notification settings.
 
@@ -22,11 +25,13 @@ from forms_builder.views import draft_expiry_days
 from portal.templatetags.portal_tags import thaidate
 from services.cases import access
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
+from services.cases.models import Channel as CaseChannel
 from services.cases.sla import WorkingCalendar
+from services.notifications import line
 from services.notifications.channels import LINE_ID, get_channel
 from services.notifications.models import NotificationSettings, NotifyChannel, NotifyEvent
 from services.notifications.outbox import record
-from services.notifications.render import addressee
+from services.notifications.render import RATING_ANCHOR, addressee
 
 E = NotifyEvent
 
@@ -68,20 +73,33 @@ def admin_url(case):
     return f"{base_url(case.site)}{reverse('case_detail', args=[case.pk])}"
 
 
-def resident_address(submission):
-    """(channel, recipient) the resident is reached on, or None if they left no contact."""
-    line_id = str((submission.answers or {}).get("line_user_id") or "").strip()
+def line_user(submission):
+    """The resident's LINE user, verified by LINE (`line_user_id`); forms filled by an older LINE
+    front end carried it as an answer instead."""
+    line_id = (submission.line_user_id or "").strip() or str(
+        (submission.answers or {}).get("line_user_id") or ""
+    ).strip()
+    return line_id if LINE_ID.match(line_id) and line_id.startswith("U") else ""
+
+
+def resident_address(submission, site=None):
+    """(channel, recipient) the resident is reached on from `site`'s office, or None if they left
+    no contact. LINE first while they follow the office's account."""
+    line_id = line_user(submission)
     options = []
-    if line_id and LINE_ID.match(line_id):
+    if line_id:
         options.append((NotifyChannel.LINE, line_id))
     if submission.contact_email:
         options.append((NotifyChannel.EMAIL, submission.contact_email))
     if submission.contact_phone:
         options.append((NotifyChannel.SMS, submission.contact_phone))
     for channel, recipient in options:
-        if get_channel(channel).is_configured():
+        if channel == NotifyChannel.LINE and not line.is_reachable(site, recipient):
+            continue  # blocked: email or SMS if they gave one
+        if get_channel(channel).is_configured(site):
             return channel, recipient
-    # Nothing configured for what they gave: still record it (as undeliverable) so staff see it.
+    # Nothing usable for what they gave: still record it (as undeliverable, with the reason: not
+    # set up, or the LINE user blocked the office) so staff see that they were not told.
     return options[0] if options else None
 
 
@@ -109,18 +127,24 @@ def resident_values(case, event, language):
 
 def notify_resident(case, event, kind):
     submission = case.submission
-    address = resident_address(submission)
+    address = resident_address(submission, case.site)
     if address is None:
         return []
     channel, recipient = address
+    if kind == E.RECEIVED and channel == NotifyChannel.LINE and case.channel == CaseChannel.LINE:
+        # Filed in the chat: the chat's own reply (services.line) carries the reference and the
+        # tracking link; a push saying the same would be the second "we have your request".
+        return []
     language = language_of(submission)
     values = resident_values(case, event, language)
+    link = values["tracking_url"]
     rateable = event.to_status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.rating is None
     if rateable:
-        url = values["tracking_url"] + "#your-request"
+        url = link = values["tracking_url"] + RATING_ANCHOR  # LINE's button asks "is it fixed?"
         with translation.override(language):
             values["rating_url"] = url if kind == E.CLOSED else _("Rate our service: %(url)s") % {"url": url}
     row = record(
+        link=link,
         event=kind,
         channel=channel,
         recipient=recipient,
@@ -180,6 +204,7 @@ def notify_staff(case, kind, key_prefix, addresses=None, case_event=None, today=
                 case=case,
                 case_event=case_event,
                 department=case.department,
+                link=values["admin_url"],
             )
             if row:
                 rows.append(row)
@@ -266,18 +291,19 @@ def on_draft_link(draft, resume_url, contact, language):
 
 
 def on_tracking_code(case, code, via, language):
-    """Send a one-time code to the phone (SMS, or LINE when only LINE is set up) or the e-mail
+    """Send a one-time code to the phone — by LINE when the request is linked to a LINE user who
+    still follows the office (free, and where their updates go), else by SMS — or to the e-mail
     the form holds. Returns the masked address it goes to, or "" when we cannot send there."""
     submission = case.submission
     language = language if language in dict(settings.LANGUAGES) else language_of(submission)
     if via == "email":
         options = [(NotifyChannel.EMAIL, submission.contact_email, access.mask_email(submission.contact_email))]
     else:
-        line_id = str((submission.answers or {}).get("line_user_id") or "").strip()
+        line_id = line_user(submission)
         options = [(NotifyChannel.SMS, submission.contact_phone, access.mask_phone(submission.contact_phone))]
-        if line_id and LINE_ID.match(line_id):
-            options.append((NotifyChannel.LINE, line_id, "LINE"))
-    usable = [option for option in options if option[1] and get_channel(option[0]).is_configured()]
+        if line_id and line.is_reachable(case.site, line_id):
+            options.insert(0, (NotifyChannel.LINE, line_id, "LINE"))
+    usable = [option for option in options if option[1] and get_channel(option[0]).is_configured(case.site)]
     if not usable:
         return ""
     channel, recipient, shown = usable[0]
@@ -298,6 +324,7 @@ def on_tracking_code(case, code, via, language):
         key=f"code:{case.pk}:{uuid.uuid4().hex}:{channel}:{recipient}",
         case=case,
         department=case.department,
+        link=f"{base_url(case.site)}{reverse('case_track', args=[case.reference])}",
     )
     return shown if row is not None and row.status != row.Status.UNDELIVERABLE else ""
 

@@ -25,7 +25,7 @@ from django_q.tasks import async_task
 
 from services.notifications.channels import NOT_CONFIGURED, Message, TemporaryFailure, Undeliverable, get_channel
 from services.notifications.models import Notification
-from services.notifications.render import redact, render, to_html
+from services.notifications.render import button_label, redact, render, to_html
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +83,14 @@ def private_key(key, recipient):
     return key[:200]
 
 
-def record(*, event, channel, recipient, language, values, key, case=None, case_event=None, department=None, site=None):
+def record(
+    *, event, channel, recipient, language, values, key, case=None, case_event=None, department=None, site=None, link=""
+):
     """Write one notification (in the current transaction) and queue its send after commit.
 
     `site` is the office that sends it (by default the case's, else the department's): its
-    wording is used and its staff see the row.
+    wording is used, its staff see the row, and LINE pushes go through its channel. `link` is
+    the page a LINE message's button opens (the tracking page).
 
     Returns the row, or None when the same key was already recorded (the event was reported
     before — e.g. a scheduled reminder running twice the same day).
@@ -109,11 +112,12 @@ def record(*, event, channel, recipient, language, values, key, case=None, case_
         case=case,
         case_event=case_event,
         department=department,
+        link=(link or "")[:500],
     )
     try:
-        if not get_channel(channel).is_configured():
+        if not get_channel(channel).is_configured(site_id):
             raise Undeliverable(f"the {channel} channel {NOT_CONFIGURED}")
-        get_channel(channel).normalize(recipient)
+        get_channel(channel).check(recipient, site_id)
     except Undeliverable as error:
         # Recorded anyway, so staff see that this person was not told (and why); staff may
         # resend once the address or the configuration is fixed.
@@ -157,6 +161,9 @@ def deliver(notification_id, now=None):
         text=row.body,
         html=to_html(row.body) if row.channel == "email" else "",
         key=row.idempotency_key,
+        site_id=row.site_id,
+        link=row.link,
+        button=button_label(row.event, row.link, row.language) if row.link else "",
     )
     try:
         channel.send(message)
@@ -170,15 +177,23 @@ def deliver(notification_id, now=None):
             ours.update(status=S.FAILED, last_error=reason[:500])
             logger.warning("notification %s failed after %s attempts: %s", row.pk, row.attempts, reason)
             return S.FAILED
+        # A provider's Retry-After (a rate limit) is a floor: never try again sooner than it asked.
+        wait = max(backoff(row.attempts), getattr(error, "retry_after", None) or 0)
         ours.update(
             status=S.PENDING,
             last_error=reason[:500],
-            next_attempt_at=timezone.now() + timezone.timedelta(seconds=backoff(row.attempts)),
+            next_attempt_at=timezone.now() + timezone.timedelta(seconds=wait),
         )
         logger.info("notification %s will be retried: %s", row.pk, reason)
         return S.PENDING
     # The kept copy loses the tracking link's secret and any one-time code once they went out.
-    ours.update(status=S.SENT, sent_at=timezone.now(), last_error="", body=redact(row.event, row.body))
+    ours.update(
+        status=S.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        body=redact(row.event, row.body),
+        link=redact(row.event, row.link),
+    )
     return S.SENT
 
 

@@ -11,7 +11,7 @@ import re
 from django.utils import translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from services.notifications.models import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent
@@ -114,6 +114,38 @@ DEFAULTS = {
         ),
     ),
 }
+
+
+# The words on a LINE message's button, by what the message is about (the button opens its link).
+BUTTONS = {
+    E.RECEIVED: pgettext_lazy("LINE button", "Track your request"),
+    E.STATUS: pgettext_lazy("LINE button", "Track your request"),
+    E.REPLY: pgettext_lazy("LINE button", "Track your request"),
+    E.INFO_REQUESTED: pgettext_lazy("LINE button", "Track your request"),
+    E.CLOSED: pgettext_lazy("LINE button", "Track your request"),
+    E.TRACKING_CODE: pgettext_lazy("LINE button", "Track your request"),
+    E.DRAFT_SAVED: pgettext_lazy("LINE button", "Continue the form"),
+    E.NEW_CASE: pgettext_lazy("LINE button", "Open the request"),
+    E.DUE_TOMORROW: pgettext_lazy("LINE button", "Open the request"),
+    E.OVERDUE: pgettext_lazy("LINE button", "Open the request"),
+    E.DIGEST: pgettext_lazy("LINE button", "Open the queue"),
+    E.FOLLOWED_STATUS: pgettext_lazy("LINE button", "See the report"),
+    E.FOLLOWED_UPDATE: pgettext_lazy("LINE button", "See the report"),
+}
+# A resolved or closed request's link goes to the rating on the tracking page: the button asks
+# the "is it fixed?" question there.
+RATING_ANCHOR = "#your-request"
+
+
+def button_label(event, link, language):
+    """The button's words in `language`; "" when the event has no page to open."""
+    label = BUTTONS.get(event)
+    if label is None:
+        return ""
+    with translation.override(language):
+        if link.endswith(RATING_ANCHOR) and event in (E.STATUS, E.CLOSED):
+            return pgettext("LINE button", "Is it fixed? Tell us")
+        return str(label)
 
 
 # A title the resident typed before the name: Thai forms ask for "คำนำหน้า" and people write it in

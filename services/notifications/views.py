@@ -29,7 +29,7 @@ from portal.admin_listings import TemplateColumn, ViewOnlyViewSet, view_only
 from portal.admin_menu import MenuItemFor
 from portal.offices import office_label, works_for_several
 from services.cases.admin_views import can_use_queue, sees_all
-from services.notifications.channels import NOT_A_MOBILE, NOT_CONFIGURED, get_channel
+from services.notifications.channels import BLOCKED, NOT_A_MOBILE, NOT_CONFIGURED, get_channel
 from services.notifications.models import Notification
 from services.notifications.outbox import resend as resend_notification
 
@@ -41,7 +41,7 @@ def why_not_delivered(row):
     """The Status column in staff's words. A channel the site has no gateway for is not the
     resident's fault: "SMS not set up on this site", never "invalid address"."""
     channel = row.get_channel_display()
-    if not get_channel(row.channel).is_configured():
+    if not get_channel(row.channel).is_configured(row.site_id):
         return _("%(channel)s not set up on this site") % {"channel": channel}
     if NOT_CONFIGURED in row.last_error:
         return _("%(channel)s was not set up when this was sent; it is now: resend it") % {"channel": channel}
@@ -49,6 +49,8 @@ def why_not_delivered(row):
         return row.get_status_display()
     if NOT_A_MOBILE in row.last_error:
         return _("Not a mobile number: SMS needs one")
+    if BLOCKED in row.last_error:
+        return _("The resident blocked the office's LINE account: not sent")
     return _("Invalid address")
 
 

@@ -16,7 +16,6 @@ from tests.services.cases.support import make_world, submit
 from tests.services.notifications.support import file_request
 
 S = Notification.Status
-LINE_USER = "U" + "0123456789abcdef" * 2
 
 
 @pytest.fixture
@@ -69,21 +68,6 @@ def test_sms_when_only_a_phone_was_given(world, gateway, django_capture_on_commi
     assert case.reference in sms["json"]["message"] and "เราได้รับคำร้อง" in sms["json"]["message"]
     assert sms["headers"]["Authorization"] == "Bearer sms-test-key"
     assert sms["headers"]["Idempotency-Key"].startswith("ev")
-
-
-def test_line_push_when_the_form_carries_a_line_user_id(world, gateway, smtp, django_capture_on_commit_callbacks):
-    case, _ = file_request(
-        world,
-        django_capture_on_commit_callbacks,
-        email="somying@example.com",
-        answers_extra={"line_user_id": LINE_USER},
-    )
-    [push] = gateway.line()
-    assert push["headers"]["Authorization"] == "Bearer line-test-token"
-    assert push["headers"]["X-Line-Retry-Key"]
-    assert push["json"]["to"] == LINE_USER
-    assert case.reference in push["json"]["messages"][0]["text"]
-    assert to(smtp, "somying@example.com") == []  # one channel per resident: LINE first
 
 
 def test_every_case_event_reaches_the_resident_once(world, smtp, django_capture_on_commit_callbacks):
@@ -309,17 +293,3 @@ def test_query_budget_of_a_reply_and_its_delivery(
     with django_assert_max_num_queries(3):
         assert outbox.deliver(row.pk) == S.SENT
     assert len(to(smtp, "somying@example.com")) == 2
-
-
-def test_staff_line_group_gets_new_requests(world, smtp, gateway, django_capture_on_commit_callbacks):
-    from services.notifications.models import NotificationSettings
-
-    group = "C" + "fedcba9876543210" * 2
-    config = NotificationSettings.for_site(world["site"])
-    config.staff_line_to = group
-    config.save()
-    case, _ = file_request(world, django_capture_on_commit_callbacks, email="somying@example.com")
-    [push] = gateway.line()
-    assert push["json"]["to"] == group
-    assert push["json"]["messages"][0]["text"].startswith(f"มีคำร้องใหม่เข้ากองช่าง: {case.reference}")
-    assert len(to(smtp, "works@bansuan.go.th")) == 1 and len(to(smtp, "somying@example.com")) == 1
