@@ -89,7 +89,9 @@ def set_following(site, user_id, following, at=None):
 
 def is_reachable(site, user_id):
     """False when the user blocked the office's account (and has not followed it again)."""
-    site = _site(site)
-    if site is None or not user_id:
+    site_id = getattr(site, "pk", site)
+    if site_id is None:
+        site_id = getattr(_site(None), "pk", None)
+    if site_id is None or not user_id:
         return False
-    return not LineContact.objects.filter(site=site, user_id=user_id, blocked_at__isnull=False).exists()
+    return not LineContact.objects.filter(site_id=site_id, user_id=user_id, blocked_at__isnull=False).exists()

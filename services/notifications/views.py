@@ -41,7 +41,7 @@ def why_not_delivered(row):
     """The Status column in staff's words. A channel the site has no gateway for is not the
     resident's fault: "SMS not set up on this site", never "invalid address"."""
     channel = row.get_channel_display()
-    if not get_channel(row.channel).is_configured(row.site_id):
+    if not get_channel(row.channel).is_configured(row.site):
         return _("%(channel)s not set up on this site") % {"channel": channel}
     if NOT_CONFIGURED in row.last_error:
         return _("%(channel)s was not set up when this was sent; it is now: resend it") % {"channel": channel}
