@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "services.open311",
     "services.library",
     "services.line",
+    "services.documents",
     "services.offices",
     "forms_builder",
     "wagtail_localize",
