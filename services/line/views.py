@@ -13,7 +13,7 @@ import hmac
 import json
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 # not LINE.
 MAX_BODY = 1024 * 1024
 MAX_EVENTS = 500
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 def valid_signature(body, secret, given):
@@ -67,6 +71,9 @@ def store(site, events):
                 )
         except IntegrityError:
             continue  # LINE's redelivery, or a replay: done already
+        except DataError:  # e.g. a NUL character, which PostgreSQL's JSON cannot hold
+            logger.warning("LINE event %s could not be stored", event_id[:64])
+            continue
         queue(row.pk)
         new += 1
     return new
@@ -91,8 +98,10 @@ def webhook(request, office=None):
     if not valid_signature(body, channel.secret, request.headers.get("X-Line-Signature")):
         return HttpResponseBadRequest("bad signature")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        # Strict JSON, as LINE sends: NaN and Infinity are Python's extension, and no database
+        # stores them in a JSON column.
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: absurdly nested arrays
         return HttpResponseBadRequest("not JSON")
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):

@@ -180,3 +180,18 @@ def test_cancelling_at_the_nearby_offer_files_nothing(client, world, platform, d
     send(client, django_capture_on_commit_callbacks, platform.postback(user, "action=cancel"))
     assert Case.objects.count() == 1
     assert Conversation.objects.get(user_id=user).status == Conversation.Status.CLOSED
+
+
+@pytest.mark.parametrize("lat,lng", [(1e308, 98.9), ("ไม่ใช่ตัวเลข", None), (91, 181), ("-0", "1e-400")])
+def test_a_location_that_is_no_place_gets_a_clear_answer(
+    client, world, platform, django_capture_on_commit_callbacks, lat, lng
+):
+    response = send(client, django_capture_on_commit_callbacks, platform.location(user_id(30), lat, lng))
+    assert response.status_code == 200 and len(platform.replies()) == 1
+    assert not Conversation.objects.filter(latitude__isnull=False).exists()
+
+
+def test_a_very_long_description_is_kept_to_its_cap(client, world, platform, django_capture_on_commit_callbacks):
+    send(client, django_capture_on_commit_callbacks, platform.text(user_id(31), "ไฟดับ" * 2000))
+    assert len(Conversation.objects.get().description) == 2000
+    assert not platform.refused

@@ -35,7 +35,18 @@ def test_the_other_channels_secret_is_refused(client, world, platform, django_ca
     assert response.status_code == 400 and not LineEvent.objects.exists()
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"[]", b'{"events": "x"}', b"null"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"\xff\xfe",
+        b"[]",
+        b'{"events": "x"}',
+        b"null",
+        b'{"events": [NaN]}',
+        b"[" * 200_000 + b"]" * 200_000,
+    ],
+)
 def test_a_signed_body_that_is_not_a_webhook_is_a_400(
     client, world, platform, django_capture_on_commit_callbacks, body
 ):
