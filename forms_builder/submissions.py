@@ -94,10 +94,13 @@ class Submission(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(channel__in=["web", "counter", "volunteer", "phone"]), name="fb_submission_channel"
+                condition=models.Q(channel__in=["web", "counter", "volunteer", "phone", "line"]),
+                name="fb_submission_channel",
             ),
+            # Staff or a volunteer file at the counter, by phone or for a resident; a resident files
+            # on the web or by LINE chat themselves.
             models.CheckConstraint(
-                condition=models.Q(channel="web") | models.Q(filed_by__isnull=False),
+                condition=models.Q(channel__in=["web", "line"]) | models.Q(filed_by__isnull=False),
                 name="fb_submission_filed_by_for_assisted",
             ),
         ]
