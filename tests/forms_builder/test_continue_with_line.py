@@ -48,8 +48,11 @@ def test_the_offer_is_optional_and_the_form_is_sent_without_it(client, make_form
     link = line_link(first)
     what = complaint_steps(start(client, page))[0]
     assert link == "/line/login/?" + urlencode({"next": f"{page.url}?step={what}"})
-    submission = send(client, page)
+    f = fill_complaint(client, page, photo=False)
+    sent = f.post("check")
+    submission = Submission.objects.get()
     assert submission.line_user_id == "" and submission.reference
+    assert "LINE" not in client.get(sent["Location"]).content.decode()
     assert not line.requests  # LINE was never asked anything
 
 
@@ -66,8 +69,10 @@ def test_a_form_filed_after_continue_with_line_carries_the_verified_line_user(cl
     f = fill_complaint(client, page, photo=False)
     check = client.get(page.url).content.decode()
     assert "ความคืบหน้าจะส่งไปที่ LINE ของ สมศรี LINE" in check  # shown again before sending
-    assert f.post("check").status_code == 302
+    sent = f.post("check")
+    assert sent.status_code == 302
     assert Submission.objects.get().line_user_id == user_id(21)
+    assert "ความคืบหน้าจะส่งไปที่ LINE ของคุณ" in client.get(sent["Location"]).content.decode()  # on the receipt
 
 
 def test_stop_using_line_before_sending_sends_nothing_to_line(client, make_form, line):
