@@ -235,7 +235,7 @@ def file(conversation):
         wizard_token=f"line-{uuid.uuid4().hex}"[:40],
         latitude=conversation.latitude,
         longitude=conversation.longitude,
-        location_text=(conversation.location_text or description)[:500],
+        location_text=conversation.location_text[:500],
         submitted_at=timezone.now(),
     )
     if conversation.photo:

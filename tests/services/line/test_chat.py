@@ -7,6 +7,7 @@ import pytest
 from forms_builder.models import Submission
 from services.cases.models import Case, Channel
 from services.line.models import Conversation, LineEvent
+from services.notifications.line import is_reachable
 from tests.line_platform import user_id
 from tests.services.line.conftest import BANGKOK, TOWN, jpeg
 from tests.services.line.support import send
@@ -141,8 +142,13 @@ def test_an_expired_reply_token_falls_back_to_one_push(client, world, platform, 
 def test_follow_welcomes_and_unfollow_is_silent(client, world, platform, django_capture_on_commit_callbacks):
     user = user_id(9)
     send(client, django_capture_on_commit_callbacks, platform.event("follow", user))
+    assert is_reachable(world["site"], user)
+    send(client, django_capture_on_commit_callbacks, platform.text(user, "ไฟดับหน้าบ้าน"))
     send(client, django_capture_on_commit_callbacks, platform.event("unfollow", user))
-    assert len(platform.replies()) == 1 and not platform.pushes()
+    assert len(platform.replies()) == 2 and not platform.pushes()
+    # Blocked: the notifications area pushes no more; the report in progress is closed.
+    assert not is_reachable(world["site"], user)
+    assert Conversation.objects.get().status == Conversation.Status.CLOSED
 
 
 def test_the_task_running_twice_files_and_replies_once(client, world, platform, django_capture_on_commit_callbacks):
