@@ -123,9 +123,10 @@ def demo_pkcs12(office_name, passphrase):
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_name),
+            # X.509 caps a name's attributes at 64 characters; an office's full Thai name may be longer.
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_name[:64]),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_LABEL),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{office_name} (demo)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{office_name[:57]} (demo)"),
         ]
     )
     now = datetime.datetime.now(datetime.UTC)

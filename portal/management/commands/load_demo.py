@@ -26,6 +26,7 @@ DEMO_MODULES = [
     "services.areas.demo",
     "services.cases.demo",
     "services.payments.demo",
+    "services.documents.demo",  # the showcase food-shop certificate, signed (issue 20)
     "services.notifications.demo",
     "services.places.demo",
     "home.demo",
