@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import ratelimit
@@ -62,8 +63,10 @@ def _document(request, code):
     return document
 
 
+@never_cache
 def status(request, code):
-    """/<lang>/v/<code>: what the document is and whether it still stands."""
+    """/<lang>/v/<code>: what the document is and whether it still stands. Never kept by the
+    anonymous page cache (portal/pagecache.py) or a browser: a revocation shows at once."""
     if ratelimit.hit("document-status", ratelimit.client_ip(request), *STATUS_LIMIT):
         return rate_limited(request)
     document = _document(request, code)

@@ -54,6 +54,7 @@ def test_an_unknown_code_is_a_404_page(client, issued):
 
 
 def test_a_revoked_document_says_revoked_with_the_date(client, issued):
+    assert "Valid" in client.get(f"/en/v/{issued['document'].code}").content.decode()  # seen before: no stale copy
     document = issuing.revoke(issued["document"], issued["officer_health"], "ร้านปิดกิจการ")
     page = client.get(f"/th/v/{document.code}").content.decode()
     assert "เพิกถอน" in page
