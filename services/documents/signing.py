@@ -116,6 +116,14 @@ def check_signatures(data, pem):
     return "not_ours"
 
 
+def _fit(text, limit):
+    """`text` cut to `limit` UTF-8 bytes: X.509 caps a common name at 64 bytes, which a Thai
+    office name (three bytes a letter) soon passes."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def demo_pkcs12(office_name, passphrase):
     """A self-signed certificate and key for the demo office, as PKCS#12 bytes. Its name says it
     is a demo certificate, so nobody mistakes a demo document for a real one."""
@@ -123,10 +131,9 @@ def demo_pkcs12(office_name, passphrase):
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
-            # X.509 caps a name's attributes at 64 characters; an office's full Thai name may be longer.
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, office_name),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_LABEL),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{office_name[:57]} (demo)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{_fit(office_name, 64 - 7)} (demo)"),
         ]
     )
     now = datetime.datetime.now(datetime.UTC)
