@@ -51,6 +51,8 @@ SCHEDULES = {
         None,
         (None, None, 2, 30),
     ),
+    # PDPA: LINE chats a day old (unfiled photos with them) and LINE event payloads a week old.
+    "pdpa: purge LINE chats and events": ("services.line.tasks.purge_stale", "D", None, (None, None, 2, 45)),
     # PDPA: anonymise closed cases whose retention period has ended, at night.
     "pdpa: anonymise cases past their retention period": (
         "services.privacy.tasks.anonymise_expired_cases",

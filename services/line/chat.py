@@ -30,7 +30,7 @@ from forms_builder.uploads import check_and_clean, hard_cap_bytes
 from home.models import OfficeSettings
 from services.areas.models import Area
 from services.cases.intake import office_homes_q
-from services.cases.models import Case, Channel
+from services.cases.models import Case
 from services.cases.nearby import nearby_cases
 from services.line import api, messages
 from services.line.channel import followed
@@ -49,11 +49,6 @@ MY_CASES = 10
 # boundary is still heard (the intake notes it for the officers), one from another province is not.
 THAILAND = (Decimal("5.5"), Decimal("97.2"), Decimal("20.6"), Decimal("105.7"))
 MARGIN = Decimal("0.05")
-# forms_builder's check constraints on Submission (fb_submission_channel and
-# fb_submission_filed_by_for_assisted, migration 0001) do not admit the "line" channel yet, so the
-# submission is stored as "web" (the resident filed it themselves) with the LINE user and a
-# "line-" token, and the case carries Channel.LINE, as Open311 records its source in the token.
-SUBMISSION_CHANNEL = Submission.Channel.WEB
 
 
 def services_for(site):
@@ -230,7 +225,7 @@ def file(conversation):
         form_snapshot={"title": form_page.title, "steps": steps},
         answers=answers,
         language="th",
-        channel=SUBMISSION_CHANNEL,
+        channel=Submission.Channel.LINE,
         line_user_id=conversation.user_id,
         wizard_token=f"line-{uuid.uuid4().hex}"[:40],
         latitude=conversation.latitude,
@@ -257,9 +252,6 @@ def file(conversation):
     submission.tracking_url = receipt.tracking_url
     submission.save(update_fields=["reference", "expected_date", "tracking_url"])
     case = Case.objects.get(submission=submission)
-    if case.channel != Channel.LINE:
-        case.channel = Channel.LINE
-        case.save(update_fields=["channel"])
     conversation.status = Conversation.Status.FILED
     conversation.case = case
     conversation.save(update_fields=["status", "case"])
