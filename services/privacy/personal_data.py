@@ -53,7 +53,8 @@ from forms_builder.models import Draft, PendingUpload, Submission
 from portal.i18n import ascii_digits
 from portal.offices import current_office, office_ids
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent
-from services.notifications.models import Notification
+from services.line.models import Conversation, LineEvent
+from services.notifications.models import LineContact, Notification
 from services.payments.models import Invoice, Payment
 from services.places.models import Follower, FollowOrigin
 from services.privacy.audit_sql import REDACTED
@@ -665,6 +666,7 @@ def erase_person(query, offices=None):
     submissions = find_submissions(query, offices)
     person = Person.of(query, submissions)
     result = Erasure(submissions=len(submissions))
+    line_users = {submission.line_user_id for submission in submissions if submission.line_user_id}
     for submission in submissions:
         case = _case_of(submission)
         if case is not None:
@@ -691,8 +693,23 @@ def erase_person(query, offices=None):
         result.log_lines = _redact_logs(person, offices)
         result.events = _redact_events_quoting(person, offices)
         result.follows, _ = follows_of(person, offices).delete()
+        _forget_line_users(line_users, offices)
     settle_on_disk()
     return result
+
+
+def _forget_line_users(user_ids, offices=None):
+    """What the office keeps by the person's LINE user ID (from their own submissions): a report
+    by chat in progress (with its photo, unless it became a request, whose files went with it),
+    the events LINE delivered (their messages as sent) and whether they follow the account."""
+    if not user_ids:
+        return
+    where = Q(user_id__in=user_ids) & (Q() if offices is None else Q(site__in=offices))
+    for conversation in Conversation.objects.filter(where).exclude(status=Conversation.Status.FILED).exclude(photo=""):
+        conversation.photo.delete(save=False)
+    Conversation.objects.filter(where).delete()
+    LineEvent.objects.filter(where).delete()
+    LineContact.objects.filter(where).delete()
 
 
 def _erase_session(key, data, expires, person):

@@ -38,7 +38,8 @@ from forms_builder.models import Draft, FormPage, PendingUpload, SubmissionFile
 from portal.i18n import ascii_digits
 from services.cases import workflow
 from services.cases.models import CaseEvent, CaseStatus
-from services.notifications.models import Notification
+from services.line.models import Conversation, LineEvent
+from services.notifications.models import LineContact, Notification
 from services.payments import billing
 from services.payments.models import Payment
 from services.privacy import personal_data as privacy
@@ -52,6 +53,7 @@ NAME = "วิไลวรรณ ศรีสุขสวัสดิ์"
 PHONE = "0867452319"
 NATIONAL_ID = "3100601234565"
 EMAIL = "wilaiwan.srisuk@example.co.th"
+LINE_USER = "U3f1c0a9e8d7b6a5f4e3d2c1b0a998877"  # the LINE user ID LINE gave her chats and login
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -75,6 +77,7 @@ def spellings():
         "3-1006-01234-56-5",
         thai(NATIONAL_ID),
         EMAIL,
+        LINE_USER,
     }
     escaped = {json.dumps(text)[1:-1] for text in plain if not text.isascii()}
     return plain | escaped
@@ -229,8 +232,24 @@ def build_person(world, complaint_form):
 
     draft_client, draft = save_draft_and_send_link(elderly_form(world))
     abandoned = abandon_a_filling(complaint_form)
+    chat_by_line(case)
     case.refresh_from_db()
     return {"case": case, "draft": draft, "slip": slip, "draft_client": draft_client, "abandoned": abandoned}
+
+
+def chat_by_line(case):
+    """She linked her request to LINE, follows the office's account and started another report
+    by chat: what the LINE area keeps by her LINE user ID."""
+    type(case.submission).objects.filter(pk=case.submission_id).update(line_user_id=LINE_USER)
+    LineContact.objects.create(site=case.site, user_id=LINE_USER)
+    LineEvent.objects.create(
+        site=case.site,
+        event_id="01JLINEERASE0000000000000",
+        kind="message",
+        user_id=LINE_USER,
+        payload={"source": {"userId": LINE_USER}, "message": {"type": "text", "text": f"ถนนพังหน้าบ้าน{NAME}"}},
+    )
+    Conversation.objects.create(site=case.site, user_id=LINE_USER, description=f"ถนนพังหน้าบ้าน{NAME}")
 
 
 @pytest.fixture
@@ -258,6 +277,9 @@ def test_the_person_is_everywhere_before_the_erase(world, complaint_form):
         "services_invoice",
         "services_payment",
         "services_personaldataaccess",
+        "line_conversation",
+        "line_lineevent",
+        "notifications_linecontact",
     ):
         assert any(where[0] == table for where in hits), table
     assert scan_files(), "the reply file names the person"
