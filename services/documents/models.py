@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from forms_builder.fields import build_definition
 from forms_builder.storage import get_private_storage
 from services.documents.forms import SigningSettingsForm
 
@@ -37,18 +38,21 @@ PLACEHOLDERS = [
 ANSWER_PREFIX = "answers."
 
 
-def allowed_placeholders_text():
+def allowed_placeholders_text(answer_keys=None):
     """The list an editor reads when a placeholder is refused."""
-    return ", ".join([*("{" + name + "}" for name in PLACEHOLDERS), "{answers.<key>}"])
+    answers = ["{answers.<key>}"] if answer_keys is None else [f"{{answers.{key}}}" for key in sorted(answer_keys)]
+    return ", ".join([*("{" + name + "}" for name in PLACEHOLDERS), *answers])
 
 
-def unknown_placeholders(text):
-    """Placeholders in `text` that issuing could not fill."""
+def unknown_placeholders(text, answer_keys=None):
+    """Placeholders in `text` that issuing could not fill. With `answer_keys` (the fields of the
+    service's e-form), {answers.<key>} must name one of them."""
     unknown = []
     for name in PLACEHOLDER_RE.findall(text or ""):
         if name in PLACEHOLDERS:
             continue
-        if name.startswith(ANSWER_PREFIX) and len(name) > len(ANSWER_PREFIX):
+        key = name[len(ANSWER_PREFIX) :] if name.startswith(ANSWER_PREFIX) else ""
+        if key and (answer_keys is None or key in answer_keys):
             continue
         unknown.append("{" + name + "}")
     return sorted(set(unknown))
@@ -124,15 +128,25 @@ class DocumentTemplate(models.Model):
     def __str__(self):
         return self.title
 
+    def answer_keys(self):
+        """The field keys of the service's e-form, or None when it has none (any key is then
+        accepted: a counter-filed case may carry answers of its own)."""
+        form = self.service.online_form if self.service_id else None
+        if form is None:
+            return None
+        definition = build_definition(form.specific)
+        return {spec.get("key") for step in definition.get("steps", []) for spec in step.get("fields", [])}
+
     def clean(self):
         super().clean()
         errors = {}
+        keys = self.answer_keys()
         for field in ("title", "body"):
-            unknown = unknown_placeholders(getattr(self, field))
+            unknown = unknown_placeholders(getattr(self, field), keys)
             if unknown:
                 errors[field] = _("Unknown placeholder %(unknown)s. You can use: %(allowed)s") % {
                     "unknown": ", ".join(unknown),
-                    "allowed": allowed_placeholders_text(),
+                    "allowed": allowed_placeholders_text(keys),
                 }
         if self.service_id and self.site_id and self.service.get_site() not in (None, self.site):
             errors["service"] = _("Choose a service of this office.")

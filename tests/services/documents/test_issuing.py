@@ -111,3 +111,19 @@ def test_a_wrong_passphrase_is_refused_when_the_certificate_is_installed(home_th
     world = document_world(home_th, certificate=False)
     with pytest.raises(signing.SigningError):
         issuing.install_certificate(world["site"], _cert()[0], "wrong")
+
+
+def test_an_answer_placeholder_must_name_a_field_of_the_services_form(home_th):
+    world = document_world(home_th, certificate=False)
+    template = DocumentTemplate(
+        site=world["site"], service=world["service"], kind="permit", title="ใบอนุญาต", body="{answers.nope}"
+    )
+    keys = template.answer_keys()
+    assert keys is not None and "nope" not in keys
+    with pytest.raises(ValidationError) as raised:
+        template.full_clean()
+    message = " ".join(raised.value.message_dict["body"])
+    assert "{answers.nope}" in message and "{answers.<key>}" not in message
+    for key in keys:
+        template.body = "{answers.%s}" % key  # noqa: UP031 - braces of the placeholder itself
+        template.full_clean()
