@@ -35,7 +35,7 @@ _ids = itertools.count(1)
 
 def user_id(n=1):
     """A LINE user ID of the shape LINE issues: U followed by 32 hex digits."""
-    return "U" + hashlib.md5(str(n).encode()).hexdigest()
+    return "U" + hashlib.sha256(str(n).encode()).hexdigest()[:32]
 
 
 def signature(body, secret=SECRET):

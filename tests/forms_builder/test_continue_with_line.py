@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 import pytest
 
 from forms_builder.models import Submission
+from services.cases import workflow
+from services.cases.models import Case, CaseStatus
 from tests.factories import StaffFactory
 from tests.forms_builder.test_forms_wizard import complaint_steps, fill_complaint, start
-from tests.line_platform import user_id
+from tests.line_platform import TOKEN, user_id
 from tests.portal.line_support import line_fixture, sign_in  # noqa: F401 - the `line` fixture
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,30 @@ def test_staff_filing_for_a_resident_are_not_offered_line_and_never_link_their_o
     assert f.post("check", extra={"check-channel": "counter"}).status_code == 302
     submission = Submission.objects.get()
     assert submission.channel == "counter" and submission.line_user_id == ""
+
+
+def test_updates_of_a_form_filed_with_continue_with_line_arrive_in_line(
+    client, make_form, line, settings, django_capture_on_commit_callbacks
+):
+    """Issue 19's "done when": the web e-form filed with LINE sends its updates to LINE — one
+    Flex push per update, with the office's channel token, and none to e-mail or SMS."""
+    settings.LINE_CHANNEL_TOKEN = TOKEN
+    settings.FORMS_BUILDER_INTAKE = (
+        "services.cases.intake.open_case"  # the portal's own intake, not the engine tests' stub
+    )
+    page = make_form("complaint-form")
+    sign_in(client, line, sub=user_id(22), start=line_link(client.get(page.url).content.decode()))
+    f = fill_complaint(client, page, photo=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert f.post("check").status_code == 302
+    case = Case.objects.get(submission__line_user_id=user_id(22))
+    received = len(line.pushes(to=user_id(22)))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.change_status(case, CaseStatus.ACCEPTED, StaffFactory(username="works.officer"))
+    pushes = line.pushes(to=user_id(22))
+    assert len(pushes) == received + 1
+    [message] = pushes[-1]["messages"]
+    assert message["type"] == "flex" and case.reference in message["altText"]
+    push_requests = [r for r in line.requests if r["path"] == "/v2/bot/message/push"]
+    assert push_requests[-1]["headers"]["Authorization"] == f"Bearer {TOKEN}"
+    assert not line.refused  # every body matched LINE's schema
