@@ -158,6 +158,9 @@ def _context(request, case, **forms):
     verified = is_verified(request, case)
     # The (case, public, created_at) index serves both, in timeline order.
     events = list(case.events.for_resident() if verified else case.events.public())
+    if getattr(case, "merged_into", None):
+        # C merged into B, then B into A: C's resident is sent to A, the report being worked on.
+        case.merged_into = workflow.followed_report(case) or case.merged_into
     context = {
         "case": case,
         "events": events,

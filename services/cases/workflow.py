@@ -268,6 +268,26 @@ def _resident_language(case):
     return "en" if getattr(case.submission, "language", "") == "en" else "th"
 
 
+# A chain longer than this is a data error (merges are refused into a merged case); stop there.
+LONGEST_CHAIN = 20
+
+
+def followed_report(case):
+    """The reference of the report a merged case's resident should follow: the end of its chain
+    (C merged into B, then B into A: A, the one being worked on), as `case.duplicate_of` keeps
+    pointing at the case it was merged into (see `merge`). One query per link beyond the first;
+    None when `case` is not merged."""
+    reference, next_id = None, case.duplicate_of_id
+    for _step in range(LONGEST_CHAIN):
+        if next_id is None:
+            break
+        row = Case.objects.filter(pk=next_id).values_list("reference", "duplicate_of_id").first()
+        if row is None:
+            break
+        reference, next_id = row
+    return reference
+
+
 def check_merge(case, into):
     """Why `case` cannot be merged into `into`, or None. The view shows it next to the field."""
     if into.pk == case.pk:

@@ -107,6 +107,18 @@ def merged_c_into_b_into_a(act, a, b, c):
 # --- C into B, then B into A ------------------------------------------------------------------
 
 
+def test_the_first_report_of_a_chain_sends_its_resident_to_the_report_being_worked_on(act, abc, client):
+    a, b, c = abc
+    act.merge(c, b)
+    assert f'href="/t/{b.reference}"' in client.get(f"/t/{c.reference}").content.decode()
+    act.merge(b, a)
+    page = client.get(f"/t/{c.reference}").content.decode()
+    assert f'href="/t/{a.reference}"' in page and f'href="/t/{b.reference}"' not in page  # not B, closed itself
+    assert f'href="/t/{a.reference}"' in client.get(f"/t/{b.reference}").content.decode()
+    c.refresh_from_db()
+    assert c.duplicate_of_id == b.pk  # the officer's decision stays as made: undo still works in any order
+
+
 def test_undoing_the_later_merge_first_keeps_c_merged_into_b(act, abc, client):
     a, b, c = abc
     merged_c_into_b_into_a(act, a, b, c)
