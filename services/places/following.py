@@ -5,6 +5,11 @@ followers.
 Messages go through the notifications outbox (written in the transaction that saved the
 timeline line, sent after commit, never twice), so a follower is told exactly what the report's
 public page shows: its status changes and the office's public updates, never a private reply.
+
+A follower is an e-mail address or a mobile number typed on the web, or a LINE user ID handed
+over by the office's LINE chat (services.line) when its user taps "follow this report": LINE
+followers get the same messages as a LINE push (a Flex bubble whose button opens the report),
+and leave either by the message's unfollow link or by the chat's "unfollow" button.
 """
 
 import logging
@@ -24,6 +29,7 @@ from portal.i18n import ascii_digits
 from services.cases.models import CaseEvent, CaseStatus
 from services.cases.workflow import merged_tree
 from services.notifications.events import base_url, office_name
+from services.notifications.line import is_reachable
 from services.notifications.models import NotifyEvent
 from services.notifications.outbox import recipient_tag, record
 from services.places import public
@@ -107,6 +113,23 @@ def follow(case, channel, address, language, origin=FollowOrigin.REPORT_PAGE, ca
         return existing, False
 
 
+def unfollow(case, channel, address):
+    """Stop `address` following `case` (the LINE chat's "unfollow" button; the web uses the signed
+    link). True when it was following. Safe to call twice."""
+    deleted, _rows = Follower.objects.filter(case=case, channel=channel, address=address).delete()
+    return bool(deleted)
+
+
+def followed_by(site, channel, address, limit):
+    """The reports of the office that `address` follows, most recently followed first: the
+    follower rows, each with its case (one query)."""
+    return list(
+        Follower.objects.filter(case__site=site, channel=channel, address=address)
+        .select_related("case", "case__site")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def reported_count(case):
     """How many people reported the problem: the resident who filed it and each follower who
     reported it too (one query)."""
@@ -151,10 +174,12 @@ def unfollow_path(follower, language=None):
 
 
 def _resident_addresses(case):
-    """The report's own resident's e-mail and phone: they are told by their own messages, so a
-    follower with the same address is not told twice."""
+    """The report's own resident's e-mail, phone and LINE user: they are told by their own
+    messages, so a follower with the same address is not told twice."""
     submission = case.submission
     addresses = set()
+    if submission.line_user_id:
+        addresses.add(submission.line_user_id)
     if submission.contact_email:
         addresses.add(submission.contact_email.strip().casefold())
     if submission.contact_phone:
@@ -181,7 +206,13 @@ def follower_values(case, event, follower):
 def notify_followers(event):
     """Write one message per follower for a public status change or a public update; nothing for
     internal notes, private replies, or a report its resident asked to keep private. Runs in the
-    transaction that saved the timeline line. Returns the rows written."""
+    transaction that saved the timeline line. Returns the rows written.
+
+    A LINE follower who blocked the office's account is skipped (nothing can reach them; they are
+    told again once they follow the account again); the others' messages carry the report's page
+    as the link, so LINE shows them as a Flex bubble with a button to it. The key names the event,
+    the channel and the address, so the same change never reaches one follower twice, whatever
+    the channel."""
     K = CaseEvent.Kind
     if not event.public:
         return []
@@ -202,16 +233,21 @@ def notify_followers(event):
     for follower in followers:
         if follower.address in own:
             continue
+        line = follower.channel == FollowChannel.LINE
+        if line and not is_reachable(case.site_id, follower.address):
+            continue
+        values = follower_values(case, event, follower)
         row = record(
             event=kind,
             channel=follower.channel,
             recipient=follower.address,
             language=follower.language,
-            values=follower_values(case, event, follower),
+            values=values,
             key=f"follow:ev{event.pk}:{follower.channel}:{follower.address}",
             case=case,
             case_event=event,
             department=case.department,
+            link=values["report_url"] if line else "",
         )
         if row:
             rows.append(row)
@@ -229,7 +265,7 @@ def case_event_saved(sender, instance, created, raw=False, **kwargs):
 
 def resident_follower_address(case):
     """(channel, address) of the resident who filed `case`, from their submission: e-mail first
-    (free), else a mobile number; None if they left neither."""
+    (free), else a mobile number, else the LINE user who filed it by chat; None if none."""
     submission = case.submission
     if submission.contact_email:
         try:
@@ -241,6 +277,8 @@ def resident_follower_address(case):
             return normalise_address(submission.contact_phone)
         except ValidationError:
             pass
+    if submission.line_user_id:
+        return FollowChannel.LINE, submission.line_user_id
     return None
 
 

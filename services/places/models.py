@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FollowChannel(models.TextChoices):
-    """Where a follower is told: the values are the notifications outbox's channel names. LINE is
-    not offered yet (a LINE front end would give a user ID, not something a person types)."""
+    """Where a follower is told: the values are the notifications outbox's channel names.
+
+    A LINE user ID only ever comes from LINE itself (the chat's "follow this report" button hands
+    over the ID of the user who tapped it); it is never typed on a web form, where anyone could
+    enter someone else's. The web follow form offers e-mail and SMS only."""
 
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    LINE = "line", _("LINE")
 
 
 class FollowOrigin(models.TextChoices):
@@ -44,12 +48,17 @@ class Follower(models.Model):
         help_text=_("The report this address is told about."),
     )
     channel = models.CharField(
-        _("channel"), max_length=10, choices=FollowChannel.choices, help_text=_("E-mail or SMS.")
+        _("channel"),
+        max_length=10,
+        choices=FollowChannel.choices,
+        help_text=_("E-mail, SMS or LINE (only from the office's LINE chat)."),
     )
     address = models.CharField(
         _("address"),
         max_length=254,
-        help_text=_("The e-mail address (lower case) or the mobile number (10 ASCII digits) messages go to."),
+        help_text=_(
+            "The e-mail address (lower case), the mobile number (10 ASCII digits) or the LINE user ID messages go to."
+        ),
     )
     language = models.CharField(
         _("language"), max_length=8, default="th", help_text=_("Messages are written in this language.")
