@@ -38,6 +38,7 @@ from services.line.models import Conversation, LineEvent
 from services.models.guides import ServiceIndexPage, ServicePage
 from services.notifications.events import base_url, office_name
 from services.places import following
+from services.places.models import FollowChannel, FollowOrigin
 
 logger = logging.getLogger(__name__)
 
@@ -276,28 +277,112 @@ def next_step(conversation, said, choices):
             return [messages.nearby(case, metres, link)]
     if conversation.nearby_case_id is not None and not conversation.file_anyway:
         # Waiting for the resident's answer to "already reported nearby?".
-        return [messages.text(_("Tap “Report anyway” to file your report, or “Cancel”."), _nearby_actions())]
+        return [
+            messages.text(
+                _("Tap “Follow this report”, “Report anyway” to file your report, or “Cancel”."),
+                _nearby_actions(conversation.nearby_case),
+            )
+        ]
     return file(conversation)
 
 
-def _nearby_actions():
+def _nearby_actions(case):
     return [
+        messages.postback(_("Follow this report"), messages.follow_data(case)),
         messages.postback(_("Report anyway"), "action=file_anyway"),
         messages.postback(_("Cancel my report"), "action=cancel"),
     ]
+
+
+# --- following a report nearby ---------------------------------------------------------------
+
+
+def _report(site, data):
+    """The office's case a postback names by its reference, or None (a made-up or another
+    office's reference finds nothing)."""
+    reference = (data.get("ref") or [""])[0].strip()[:40]
+    if not reference:
+        return None
+    return Case.objects.filter(site=site, reference=reference).select_related("site", "submission").first()
+
+
+def follow_report(site, user, data):
+    """The "follow this report" button of the nearby offer: the LINE user follows the report (as
+    someone who reported it too) instead of filing a duplicate, and the report in progress that
+    led there is closed: nothing is filed, and the next photo, location or words start a new one.
+    Tapping it twice (or on an old card) follows once. Runs in the event's transaction."""
+    case = _report(site, data)
+    if not following.can_follow(case, site):
+        return [messages.text(_("This report cannot be followed any more. You can still report the problem."))]
+    if case.submission.line_user_id == user:
+        reply = _("This is your own report: you are told of its progress already.")
+    else:
+        _follower, created = following.follow(
+            case, FollowChannel.LINE, user, "th", origin=FollowOrigin.ALREADY_REPORTED
+        )
+        reply = (
+            _("You now follow report %(reference)s (%(service)s). We will tell you here when its status changes.")
+            if created
+            else _("You already follow report %(reference)s (%(service)s).")
+        ) % {"reference": case.reference, "service": case.service_title}
+    # Only the report in progress that offered this report ends: an old card tapped later leaves
+    # a different report the resident is putting together untouched.
+    closed = Conversation.objects.filter(
+        site=site, user_id=user, status=Conversation.Status.OPEN, nearby_case=case
+    ).update(status=Conversation.Status.CLOSED, updated_at=timezone.now())
+    if closed:
+        reply += "\n" + _(
+            "Your report was not filed, as it is the same problem. To report something else, send a new photo, location or description."
+        )
+    return [
+        messages.text(
+            reply,
+            [
+                messages.postback(_("Unfollow"), messages.unfollow_data(case)),
+                messages.postback(_("Report a problem"), "action=report"),
+            ],
+        )
+    ]
+
+
+def unfollow_report(site, user, data):
+    """The "unfollow" button (in the follow confirmation and "my requests"): no more messages
+    about the report. Safe to tap twice."""
+    case = _report(site, data)
+    if case is not None and following.unfollow(case, FollowChannel.LINE, user):
+        return [messages.text(_("You no longer follow report %(reference)s.") % {"reference": case.reference})]
+    return [messages.text(_("You were not following this report."))]
 
 
 # --- the menu's answers --------------------------------------------------------------------
 
 
 def my_cases(site, user_id):
-    cases = list(
+    """The LINE user's own cases (by when they filed them) and the reports they follow (by when
+    they started following), newest first, MY_CASES at most. A followed report links to its
+    public page: its tracking page is its own resident's."""
+    own = list(
         Case.objects.filter(site=site, submission__line_user_id=user_id)
         .select_related("site")
         .order_by("-submitted_at", "-pk")[:MY_CASES]
     )
+    dated = [(case.submitted_at, case) for case in own]
+    mine = {case.pk for case in own}
+    followed = set()
+    for follower in following.followed_by(site, FollowChannel.LINE, user_id, MY_CASES):
+        if follower.case_id not in mine:
+            followed.add(follower.case_id)
+            dated.append((follower.created_at, follower.case))
+    dated.sort(key=lambda pair: (pair[0] is not None, pair[0] or timezone.now(), pair[1].pk), reverse=True)
+    cases = [case for _when, case in dated[:MY_CASES]]
     root = base_url(site)
-    return [messages.my_cases(cases, lambda case: root + reverse("case_track", args=[case.reference]))]
+
+    def link_for(case):
+        if case.pk in followed:
+            return root + following.report_path(case, "th")
+        return root + reverse("case_track", args=[case.reference])
+
+    return [messages.my_cases(cases, link_for, followed)]
 
 
 def contact(site):
@@ -374,6 +459,10 @@ def _handle(event, kind, message, photo, photo_error):
             return my_cases(site, user)
         if action == "contact":
             return contact(site)
+        if action == "follow":
+            return follow_report(site, user, data)
+        if action == "unfollow":
+            return unfollow_report(site, user, data)
         return _postback(site, user, now, action, data)
     if kind != "message":
         return []  # unknown or uninteresting event types (read, unsend, join…): ignored

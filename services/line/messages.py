@@ -92,6 +92,16 @@ def receipt(case, tracking_link):
     return flex(alt, _bubble(_("Report received"), rows, [uri(_("Track my report"), tracking_link)]))
 
 
+def follow_data(case):
+    """The postback of the "follow this report" button: the reference, looked up again (within
+    the office) when it comes back, since anyone can send any postback data."""
+    return f"action=follow&ref={case.reference}"
+
+
+def unfollow_data(case):
+    return f"action=unfollow&ref={case.reference}"
+
+
 def nearby(case, metres, report_link):
     """An open report of the same service close by: follow it, or file anyway."""
     rows = [
@@ -111,6 +121,7 @@ def nearby(case, metres, report_link):
         "link": report_link,
     }
     buttons = [
+        postback(_("Follow this report"), follow_data(case)),
         uri(_("See that report"), report_link),
         postback(_("Report anyway"), "action=file_anyway"),
         postback(_("Cancel my report"), "action=cancel"),
@@ -118,8 +129,9 @@ def nearby(case, metres, report_link):
     return flex(alt, _bubble(_("Already reported nearby?"), rows, buttons))
 
 
-def my_cases(cases, link_for):
-    """The resident's cases as a carousel (newest first), or a text when there are none."""
+def my_cases(cases, link_for, followed=frozenset()):
+    """The resident's cases and the reports they follow (the ids in `followed`, marked as such,
+    with an "unfollow" button) as a carousel in the order given, or a text when there are none."""
     if not cases:
         return text(_("You have no reports with this office through LINE yet."))
     bubbles = []
@@ -127,7 +139,14 @@ def my_cases(cases, link_for):
     for case in cases:
         submitted = thaidate(case.submitted_at.date(), "long") if case.submitted_at else "-"
         rows = [(_("Status"), case.public_label), (_("Filed"), submitted)]
-        bubbles.append(_bubble(f"{case.reference} · {case.service_title}", rows, [uri(_("Track"), link_for(case))]))
-        lines.append(f"{case.reference} {case.service_title}: {case.public_label}")
+        if case.pk in followed:
+            rows.insert(0, (_("You"), _("follow this report")))
+            buttons = [uri(_("See the report"), link_for(case)), postback(_("Unfollow"), unfollow_data(case))]
+            mark = " " + _("(followed)")
+        else:
+            buttons = [uri(_("Track"), link_for(case))]
+            mark = ""
+        bubbles.append(_bubble(f"{case.reference} · {case.service_title}", rows, buttons))
+        lines.append(f"{case.reference} {case.service_title}: {case.public_label}{mark}")
     alt = _("Your reports:") + "\n" + "\n".join(lines)
     return flex(alt, {"type": "carousel", "contents": bubbles})
