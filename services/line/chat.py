@@ -11,6 +11,7 @@ file it once. It returns the messages to answer with; the task sends them after 
 
 import datetime
 import logging
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 LIFETIME = datetime.timedelta(minutes=30)
 MAX_DESCRIPTION = 2000
 MY_CASES = 10
+# What a case reference may look like in a postback ("BSR-69-TCTD7-T"); anything else names no case.
+REFERENCE = re.compile(r"[A-Za-z0-9-]{1,40}")
 # Where an office with no areas drawn may be: Thailand, with a little sea. An office with areas
 # takes their joint box with MARGIN degrees (about 5 km) around it: a report from just over the
 # boundary is still heard (the intake notes it for the officers), one from another province is not.
@@ -300,8 +303,8 @@ def _nearby_actions(case):
 def _report(site, data):
     """The office's case a postback names by its reference, or None (a made-up or another
     office's reference finds nothing)."""
-    reference = (data.get("ref") or [""])[0].strip()[:40]
-    if not reference:
+    reference = (data.get("ref") or [""])[0].strip()
+    if not REFERENCE.fullmatch(reference):  # also keeps a NUL, which PostgreSQL refuses, out of the query
         return None
     return Case.objects.filter(site=site, reference=reference).select_related("site", "submission").first()
 
