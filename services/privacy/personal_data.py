@@ -316,6 +316,7 @@ class Person:
     numbers: set = field(default_factory=set)  # phones (0XXXXXXXXX and 66XXXXXXXXX) and national IDs
     emails: set = field(default_factory=set)
     names: set = field(default_factory=set)
+    line_users: set = field(default_factory=set)  # LINE user IDs LINE verified on their submissions
 
     @classmethod
     def of(cls, query, submissions=()):
@@ -330,6 +331,8 @@ class Person:
                 person.add("phone", submission.contact_phone)
             if submission.contact_email:
                 person.add("email", submission.contact_email)
+            if submission.line_user_id:
+                person.line_users.add(submission.line_user_id)
             if len(submission.contact_name.split()) >= 2:  # a whole name, never one common first name
                 person.names.add(submission.contact_name.strip().casefold())
         return person
@@ -349,8 +352,9 @@ class Person:
 
     @property
     def addresses(self):
-        """Where messages to the person went: their phone numbers and e-mail addresses."""
-        return {n for n in self.numbers if n.startswith("0") and len(n) in (9, 10)} | self.emails
+        """Where messages to the person went: their phone numbers, e-mail addresses and LINE users
+        (also what they follow public reports by)."""
+        return {n for n in self.numbers if n.startswith("0") and len(n) in (9, 10)} | self.emails | self.line_users
 
     def mentioned_in(self, text, names=False):
         if not text:
@@ -443,7 +447,8 @@ def notifications_to(person, drafts=(), offices=None):
 
 def follows_of(person, offices=None):
     """The public reports the person follows, by their e-mail addresses and mobile numbers (kept
-    normalised: lower case, ten ASCII digits), on `offices`' reports (None: every office)."""
+    normalised: lower case, ten ASCII digits) or LINE user, on `offices`' reports (None: every
+    office)."""
     rows = Follower.objects.filter(address__in=sorted(person.addresses))
     return rows if offices is None else rows.filter(case__site__in=offices)
 
@@ -666,7 +671,6 @@ def erase_person(query, offices=None):
     submissions = find_submissions(query, offices)
     person = Person.of(query, submissions)
     result = Erasure(submissions=len(submissions))
-    line_users = {submission.line_user_id for submission in submissions if submission.line_user_id}
     for submission in submissions:
         case = _case_of(submission)
         if case is not None:
@@ -693,7 +697,7 @@ def erase_person(query, offices=None):
         result.log_lines = _redact_logs(person, offices)
         result.events = _redact_events_quoting(person, offices)
         result.follows, _ = follows_of(person, offices).delete()
-        _forget_line_users(line_users, offices)
+        _forget_line_users(person.line_users, offices)
     settle_on_disk()
     return result
 

@@ -37,11 +37,12 @@ from forms_builder import demo
 from forms_builder.models import Draft, FormPage, PendingUpload, SubmissionFile
 from portal.i18n import ascii_digits
 from services.cases import workflow
-from services.cases.models import CaseEvent, CaseStatus
+from services.cases.models import Case, CaseEvent, CaseStatus
 from services.line.models import Conversation, LineEvent
 from services.notifications.models import LineContact, Notification
 from services.payments import billing
 from services.payments.models import Payment
+from services.places.models import Follower
 from services.privacy import personal_data as privacy
 from services.privacy.models import PersonalDataAccess
 from services.privacy.tasks import purge_expired_sessions_and_drafts
@@ -250,6 +251,8 @@ def chat_by_line(case):
         payload={"source": {"userId": LINE_USER}, "message": {"type": "text", "text": f"ถนนพังหน้าบ้าน{NAME}"}},
     )
     Conversation.objects.create(site=case.site, user_id=LINE_USER, description=f"ถนนพังหน้าบ้าน{NAME}")
+    neighbour = Case.objects.filter(site=case.site).exclude(pk=case.pk).first()
+    Follower.objects.create(case=neighbour, channel="line", address=LINE_USER, language="th")
 
 
 @pytest.fixture
@@ -280,6 +283,7 @@ def test_the_person_is_everywhere_before_the_erase(world, complaint_form):
         "line_conversation",
         "line_lineevent",
         "notifications_linecontact",
+        "places_follower",
     ):
         assert any(where[0] == table for where in hits), table
     assert scan_files(), "the reply file names the person"
