@@ -358,10 +358,13 @@ def _line_case(request, reference, *, needs_login=True):
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return None, rate_limited(request)
     case = _lookup(reference)
-    if case is None or (needs_login and not line_login.enabled()):
+    if case is None:
         return None, neutral(request, reference)
+    # Another office's case goes to its own host first, whatever this office has set up.
     if (moved := elsewhere(request, case, _tracking_url(case))) is not None:
         return None, moved
+    if needs_login and not line_login.enabled():
+        return None, neutral(request, reference)
     if not is_verified(request, case):
         return None, HttpResponseRedirect(_tracking_url(case, "?line=verify#line-updates"))
     return case, None

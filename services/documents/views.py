@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal import ratelimit
 from portal.offices import current_office, scope
@@ -27,6 +27,7 @@ from services.cases.views import is_verified, rate_limited, stream_private
 from services.documents import issuing
 from services.documents.forms import MAX_VERIFY_BYTES, IssueForm, ReasonForm, VerifyForm
 from services.documents.models import IssuedDocument, SigningSettings
+from services.documents.panels import staff_panel
 from services.documents.signing import check_signatures
 
 CODE_RE = re.compile(r"[A-Za-z0-9_\-]{16,64}")
@@ -143,10 +144,15 @@ def _case_page(case):
     return redirect(reverse("case_detail", args=[case.pk]) + "#documents")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_action(request, pk):
-    """Issue, revoke or re-issue on a case; the outcome comes back as a message on the case page."""
+    """Issue, revoke or re-issue on a case; the outcome comes back as a message on the case page.
+    GET shows the case's documents alone (the same panel as on the case page), for a link or a
+    bookmark to the documents of one case."""
     case = _staff_case(request, pk)
+    if request.method == "GET":
+        panel = staff_panel(case, request)
+        return render(request, "services/documents/admin_case_documents.html", {"case": case, "panel": panel})
     action = request.POST.get("action")
     try:
         if action == "issue":

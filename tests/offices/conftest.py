@@ -35,6 +35,8 @@ from portal.models import StaffGroup, StaffRole
 from services.areas.models import Area, RoutingRule
 from services.cases import access
 from services.cases.models import Case, OfficeClosure, ReplyTemplate
+from services.documents.issuing import issue
+from services.documents.models import DocumentKind, DocumentTemplate
 from services.notifications.models import NotificationTemplate, NotifyEvent
 from services.offices.going_live import create_office
 from services.open311.models import Open311Key, hash_key
@@ -258,9 +260,17 @@ def build_office(letter):
     report.csv.save(f"{m.lower()}-report.csv", ContentFile(f"{m}REPORTCSV\n".encode()), save=False)
     report.pdf.save(f"{m.lower()}-report.pdf", ContentFile(b"%PDF-1.4\n%" + f"{m}REPORTPDF".encode() + b"\n%%EOF\n"))
 
+    # Issued documents: a template of the office and a draft issued on the case (no certificate needed).
+    document_template = DocumentTemplate.objects.create(
+        site=site, kind=DocumentKind.CERTIFICATE, title=f"{m}DOCTEMPLATE", body=f"{m}DOCBODY {{reference}}"
+    )
+    issued = issue(case, document_template, staff["officer"], draft=True)
+
     return {
         "letter": letter,
         "marker": m,
+        "document_template": document_template,
+        "issued": issued,
         "office": office,
         "site": site,
         "host": site.hostname,
