@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -35,7 +36,8 @@ def test_save_and_resume_with_the_link_on_another_phone(client, make_form, djang
     draft = Draft.objects.get()
     html = saved.content.decode()
     assert draft.code in html and f"/resume/{draft.token}/" in html
-    assert "2569" in html  # kept until a Buddhist-Era date
+    kept_until = timezone.localtime(draft.updated_at + datetime.timedelta(days=settings.FORMS_BUILDER_DRAFT_DAYS))
+    assert str(kept_until.year + 543) in html  # kept until a Buddhist-Era date (2570 from 2 December 2569)
 
     from django.test import Client
 
