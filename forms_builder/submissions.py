@@ -73,6 +73,9 @@ class Submission(models.Model):
         _("LINE user"),
         max_length=33,
         blank=True,
+        default="",
+        # In the database too: bulk loaders (the benches, the queue-plan test) COPY rows without it.
+        db_default="",
         db_index=True,
         help_text=_("The resident's LINE user ID, verified by LINE; their updates are sent there."),
     )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='submission',
             name='line_user_id',
-            field=models.CharField(blank=True, db_index=True, help_text="The resident's LINE user ID, verified by LINE; their updates are sent there.", max_length=33, verbose_name='LINE user'),
+            field=models.CharField(blank=True, db_default='', db_index=True, default='', help_text="The resident's LINE user ID, verified by LINE; their updates are sent there.", max_length=33, verbose_name='LINE user'),
         ),
     ]
