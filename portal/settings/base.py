@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "services.library",
     "services.line",
     "services.documents",
+    "services.booking",
+    "services.taxes",
     "services.offices",
     "forms_builder",
     "wagtail_localize",

@@ -5,16 +5,22 @@ downloaded from the admin by staff allowed to see reports.
 
 The PDF is a services.pdf_fonts.ThaiPDF like every other (shipped Thai font, shaped text). If
 the font is missing the CSV is still built and the report row says why the PDF is missing.
+
+Areas above reporting (queue booking, local taxes) add their own tables through the
+`monthly_report_sections` hook: a function (site, month) returning `Section`s, so the report
+names what they measure without reporting importing them.
 """
 
 import csv
 import datetime
 import io
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from pythainlp.util import thai_strftime
+from wagtail import hooks
 
 from services import pdf_fonts
 from services.cases.models import Case
@@ -29,6 +35,20 @@ COLUMNS = [
     ("within_sla_pct", "ทันกำหนด (%)"),
     ("satisfaction", "ความพึงพอใจ"),
 ]
+
+
+SECTIONS_HOOK = "monthly_report_sections"
+
+
+@dataclass
+class Section:
+    """One table an area adds to the month's report: a Thai title, column headings and rows of
+    plain values (numbers are formatted by the report)."""
+
+    title: str
+    header: list
+    rows: list = field(default_factory=list)
+    widths: tuple = ()
 
 
 def month_end(month):
@@ -51,6 +71,7 @@ def month_figures(site, month):
         "usage": list(
             PageViewCount.objects.filter(site=site, month=month).order_by("-views").values_list("section", "views")
         ),
+        "sections": [section for fn in hooks.get_hooks(SECTIONS_HOOK) for section in fn(site, month)],
     }
 
 
@@ -71,6 +92,12 @@ def build_csv(month, data):
     writer.writerow(["เดือน", "ส่วนของเว็บไซต์", "จำนวนการเปิดดูหน้า"])
     for section, views in data["usage"]:
         writer.writerow([label, section, views])
+    for section in data.get("sections", ()):
+        writer.writerow([])
+        writer.writerow(["เดือน", section.title])
+        writer.writerow(["เดือน", *section.header])
+        for row in section.rows:
+            writer.writerow([label, *row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -122,6 +149,18 @@ def build_pdf(site, month, data):
             table.row(["ส่วนของเว็บไซต์", "ครั้ง"])
             for section, views in data["usage"]:
                 table.row([section, f"{views:,}"])
+    for section in data.get("sections", ()):
+        pdf.ln(3)
+        pdf.set_font("Thai", "B", 14)
+        pdf.multi_cell(0, 9, text=section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Thai", size=10)
+        if not section.rows:
+            pdf.cell(0, 7, text="ไม่มีรายการในเดือนนี้", new_x="LMARGIN", new_y="NEXT")
+            continue
+        with pdf.table(col_widths=section.widths or None, text_align="LEFT") as table:
+            table.row([str(h) for h in section.header])
+            for row in section.rows:
+                table.row([_cell(v) for v in row])
     return bytes(pdf.output())
 
 

@@ -60,6 +60,19 @@ def test_monthly_report_pdf_and_csv_have_the_months_figures(world, private_media
     assert MonthlyReport.objects.count() == 1
 
 
+def test_areas_add_their_own_tables_to_the_report_through_the_hook(world, private_media):
+    def bookings(site, month):
+        assert (site, month) == (world["site"], OCTOBER)
+        return [monthly.Section("การจองคิว", ["บริการ", "จอง", "ไม่มา (%)"], [["ขออนุญาตก่อสร้าง", 12, 8.3]])]
+
+    with hooks.register_temporarily(monthly.SECTIONS_HOOK, bookings):
+        report = monthly.build_report(world["site"], OCTOBER)
+    lines = report.csv.open("rb").read().decode("utf-8")[1:].splitlines()
+    assert "2026-10,ขออนุญาตก่อสร้าง,12,8.3" in lines
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.open("rb").read())).pages)
+    assert "การจองคิว" in pdf_text and "ขออนุญาตก่อสร้าง" in pdf_text
+
+
 def test_without_a_thai_font_the_csv_is_still_built_and_the_reason_shown(world, private_media, monkeypatch, tmp_path):
     monkeypatch.setattr(pdf_fonts, "FONT_DIRS", [tmp_path / "nowhere"])
     report = monthly.build_report(world["site"], OCTOBER)
