@@ -6,6 +6,7 @@ environment: one install may later serve several offices, each its own Wagtail S
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -31,6 +32,20 @@ class OfficeSettings(BilingualMixin, BaseSiteSetting):
 
     name = models.CharField(_("office name (Thai)"), max_length=200, help_text=_("e.g. เทศบาลตำบลบ้านสวน"))
     name_en = models.CharField(_("office name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(
+        _("short name (Thai)"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown under the icon on a phone's home screen: 12 characters or fewer fit, e.g. ทต.บ้านสวน"),
+    )
+    short_name_en = models.CharField(_("short name (English)"), max_length=30, blank=True)
+    theme_colour = models.CharField(
+        _("theme colour"),
+        max_length=7,
+        default="#0b5d3b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as # and six hex digits, e.g. #0b5d3b."))],
+        help_text=_("The colour of the phone's title bar when the site is opened from its home-screen icon."),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -55,7 +70,17 @@ class OfficeSettings(BilingualMixin, BaseSiteSetting):
     youtube_url = models.URLField(_("YouTube channel"), blank=True)
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("name_en"), FieldPanel("logo")], heading=_("Office")),
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("name_en"),
+                FieldPanel("short_name"),
+                FieldPanel("short_name_en"),
+                FieldPanel("logo"),
+                FieldPanel("theme_colour"),
+            ],
+            heading=_("Office"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("address"),

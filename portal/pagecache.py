@@ -5,8 +5,10 @@ kept and served again without touching the database, the templates or Wagtail's 
 is safe because only what is the same for every anonymous visitor is kept:
 
 - only GET/HEAD of a language-prefixed page (/th/…, /en/…) with no query string;
-- only when the visitor has no session and no cookie but the CSRF and language ones, so a
-  signed-in officer, a resident half-way through a form or a flash message never hits it;
+- only when the visitor has no session and no cookie but the CSRF, language and reading ones,
+  so a signed-in officer, a resident half-way through a form or a flash message never hits it;
+- one copy per reading choice (larger text, high contrast: portal/reading.py), which changes
+  the page's <html> classes: the choice is part of the key, so nobody is served another's;
 - only 200 responses that set no cookie, did not use a CSRF token and are not marked
   private / no-cache / no-store (Django's `never_cache`, Wagtail's previews).
 
@@ -38,14 +40,17 @@ from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
 from wagtail.signals import post_page_move
 from wagtail.snippets.models import get_snippet_models
 
+from portal import reading
+
 logger = logging.getLogger(__name__)
 
 CONTENT = "content"
 CASES = "cases"
 TOPICS = (CONTENT, CASES)
 VERSION_KEY = "pagecache:version:{}"
-# Cookies that never change what an anonymous page shows (the language is in the path).
-HARMLESS_COOKIES = {"csrftoken", "django_language"}
+# Cookies that never change what an anonymous page shows (the language is in the path), and the
+# reading choice, which is part of the key (`_key`).
+HARMLESS_COOKIES = {"csrftoken", "django_language", reading.COOKIE}
 
 
 # The versions as this process last read them. Reading the shared cache on every request cost
@@ -174,7 +179,7 @@ class PageCacheMiddleware:
             return self.get_response(request)  # the admin, feeds, /t/…: never kept
         if not self.cacheable(request):
             return self.get_response(request)
-        key = f"page:{request.get_host()}:{request.path}"
+        key = self._key(request)
         try:
             entry = self.pages.get(key)
         except Exception:  # noqa: BLE001
@@ -198,6 +203,14 @@ class PageCacheMiddleware:
                 logger.warning("page cache write failed", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _key(request):
+        # The reading choice is one of a few canonical values (never the raw cookie), so
+        # there are at most that many copies of a page.
+        choice = reading.choice(request)
+        suffix = f":reading={choice}" if choice else ""
+        return f"page:{request.get_host()}:{request.path}{suffix}"
 
     def storable(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:

@@ -10,10 +10,11 @@ from wagtail.views import serve as wagtail_serve
 
 from forms_builder.links import short_link, wizard_post
 from forms_builder.views import LoginView, LogoutView
+from home import webapp
 from home.feeds import NewsAtomFeed, NewsFeed
 from home.sitemap import PortalSitemap
 from home.views import search
-from portal import admin_input, line_login, office_media
+from portal import admin_input, line_login, office_media, reading
 from portal.views import healthz, robots
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
@@ -38,6 +39,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots, name="robots"),  # per host: names that office's own sitemap
+    path("sw.js", webapp.service_worker, name="service_worker"),  # at the root: its scope is the site
+    path("app-icons/<str:name>", webapp.app_icon, name="app_icon"),  # the office's logo as home-screen icons
+    path("reading/", reading.set_reading, name="set_reading"),  # larger text, high contrast (a cookie)
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("f/<slug:code>", short_link, name="form_short_link"),  # printed QR stickers: never change
@@ -54,6 +58,8 @@ if settings.DEBUG:
 # Everything a visitor reads is under /th/ or /en/; Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path("manifest.webmanifest", webapp.manifest, name="webmanifest"),  # the home-screen app, per office
+    path("offline/", webapp.offline, name="offline"),  # what the service worker shows without a network
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/my-cases/", my_cases, name="my_cases"),  # issue 9: what a volunteer filed

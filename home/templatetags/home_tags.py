@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from home import webapp
 from home.models import StandardPage
 from portal import pagecache
 
@@ -93,3 +94,9 @@ def social_meta(context):
         "site_name": office_name,
         "type": "article" if page is not None and page.__class__.__name__ == "NewsPage" else "website",
     }
+
+
+@register.simple_tag
+def apple_touch_icon(office):
+    """The home-screen icon iOS reads (it ignores the manifest): the office's logo or the emblem."""
+    return webapp.apple_touch_icon_url(office)

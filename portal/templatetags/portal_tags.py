@@ -1,4 +1,5 @@
-"""Template tags every room uses: Buddhist-Era dates, the language switcher, phone links."""
+"""Template tags every room uses: Buddhist-Era dates, the language switcher, phone links, the
+reading options and the "listen" button."""
 
 import datetime
 import re
@@ -13,7 +14,7 @@ from django.utils.translation import get_language
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import thai_strftime
 
-from portal import pagecache
+from portal import pagecache, reading
 from portal.i18n import ascii_digits, is_thai
 
 register = template.Library()
@@ -154,3 +155,36 @@ def thai_words(text):
         else:
             parts.append(escape(word))
     return mark_safe("".join(parts))  # noqa: S308 - every word is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def reading_classes(context):
+    """`<html class="{% reading_classes %}">`: the visitor's reading choice (portal/reading.py)."""
+    request = context.get("request")
+    return reading.classes(request) if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def reading_options(context):
+    """The header's reading form's rows of buttons (portal/reading.py, `options`)."""
+    request = context.get("request")
+    return reading.options(request) if request is not None else []
+
+
+# Where the "listen" button is offered: a service's guide, and a request's tracking page (its
+# plain URL and the signed link sent to the resident). Named, not imported: the kernel knows no
+# area; the tracking page's template inherits the button from base.html.
+LISTEN_PAGE_TYPES = {"services.servicepage"}
+LISTEN_URL_NAMES = {"case_track", "case_link"}
+
+
+@register.simple_tag(takes_context=True)
+def listen_offered(context):
+    """True on pages that offer "listen" (read aloud by the browser's own speech synthesis)."""
+    page = context.get("page")
+    if page is not None and getattr(page, "_meta", None) is not None:
+        if page._meta.label_lower in LISTEN_PAGE_TYPES:
+            return True
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return bool(match is not None and match.url_name in LISTEN_URL_NAMES)
