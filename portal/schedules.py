@@ -38,6 +38,13 @@ SCHEDULES = {
         None,
         (None, 1, 8, 0),
     ),
+    # Licensing Facilitation Act: the delay notice every 7 days once a request's published time has passed.
+    "cases: delay notices past the published time": (
+        "services.cases.tasks.send_delay_notices",
+        "D",
+        None,
+        (None, None, 8, 30),
+    ),
     # Backups: the whole site in one archive in BACKUP_DIR, the newest BACKUP_KEEP kept.
     "backup: daily archive of the database and files": ("portal.backups.daily_backup", "D", None, (None, None, 1, 30)),
     # E-forms: saved drafts and never-sent uploads past FORMS_BUILDER_DRAFT_DAYS.

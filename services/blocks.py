@@ -28,8 +28,22 @@ class ChannelBlock(blocks.StructBlock):
         preview_value = {"place": "กองช่าง ชั้น 1", "days": "จันทร์–ศุกร์", "hours": "08:30–16:30 น."}
 
 
+# Who may sign a step off (issue 20). The keys are stored in guides and copied onto cases
+# (services.cases.models.ApprovalRoleKey holds the same ones); each office names its holders.
+APPROVAL_ROLES = [
+    ("head_of_division", _("Head of division")),
+    ("deputy_clerk", _("Deputy clerk")),
+    ("clerk", _("Clerk")),
+    ("mayor", _("Mayor")),
+]
+
+
 class StepBlock(blocks.StructBlock):
-    """One step of the procedure, with how long it takes and who does it."""
+    """One step of the procedure, with how long it takes and who does it.
+
+    `duration` is the manual's wording; `duration_days` the working days cases count (left
+    empty, it is read from `duration`: "7 วัน" is 7, "30 นาที" is 0). Both later keys are
+    optional, so guides written before them stay valid."""
 
     description = blocks.CharBlock(
         label=_("what happens"), max_length=300, help_text=_("Plain language, from the resident's point of view.")
@@ -38,6 +52,19 @@ class StepBlock(blocks.StructBlock):
         label=_("duration"), max_length=60, help_text=_("As the manual states it, e.g. 1 วัน or 30 นาที")
     )
     responsible = blocks.CharBlock(label=_("responsible unit"), max_length=120, help_text=_("e.g. กองช่าง, งานธุรการ"))
+    duration_days = blocks.IntegerBlock(
+        label=_("duration in working days"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text=_("What a request's stage counts. Empty: read from the duration above (e.g. 7 วัน is 7)."),
+    )
+    approval_role = blocks.ChoiceBlock(
+        label=_("needs approval by"),
+        choices=APPROVAL_ROLES,
+        required=False,
+        help_text=_("Leave empty when no sign-off is needed. Each office says who holds the role (Approval roles)."),
+    )
 
     class Meta:
         icon = "list-ol"

@@ -33,7 +33,7 @@ from forms_builder.models import FormIndexPage, Submission
 from portal.i18n import ascii_digits, is_thai
 from portal.offices import current_office, office_ids, office_label, works_for_several
 from portal.templatetags.portal_tags import thaidate
-from services.cases import access, nearby, references, workflow
+from services.cases import access, deficiency_pdf, nearby, references, stage_views, workflow
 from services.cases import photos as case_photos
 from services.cases.forms import (
     AssignForm,
@@ -653,6 +653,8 @@ def detail(request, pk):
             "reply": _post_reply,
             "merge": _post_merge,
             "unmerge": _post_unmerge,
+            "stage": stage_views.post_move,
+            "deficiency": stage_views.post_deficiency,
         }.get(action)
         if handler is None:
             raise Http404
@@ -694,6 +696,7 @@ def detail(request, pk):
         "overdue": case.is_overdue(),
         "submission": case.submission,
         "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "stage_panel": stage_views.staff_context(case, forms),
     }
     failed = any(form.errors for form in forms.values())
     return render(request, "services/cases/admin/detail.html", context, status=400 if failed else 200)
@@ -964,3 +967,13 @@ def receipt(request, pk):
         "services/cases/admin/receipt.html",
         {"case": case, "tracking_url": tracking_url, "thai": is_thai()},
     )
+
+
+def deficiency_record_pdf(request, pk, record_id):
+    """The record of missing documents as the resident got it, for the case's officers."""
+    case = _case_for(request, pk)
+    record = stage_views.record_for(case, record_id)
+    response = HttpResponse(deficiency_pdf.build(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-record-{record.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forms_builder.uploads import ACCEPT, check_and_clean, hard_cap_bytes
 from portal.typed_text import DigitsTextField, TypedTextField
-from services.cases.models import CaseStatus, Channel, Priority, RejectReason, ReplyTemplate
+from services.cases.models import CaseStatus, Channel, DeficiencyRecord, Priority, RejectReason, ReplyTemplate
 
 
 class CleanFile(NamedTuple):
@@ -347,3 +347,92 @@ class BulkForm(forms.Form):
     assignee = forms.IntegerField(required=False)
     status = forms.ChoiceField(required=False, choices=CaseStatus.choices)
     message = forms.CharField(required=False, max_length=4000)
+
+
+# --- Stages, approvals and missing documents (services.cases.stages) ------------------------------
+
+
+class StageMoveForm(VersionedForm):
+    """ "This stage is done": carries only the version, for the optimistic lock."""
+
+
+class DeficiencyForm(VersionedForm):
+    """The record of missing documents: for each document the guide asks for, whether it is
+    missing or wrong (left empty: fine), and a note the resident reads."""
+
+    note = TypedTextField(
+        label=_("Note to the resident"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What exactly is wrong, e.g. the plans are not signed by the engineer."),
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = list(documents)
+        choices = [("", _("Fine")), *DeficiencyRecord.Problem.choices]
+        for index, name in enumerate(self.documents):
+            self.fields[f"doc_{index}"] = forms.ChoiceField(label=name, choices=choices, required=False)
+
+    def document_fields(self):
+        return [self[f"doc_{index}"] for index in range(len(self.documents))]
+
+    def items(self):
+        data = self.cleaned_data
+        return [
+            {"name": name, "problem": data[f"doc_{index}"]}
+            for index, name in enumerate(self.documents)
+            if data.get(f"doc_{index}")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.items():
+            self.add_error(None, _("Mark at least one document as missing or wrong."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    """An approver's decision on a stage: approve, or send back with the reason (required)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("send_back", _("Send back"))],
+        widget=forms.RadioSelect,
+    )
+    reason = TypedTextField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when sending back: the officers read it on the case's timeline."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "send_back" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the stage is sent back."))
+        return data
+
+
+class MissingDocumentsForm(ResidentReplyForm):
+    """The resident's upload of the documents a record of missing documents asked for: the same
+    checks as a reply's files (type read from the bytes, PDFs parsed, virus scan), at least one."""
+
+    MAX_FILES = 5
+    FILE_SPEC = {"key": "deficiency", "allowed_types": ["image", "pdf"], "max_size_mb": 10}
+
+    message = None
+    files__upload = MultipleFileField(
+        label=_("The missing documents"),
+        required=False,
+        help_text=_("Up to 5 files: PDF or photos (JPEG, PNG, WebP, HEIC), up to 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": f"{ACCEPT['image']},{ACCEPT['pdf']}"}),
+    )
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        if not cleaned.get("files__upload") and not self.errors:
+            self.add_error("files__upload", _("Choose the files to send."))
+        return cleaned

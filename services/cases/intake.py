@@ -15,7 +15,7 @@ from wagtail.models import Locale, Page, Site
 
 from forms_builder.intake import IntakeReceipt
 from services.areas.routing import has_areas, match_area, named_area, rule_department
-from services.cases import access, references
+from services.cases import access, references, stages
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
 from services.models.guides import ServicePage
@@ -168,6 +168,8 @@ def open_case(submission):
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.CREATED, public=True, actor=submission.filed_by, created_at=case.submitted_at
     )
+    # A service that publishes its steps: the case follows them, as they stand today.
+    stages.snapshot(case, service)
     if case.area_id is None and case.latitude is not None and case.longitude is not None and has_areas(site.pk):
         # Accepted all the same (a resident at the edge of town is still heard) and routed by the
         # default chain; the officers' timeline says so, for them to check the pin or pass it on.

@@ -583,6 +583,12 @@ class CaseEvent(models.Model):
         MERGED = "merged", _("Merged with another report of the same problem")
         DUPLICATE_ADDED = "duplicate_added", _("Another report was merged into this case")
         UNMERGED = "unmerged", _("No longer merged: handled on its own")
+        # Stages from the service's guide (services.cases.stages).
+        STAGE = "stage", _("Stage completed")
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back for revision")
+        DEFICIENCY = "deficiency", _("Record of missing or wrong documents")
+        DOCUMENTS_RECEIVED = "documents_received", _("Documents received from the resident")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -662,3 +668,153 @@ class CaseAccess(models.Model):
 
     def is_paused(self, now=None):
         return self.paused_until is not None and self.paused_until > (now or timezone.now())
+
+
+# --- stages, approvals and incomplete applications (issue 20; services.cases.stages) ----------
+
+
+class ApprovalRoleKey(models.TextChoices):
+    """Who may sign a stage off. A guide's step names one of these; each office says who holds
+    it and what it calls it (`ApprovalRole`)."""
+
+    HEAD_OF_DIVISION = "head_of_division", _("Head of division")
+    DEPUTY_CLERK = "deputy_clerk", _("Deputy clerk")
+    CLERK = "clerk", _("Clerk")
+    MAYOR = "mayor", _("Mayor")
+
+
+class ApprovalRole(models.Model):
+    """One office's holders of an approval role: only they may approve or send back a stage that
+    needs it, and only for their own office's cases. Offices name the role in their own words
+    (a municipality's ปลัด, a subdistrict's ปลัด อบต.)."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="approval_roles",
+        help_text=_("The office whose cases this role signs off."),
+    )
+    key = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=ApprovalRoleKey.choices,
+        help_text=_("The role a guide's step names under “needs approval by”."),
+    )
+    name = models.CharField(
+        _("title (Thai)"), max_length=120, blank=True, help_text=_("As the office calls it, e.g. ปลัดเทศบาล.")
+    )
+    name_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holders"),
+        blank=True,
+        related_name="approval_roles",
+        help_text=_("The staff who may approve or send back stages needing this role, in this office."),
+    )
+
+    class Meta:
+        verbose_name = _("approval role")
+        verbose_name_plural = _("approval roles")
+        ordering = ["site", "key"]
+        constraints = [models.UniqueConstraint(fields=["site", "key"], name="approval_role_once_per_office")]
+
+    def __str__(self):
+        return self.title()
+
+    def title(self):
+        if not is_thai() and self.name_en:
+            return self.name_en
+        return self.name or str(ApprovalRoleKey(self.key).label)
+
+
+class StageStatus(models.TextChoices):
+    PENDING = "pending", _("To come")
+    CURRENT = "current", _("Under way")
+    AWAITING_APPROVAL = "awaiting", _("Awaiting approval")
+    DONE = "done", _("Done")
+
+
+class CaseStage(models.Model):
+    """A step of the service's guide as it stood when the case was opened. Copied, not linked:
+    editing the guide later never rewrites a case already running (the Licensing Facilitation
+    Act promises the applicant the steps and times published when they applied)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("stage"), max_length=300)
+    name_en = models.CharField(_("stage (English)"), max_length=300, blank=True)
+    duration_days = models.PositiveSmallIntegerField(_("duration (working days)"), default=0)
+    responsible = models.CharField(_("responsible unit"), max_length=120, blank=True)
+    approval_role = models.CharField(_("needs approval by"), max_length=20, choices=ApprovalRoleKey.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expected_date = models.DateField(_("expected"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case stage")
+        verbose_name_plural = _("case stages")
+        ordering = ["case", "order"]
+        constraints = [models.UniqueConstraint(fields=["case", "order"], name="case_stage_order_unique")]
+        # The approvers' list: stages awaiting a role, oldest first.
+        indexes = [models.Index(fields=["status", "approval_role", "started_at"], name="case_stage_awaiting")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.order}. {self.name}"
+
+    def title(self):
+        return self.name_en if not is_thai() and self.name_en else self.name
+
+
+class DeficiencyRecord(models.Model):
+    """The written record of what an incomplete application lacks (Licensing Facilitation Act
+    B.E. 2558, section 8): which of the guide's documents are missing or wrong, with the
+    officer's note. The case waits for the resident (its clock paused) until they upload them."""
+
+    class Problem(models.TextChoices):
+        MISSING = "missing", _("Missing")
+        WRONG = "wrong", _("Wrong or incomplete")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deficiencies")
+    items = models.JSONField(_("documents"), default=list, help_text=_('[{"name": …, "problem": "missing"}]'))
+    note = models.TextField(_("note to the resident"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("documents received"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("record of missing documents")
+        verbose_name_plural = _("records of missing documents")
+        ordering = ["case", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.created_at:%Y-%m-%d}"
+
+    def problem_label(self, item):
+        return self.Problem(item.get("problem", "missing")).label
+
+
+class DelayNotice(models.Model):
+    """One Licensing Facilitation Act delay notice sent to a resident: one per case per 7 days
+    past the published time (`period` 0 is the first week over). The unique constraint makes
+    the daily task safe to run twice, or twice at once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="delay_notices")
+    period = models.PositiveSmallIntegerField()
+    sent_on = models.DateField(default=timezone.localdate)
+    days_over = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("delay notice")
+        verbose_name_plural = _("delay notices")
+        constraints = [models.UniqueConstraint(fields=["case", "period"], name="delay_notice_once_per_week")]
+        indexes = [models.Index(fields=["sent_on"], name="delay_notice_sent_on")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.sent_on}"

@@ -30,6 +30,8 @@ urlpatterns = [
     path("t/<str:reference>/line", views.case_line, name="case_line"),  # before <slug:action>, which "line" fits
     path("t/<str:reference>/line/done", views.case_line_done, name="case_line_done"),
     path("t/<str:reference>/line/stop", views.case_line_stop, name="case_line_stop"),
+    path("t/<str:reference>/missing", views.case_missing_documents, name="case_missing_documents"),
+    path("t/<str:reference>/record/<int:record_id>", views.case_deficiency_record, name="case_deficiency_record"),
     path("t/<str:reference>/<link_secret:token>", views.case_link, name="case_link"),
     path("t/<str:reference>/<slug:action>", views.case_action, name="case_action"),
 ]

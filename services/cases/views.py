@@ -15,6 +15,7 @@ address (`access.record_failure`). Pages with personal data are sent `Cache-Cont
 no-store`, so no shared computer's browser or proxy keeps a copy.
 """
 
+import io
 import logging
 import mimetypes
 import time
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,17 +36,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_builder.models import Submission, SubmissionFile
 from portal import line_login, ratelimit
 from portal.offices import current_office
-from services.cases import access, panels, references, workflow
+from services.cases import access, deficiency_pdf, panels, references, stages, workflow
 from services.cases import photos as case_photos
 from services.cases.forms import (
     CodeRequestForm,
+    MissingDocumentsForm,
     RatingForm,
     ReopenForm,
     ResidentReplyForm,
     TrackForm,
     VerifyForm,
 )
-from services.cases.models import Case, CaseAccess, CaseEvent, CaseStatus
+from services.cases.models import Case, CaseAccess, CaseEvent, CaseStage, CaseStatus
+from services.cases.sla import WorkingCalendar
 from services.cases.volunteers import masked_name
 
 SESSION_KEY = "verified_cases"
@@ -105,7 +108,11 @@ def _lookup(raw):
     """
     reference = references.normalize(raw)
     # A merged case's page links the report it was merged into: its reference, in the same query.
-    cases = Case.objects.select_related("site", "access").annotate(merged_into=F("duplicate_of__reference"))
+    cases = Case.objects.select_related("site", "access").annotate(
+        merged_into=F("duplicate_of__reference"),
+        # A case following its service's steps shows them; the many without cost no query.
+        has_stages=Exists(CaseStage.objects.filter(case=OuterRef("pk"))),
+    )
     cases = panels.tracking_lookup(cases)
     return cases.filter(reference=reference or "-").first()
 
@@ -168,6 +175,8 @@ def _context(request, case, **forms):
         "is_finished": case.status in (CaseStatus.RESOLVED, CaseStatus.REJECTED, CaseStatus.CLOSED),
     }
     context["line_login"] = line_login.enabled()
+    if getattr(case, "has_stages", False):
+        context.update(_stage_context(case, verified, forms.get("missing_form")))
     if verified:
         context.update(
             {
@@ -196,6 +205,24 @@ def _context(request, case, **forms):
         context["filed_for"] = _filed_for(request.user, case)
     errors = [f for f in forms.values() if f is not None and f.errors]
     context["error_forms"] = errors
+    return context
+
+
+def _stage_context(case, verified, missing_form=None):
+    """Every stage (done with its date, current with its expected date, to come), the time
+    used against the published time, and an open record of missing documents: two queries."""
+    rows = list(case.stages.all())
+    records = list(case.deficiencies.all())
+    open_record = next((r for r in reversed(records) if r.resolved_at is None), None)
+    calendar = WorkingCalendar(case.site)
+    context = {
+        "stages": rows,
+        "stages_elapsed": stages.elapsed_days(case, records, calendar),
+        "stages_published": stages.published_days(rows),
+        "open_record": open_record,
+    }
+    if verified and open_record is not None and case.is_open:
+        context["missing_form"] = missing_form or MissingDocumentsForm()
     return context
 
 
@@ -462,3 +489,46 @@ def case_photo(request, reference):
     if not case.after_photo:
         raise Http404
     return case_photos.serve_inline(case.after_photo, f"{case.reference}-after")  # metadata stripped, inline
+
+
+@require_POST
+def case_missing_documents(request, reference):
+    """/t/<REFERENCE>/missing: the verified resident uploads the documents the record of missing
+    documents asked for. A refused file is named next to the field, and nothing is kept."""
+    if over_limit(request, "lookup", LOOKUP_LIMIT):
+        return rate_limited(request)
+    case = _verified_case(request, reference)
+    record = stages.open_record(case)
+    files = request.FILES  # parses the upload first: the capped handler notes what it skipped
+    too_big = [name for field, name in getattr(request, "_fb_oversize", []) if field == "files__upload"]
+    form = MissingDocumentsForm(request.POST, files, too_big=too_big)
+    if record is None or not case.is_open:
+        form.is_valid()
+        form.add_error(None, _("Nothing is waiting for documents on this request."))
+    elif form.is_valid():
+        try:
+            stages.receive_documents(case, record, form.cleaned_data["files__upload"])
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            return HttpResponseRedirect(_tracking_url(case, "?done=documents#stages"))
+    case.refresh_from_db()
+    response = render(request, "services/cases/track.html", _context(request, case, missing_form=form), status=400)
+    return private(request, case, response)
+
+
+@require_GET
+def case_deficiency_record(request, reference, record_id):
+    """The record of missing documents as a PDF, for the verified resident."""
+    case = _verified_case(request, reference)
+    record = case.deficiencies.filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    response = FileResponse(
+        io.BytesIO(deficiency_pdf.build(record)),
+        as_attachment=False,
+        filename=f"{case.reference}-record.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = PRIVATE
+    return response

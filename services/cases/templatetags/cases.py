@@ -37,3 +37,9 @@ def case_panels(context, hook_name, case):
     rendered in order with this page's context."""
     found = panels.panels(hook_name, case, context.get("request"))
     return format_html_join("", "{}", ((panel.render_html(context),) for panel in found))
+
+
+@register.filter
+def problem_of(record, item):
+    """What is wrong with one document of a record of missing documents, in the page's language."""
+    return record.problem_label(item)
