@@ -45,6 +45,8 @@ SCHEDULES = {
         None,
         (None, None, 8, 30),
     ),
+    # Queue booking: each booking of tomorrow reminded once, in the morning (issue 23).
+    "booking: reminders the day before": ("services.booking.tasks.send_reminders", "D", None, (None, None, 9, 0)),
     # Backups: the whole site in one archive in BACKUP_DIR, the newest BACKUP_KEEP kept.
     "backup: daily archive of the database and files": ("portal.backups.daily_backup", "D", None, (None, None, 1, 30)),
     # E-forms: saved drafts and never-sent uploads past FORMS_BUILDER_DRAFT_DAYS.
@@ -60,6 +62,8 @@ SCHEDULES = {
     ),
     # PDPA: LINE chats a day old (unfiled photos with them) and LINE event payloads a week old.
     "pdpa: purge LINE chats and events": ("services.line.tasks.purge_stale", "D", None, (None, None, 2, 45)),
+    # PDPA: names and phones of bookings past the office's retention period (issue 23).
+    "pdpa: purge booking contacts": ("services.booking.tasks.purge_personal_data", "D", None, (None, None, 3, 15)),
     # PDPA: anonymise closed cases whose retention period has ended, at night.
     "pdpa: anonymise cases past their retention period": (
         "services.privacy.tasks.anonymise_expired_cases",
