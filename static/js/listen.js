@@ -51,7 +51,7 @@
     var children = main ? main.children : [];
     for (var i = 0; i < children.length; i++) {
       var element = children[i];
-      if (element === box || element.matches("script, style, form, [hidden], [aria-hidden='true']")) {
+      if (element === box || element.matches("script, style, form, nav, [hidden], [aria-hidden='true']")) {
         continue;
       }
       var lines = (element.innerText || "").split(/\n+/);
