@@ -12,19 +12,25 @@ import datetime
 import hashlib
 import logging
 import secrets
+import time
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.cases import workflow
 from services.documents import render, signing
 from services.documents.models import (
+    LETTER_TEXT_FIELDS,
+    DocumentKind,
     DocumentRegister,
     DocumentStatus,
     DocumentTemplate,
     IssuedDocument,
+    LetterTemplate,
+    OfficialLetter,
     SigningSettings,
 )
 from services.pdf_fonts import office_for
@@ -32,6 +38,8 @@ from services.pdf_fonts import office_for
 logger = logging.getLogger(__name__)
 
 CODE_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
+# How long an issue waits its turn on SQLite before giving up (see `_in_turn`).
+SQLITE_QUEUE_SECONDS = 300
 
 
 class IssueError(Exception):
@@ -57,6 +65,27 @@ def next_number(site, kind, year):
     register.last_number += 1
     register.save(update_fields=["last_number"])
     return register.last_number
+
+
+def _in_turn(write):
+    """`write()` in a transaction, waiting its turn on SQLite for as long as the queue needs.
+
+    SQLite has one writer at a time and the issuing transaction holds it while the PDF is
+    rendered and signed (a few tenths of a second). A hundred issues at once therefore queue
+    for longer than the connection's busy timeout (20 s), and the late ones would fail with
+    "database is locked" at BEGIN, before taking anything. Those simply try again until
+    SQLITE_QUEUE_SECONDS have passed: a refused BEGIN did nothing, so no number is skipped.
+    PostgreSQL queues on the register row's lock and never needs this."""
+    deadline = time.monotonic() + SQLITE_QUEUE_SECONDS
+    while True:
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as error:
+            waiting = connection.vendor == "sqlite" and "locked" in str(error)
+            if not waiting or time.monotonic() > deadline or connection.in_atomic_block:
+                raise
+            time.sleep(0.05 + secrets.randbelow(100) / 1000)
 
 
 def templates_for(case):
@@ -97,9 +126,12 @@ def issue(case, template, user=None, *, draft=False, supersedes=None, reason="")
     if template.service_id is not None and template.service_id != case.service_id:
         raise IssueError(_("This template belongs to another service."))
     signer = _signer(case.site, draft)
-    office = office_for(case.site)
     now = timezone.now()
-    with transaction.atomic():
+
+    def write():
+        # The office's settings row is made on first use (a write): inside the transaction,
+        # so it queues with the issue rather than on its own (see _in_turn).
+        office = office_for(case.site)
         year = buddhist_year(now)
         number = None if draft else next_number(case.site, template.kind, year)
         document = IssuedDocument(
@@ -137,7 +169,9 @@ def issue(case, template, user=None, *, draft=False, supersedes=None, reason="")
         except Exception:
             document.file.delete(save=False)  # the row is rolled back: keep no orphan file
             raise
-    return document
+        return document
+
+    return _in_turn(write)
 
 
 def _note(document, supersedes, reason):
@@ -191,9 +225,109 @@ def reissue(document, user, reason, *, draft=False):
         raise IssueError(_("Give the reason for re-issuing."))
     if document.status != DocumentStatus.VALID:
         raise IssueError(_("Only a valid document can be re-issued."))
+    if OfficialLetter.objects.filter(document=document).exists():
+        raise IssueError(_("A letter is not re-issued: cancel it (revoke, with the reason) and write a new one."))
     if document.template is None:
         raise IssueError(_("The template of this document was deleted; issue a new document instead."))
     return issue(document.case, document.template, user, draft=draft, supersedes=document, reason=reason)
+
+
+# Official letters ------------------------------------------------------------------------------
+
+
+def letter_templates_for(case):
+    """The letter templates an officer may start from on `case`: its office's, for its service
+    or for any service."""
+    return LetterTemplate.objects.filter(site_id=case.site_id).filter(
+        Q(service__isnull=True) | Q(service_id=case.service_id)
+    )
+
+
+def letter_start(case, template):
+    """The parts of a new letter from `template`, with what the case already knows filled in.
+    {number} and {issued_date} stay placeholders until the letter is issued."""
+    values = render.values_for(IssuedDocument(site=case.site, issued_at=None), case)
+    for later in ("number", "issued_date", "valid_until"):
+        values.pop(later)
+    answers = case.submission.answers or {}
+    parts = {field: render.fill(getattr(template, field), values, answers) for field in LETTER_TEXT_FIELDS}
+    return {**parts, "office_code": template.office_code, "closing": template.closing, "contact": template.contact}
+
+
+def issue_letter(case, template, parts, user=None, *, draft=False):
+    """Number, render, sign and store an official letter on `case`; returns its IssuedDocument.
+
+    `parts` are the letter's fields as the officer left them (LETTER_TEXT_FIELDS, office_code,
+    closing, contact); placeholders still in them are filled now, the number and date included.
+    Numbers come from the office's letter register, as any document's do (next_number)."""
+    if template is None or template.site_id != case.site_id:
+        raise IssueError(_("Choose a letter template of this office."))
+    if template.service_id is not None and template.service_id != case.service_id:
+        raise IssueError(_("This template belongs to another service."))
+    signer = _signer(case.site, draft)
+    now = timezone.now()
+
+    def write():
+        office = office_for(case.site)  # inside the transaction, as in issue()
+        year = buddhist_year(now)
+        number = None if draft else next_number(case.site, DocumentKind.LETTER, year)
+        document = IssuedDocument(
+            case=case,
+            site=case.site,
+            kind=DocumentKind.LETTER,
+            title=template.name,
+            year=year,
+            number=number,
+            number_prefix=parts["office_code"].strip(),
+            code=secrets.token_urlsafe(CODE_BYTES),
+            draft=draft,
+            issued_at=now,
+            issued_by=user,
+        )
+        values = render.values_for(document, case)
+        answers = case.submission.answers or {}
+        letter = OfficialLetter(
+            document=document,
+            template=template,
+            office_code=document.number_prefix,
+            closing=parts.get("closing") or "",
+            contact=render.fill(parts.get("contact") or "", values, answers),
+            **{field: render.fill(parts.get(field) or "", values, answers) for field in LETTER_TEXT_FIELDS},
+        )
+        data = render.build_letter_pdf(document, letter, case)
+        if signer is not None:
+            data = signing.sign(
+                data,
+                signer,
+                reason=f"{template.name} {document.number_display}",
+                location=office.name if office else "",
+            )
+        document.sha256 = hashlib.sha256(data).hexdigest()
+        document.file.save(f"{document.code}.pdf", ContentFile(data), save=False)
+        try:
+            document.save()
+            letter.document = document
+            letter.save()
+            workflow.add_note(case, _letter_note(document, letter), user)
+        except Exception:
+            document.file.delete(save=False)  # the row is rolled back: keep no orphan file
+            raise
+        return document
+
+    return _in_turn(write)
+
+
+def _letter_note(document, letter):
+    if document.draft:
+        return _("Draft letter: %(subject)s, to %(recipient)s (not numbered, not signed).") % {
+            "subject": letter.subject,
+            "recipient": letter.recipient,
+        }
+    return _("Official letter no. %(number)s sent: %(subject)s, to %(recipient)s.") % {
+        "number": document.number_display,
+        "subject": letter.subject,
+        "recipient": letter.recipient,
+    }
 
 
 def install_certificate(site, data, passphrase, *, demo=False):

@@ -6,6 +6,9 @@
 - `IssuedDocument`: one issued PDF, its number, its unguessable verification code, the SHA-256 of
   the stored (signed) file and its status (valid, revoked, superseded).
 - `SigningSettings`: the office's signing certificate (PKCS#12), per site.
+- `LetterTemplate` and `OfficialLetter`: outgoing official letters (หนังสือราชการภายนอก) an
+  officer writes from a case. A letter is an IssuedDocument of kind "letter" (numbered from the
+  office's letter register, signed, verifiable at /v/<code>) with its letter's parts beside it.
 """
 
 import re
@@ -42,6 +45,30 @@ def allowed_placeholders_text(answer_keys=None):
     """The list an editor reads when a placeholder is refused."""
     answers = ["{answers.<key>}"] if answer_keys is None else [f"{{answers.{key}}}" for key in sorted(answer_keys)]
     return ", ".join([*("{" + name + "}" for name in PLACEHOLDERS), *answers])
+
+
+def form_answer_keys(service):
+    """The field keys of the service's e-form, or None when there is no service or it has no
+    form (any key is then accepted: a counter-filed case may carry answers of its own)."""
+    form = service.online_form if service is not None else None
+    if form is None:
+        return None
+    definition = build_definition(form.specific)
+    return {spec.get("key") for step in definition.get("steps", []) for spec in step.get("fields", [])}
+
+
+def placeholder_errors(instance, fields, answer_keys):
+    """{field: message} for the fields of `instance` holding a placeholder issuing could not
+    fill; the message lists the ones allowed (an editor fixes a typo without the manual)."""
+    errors = {}
+    for field in fields:
+        unknown = unknown_placeholders(getattr(instance, field), answer_keys)
+        if unknown:
+            errors[field] = _("Unknown placeholder %(unknown)s. You can use: %(allowed)s") % {
+                "unknown": ", ".join(unknown),
+                "allowed": allowed_placeholders_text(answer_keys),
+            }
+    return errors
 
 
 def unknown_placeholders(text, answer_keys=None):
@@ -129,25 +156,11 @@ class DocumentTemplate(models.Model):
         return self.title
 
     def answer_keys(self):
-        """The field keys of the service's e-form, or None when it has none (any key is then
-        accepted: a counter-filed case may carry answers of its own)."""
-        form = self.service.online_form if self.service_id else None
-        if form is None:
-            return None
-        definition = build_definition(form.specific)
-        return {spec.get("key") for step in definition.get("steps", []) for spec in step.get("fields", [])}
+        return form_answer_keys(self.service if self.service_id else None)
 
     def clean(self):
         super().clean()
-        errors = {}
-        keys = self.answer_keys()
-        for field in ("title", "body"):
-            unknown = unknown_placeholders(getattr(self, field), keys)
-            if unknown:
-                errors[field] = _("Unknown placeholder %(unknown)s. You can use: %(allowed)s") % {
-                    "unknown": ", ".join(unknown),
-                    "allowed": allowed_placeholders_text(keys),
-                }
+        errors = placeholder_errors(self, ("title", "body"), self.answer_keys())
         if self.service_id and self.site_id and self.service.get_site() not in (None, self.site):
             errors["service"] = _("Choose a service of this office.")
         if errors:
@@ -202,6 +215,12 @@ class IssuedDocument(models.Model):
     number = models.PositiveIntegerField(
         _("number"), null=True, blank=True, help_text=_("Empty for a draft: drafts take no number from the register.")
     )
+    number_prefix = models.CharField(
+        _("letter code"),
+        max_length=40,
+        blank=True,
+        help_text=_("An official letter's office code, printed before its number (ที่ ชม 52101/12)."),
+    )
     code = models.CharField(_("verification code"), max_length=64, unique=True)
     draft = models.BooleanField(_("draft"), default=False, help_text=_("Unsigned and not valid; printed as a draft."))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
@@ -240,9 +259,11 @@ class IssuedDocument(models.Model):
 
     @property
     def number_display(self):
-        """ "12/2569" as printed; a draft has none."""
+        """ "12/2569" as printed, "ชม 52101/12" for an official letter; a draft has none."""
         if self.number is None:
             return ""
+        if self.number_prefix:
+            return f"{self.number_prefix}/{self.number}"
         return f"{self.number}/{self.year}"
 
     @property
@@ -301,3 +322,114 @@ class SigningSettings(BaseSiteSetting):
     @property
     def configured(self):
         return bool(self.pkcs12 and self.certificate_pem)
+
+
+CLOSING = "ขอแสดงความนับถือ"
+LETTER_TEXT_FIELDS = ("subject", "recipient", "reference_to", "enclosures", "body", "signer_name", "signer_position")
+
+
+class LetterParts(models.Model):
+    """The parts of an external official letter, in the order the Regulation of the Prime
+    Minister's Office on Correspondence (ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานสารบรรณ) prints them:
+    ที่ (the office's code and the letter's number), the date, เรื่อง, เรียน, อ้างถึง,
+    สิ่งที่ส่งมาด้วย, the text, the closing, and the signer's name and position."""
+
+    office_code = models.CharField(
+        _("office code (ที่)"),
+        max_length=40,
+        help_text=_("The office's letter code printed before the number, e.g. ชม 52101 or ชม 52101.2 for a division."),
+    )
+    subject = models.CharField(_("subject (เรื่อง)"), max_length=500, help_text=_("What the letter is about, briefly."))
+    recipient = models.CharField(
+        _("to (เรียน)"),
+        max_length=500,
+        help_text=_("Who the letter is addressed to, by position: e.g. ผู้อำนวยการโรงพยาบาล."),
+    )
+    reference_to = models.TextField(
+        _("reference (อ้างถึง)"), blank=True, help_text=_("An earlier letter this one answers. Optional.")
+    )
+    enclosures = models.TextField(
+        _("enclosures (สิ่งที่ส่งมาด้วย)"), blank=True, help_text=_("What is sent with the letter, one per line. Optional.")
+    )
+    body = models.TextField(_("text"), help_text=_("The letter's text; a blank line starts a new paragraph."))
+    closing = models.CharField(_("closing"), max_length=100, default=CLOSING, help_text=_("Usually ขอแสดงความนับถือ."))
+    signer_name = models.CharField(
+        _("signer's name"), max_length=200, help_text=_("Printed in brackets under the signature.")
+    )
+    signer_position = models.CharField(
+        _("signer's position"), max_length=255, help_text=_("e.g. นายกเทศมนตรีตำบลบ้านสวน.")
+    )
+    contact = models.TextField(
+        _("contact"),
+        blank=True,
+        help_text=_("The division that owns the matter and its phone, printed at the foot. Optional."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class LetterTemplate(LetterParts):
+    """An office's model of an outgoing official letter, written by its editors: the officer
+    starts from it on a case, with the case's values filled in, and may edit before issuing.
+    Placeholders are checked when saved, as for document templates."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="letter_templates",
+        help_text=_("The office that sends this letter."),
+    )
+    service = models.ForeignKey(
+        "services.ServicePage",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="letter_templates",
+        help_text=_("Offer this letter on this service's cases only. Leave empty to offer it on every case."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_("How officers find the letter, also shown on its verification page, e.g. หนังสือแจ้งผลการพิจารณา."),
+    )
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["site", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = placeholder_errors(
+            self, LETTER_TEXT_FIELDS, form_answer_keys(self.service if self.service_id else None)
+        )
+        if self.service_id and self.site_id and self.service.get_site() not in (None, self.site):
+            errors["service"] = _("Choose a service of this office.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class OfficialLetter(LetterParts):
+    """The letter as issued: its parts with the case's values filled in, beside the
+    IssuedDocument that holds its number, signed PDF, verification code and status. Kept as
+    issued (a template edited later changes no letter sent)."""
+
+    document = models.OneToOneField(
+        IssuedDocument, primary_key=True, on_delete=models.CASCADE, related_name="letter", verbose_name=_("document")
+    )
+    template = models.ForeignKey(
+        LetterTemplate, verbose_name=_("template"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("official letter")
+        verbose_name_plural = _("official letters")
+
+    def __str__(self):
+        return self.subject

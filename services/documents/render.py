@@ -7,6 +7,7 @@ Thai line breaks between words). Signing comes after, on these bytes (signing.py
 import re
 
 from django.conf import settings
+from django.utils import timezone
 from pythainlp.util import thai_strftime
 
 from portal import qr
@@ -63,7 +64,7 @@ def values_for(document, case):
         "holder_name": case.submission.contact_name,
         "service": case.service_title,
         "office": office.name if office else case.site.site_name,
-        "issued_date": thai_date(document.issued_at.date() if document.issued_at else None),
+        "issued_date": thai_date(timezone.localtime(document.issued_at).date() if document.issued_at else None),
         "valid_until": thai_date(document.valid_until) or "-",
     }
 
@@ -140,6 +141,109 @@ def _signature_block(pdf, template, document):
     if template is not None and template.signer_title:
         pdf.set_x(110)
         pdf.multi_cell(80, 7, template.signer_title, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+# Official letters: the external letter (หนังสือภายนอก) of the Regulation of the Prime Minister's
+# Office on Correspondence. Page of 30 mm left and 20 mm right margins, the emblem 3 cm high at the
+# top centre, ที่ on the left and the office and its address on the right at the emblem's foot,
+# the date from the middle of the page, then เรื่อง, เรียน, อ้างถึง, สิ่งที่ส่งมาด้วย, the text with
+# its paragraphs indented 2.5 cm, the closing and the signer from the middle, the contact at the foot.
+LETTER_LEFT, LETTER_RIGHT = 30, 20
+LETTER_MIDDLE = 105
+LETTER_BOTTOM = 52  # room for the verification block on every page
+LABEL_WIDTH = 32
+INDENT = 25
+
+
+def build_letter_pdf(document, letter, case):
+    """PDF bytes (unsigned) of the official letter `letter`, whose IssuedDocument is `document`."""
+    office = office_for(case.site)
+    office_name = office.name if office else case.site.site_name
+    pdf = thai_pdf(page_breaks=True, format="A4")
+    pdf.set_margins(LETTER_LEFT, 15, LETTER_RIGHT)
+    pdf.set_auto_page_break(True, margin=LETTER_BOTTOM)
+    pdf.set_title(f"{letter.subject} {document.number_display}".strip())
+    pdf.set_creator(office_name)
+    pdf.add_page()
+    if document.draft:
+        _draft_mark(pdf)
+    draw_logo(pdf, office, x=(210 - 30) / 2, y=15, size=30)
+    pdf.set_font("Thai", "", 16)
+    top = 47
+    number = (
+        f"ที่ {letter.office_code}/{document.number}" if document.number is not None else f"ที่ {letter.office_code}/ (ร่าง)"
+    )
+    pdf.set_xy(LETTER_LEFT, top)
+    pdf.cell(70, 8, number)
+    pdf.set_xy(125, top)
+    address = "\n".join(
+        line for line in [office_name, *((office.address if office else "") or "").splitlines()] if line
+    )
+    pdf.multi_cell(0, 7, address, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + 8) + 4)
+    pdf.set_x(LETTER_MIDDLE)
+    pdf.cell(0, 8, thai_date(timezone.localtime(document.issued_at).date()), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _letter_line(pdf, "เรื่อง", letter.subject)
+    _letter_line(pdf, "เรียน", letter.recipient)
+    if letter.reference_to.strip():
+        _letter_line(pdf, "อ้างถึง", letter.reference_to)
+    if letter.enclosures.strip():
+        _letter_line(pdf, "สิ่งที่ส่งมาด้วย", letter.enclosures)
+    pdf.ln(3)
+    for paragraph in _paragraphs(letter.body):
+        pdf.set_x(LETTER_LEFT)
+        # The first line indented 2.5 cm: the paragraph's start, as the regulation sets it.
+        pdf.multi_cell(0, 8, "\u00a0" * 10 + paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    pdf.ln(6)
+    _letter_signature(pdf, letter, document)
+    if letter.contact.strip():
+        pdf.ln(8)
+        pdf.set_font("Thai", "", 14)
+        pdf.multi_cell(100, 7, letter.contact.strip(), new_x="LMARGIN", new_y="NEXT")
+    # The QR block sits in the bottom margin kept free on every page; drawn on the last one.
+    pdf.set_auto_page_break(False)
+    _verification_block(pdf, document, case)
+    return bytes(pdf.output())
+
+
+def _paragraphs(text):
+    """Paragraphs of the letter's text: a blank line separates them; single line breaks inside one
+    are kept as spaces (Thai official text flows; the regulation sets no line breaks inside)."""
+    blocks, current = [], []
+    for line in (text or "").splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
+
+
+def _letter_line(pdf, label, text):
+    pdf.set_x(LETTER_LEFT)
+    pdf.set_font("Thai", "B" if label == "เรื่อง" else "", 16)
+    pdf.cell(LABEL_WIDTH if len(label) > 6 else 16, 8, label)
+    pdf.set_font("Thai", "", 16)
+    pdf.multi_cell(0, 8, text.strip(), new_x="LMARGIN", new_y="NEXT")
+
+
+def _letter_signature(pdf, letter, document):
+    pdf.set_font("Thai", "", 16)
+    if pdf.get_y() > pdf.h - LETTER_BOTTOM - 40:
+        pdf.add_page()
+    for line in (
+        letter.closing,
+        "",
+        "(ลงลายมือชื่ออิเล็กทรอนิกส์)" if not document.draft else "(ร่าง — ยังไม่ได้ลงนาม)",
+        f"({letter.signer_name.strip()})",
+        letter.signer_position.strip(),
+    ):
+        pdf.set_x(LETTER_MIDDLE - 20)
+        pdf.multi_cell(100, 8, line, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def _verification_block(pdf, document, case):

@@ -26,7 +26,7 @@ from services.cases.models import Case
 from services.cases.views import is_verified, rate_limited, stream_private
 from services.documents import issuing
 from services.documents.forms import MAX_VERIFY_BYTES, IssueForm, ReasonForm, VerifyForm
-from services.documents.models import IssuedDocument, SigningSettings
+from services.documents.models import IssuedDocument, OfficialLetter, SigningSettings
 from services.documents.panels import staff_panel
 from services.documents.signing import check_signatures
 
@@ -119,8 +119,8 @@ def resident_download(request, code):
     """The resident's copy, for the requester who proved the case is theirs (the tracking page's
     verification); anyone else is sent to that page's check first."""
     document = _document(request, code)
-    if document.draft:
-        raise Http404
+    if document.draft or OfficialLetter.objects.filter(document_id=document.pk).exists():
+        raise Http404  # a letter goes to its addressee, not through the tracking page
     case = Case.objects.only("pk", "reference").get(pk=document.case_id)
     if not is_verified(request, case):
         return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + "#your-request", status=303)
