@@ -12,11 +12,14 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
+from contextlib import nullcontext
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from services.line.channel import credentials, default_office, office_named
@@ -39,9 +42,21 @@ def valid_signature(body, secret, given):
     return hmac.compare_digest(expected.encode(), (given or "").encode("utf-8", "replace"))
 
 
+# SQLite has one writer at a time, and a thread that finds the file locked sleeps in SQLite's busy
+# handler (up to 100 ms a try). The webhook's threads in one process take turns here instead, so
+# only the other process's writers are ever waited for that way.
+_sqlite_writer = threading.Lock()
+
+
+def _one_writer():
+    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
+
+
 def queue(event_id):
-    """Queue the event's processing once the row is committed; a broker that is down leaves the
-    row unprocessed (`processed_at` empty) rather than failing LINE's request."""
+    """Queue the event's processing; a broker that is down leaves the row unprocessed
+    (`processed_at` empty) rather than failing LINE's request. The database broker's task row is
+    written in the event's own transaction (one write, and the task exists exactly when the event
+    does); any other broker is called once the row is committed."""
 
     def _queue():
         try:
@@ -49,7 +64,10 @@ def queue(event_id):
         except Exception:  # noqa: BLE001 - broker down: the event stays stored, unprocessed
             logger.warning("could not queue LINE event %s", event_id, exc_info=True)
 
-    transaction.on_commit(_queue, robust=True)
+    if Conf.ORM and not Conf.SYNC:
+        _queue()
+    else:
+        transaction.on_commit(_queue, robust=True)
 
 
 def store(site, events):
@@ -107,6 +125,6 @@ def webhook(request, office=None):
     if not isinstance(events, list):
         return HttpResponseBadRequest("no events")
     # LINE's "verify" button sends no events: a 200 is all it wants.
-    with transaction.atomic():
+    with _one_writer(), transaction.atomic():
         store(site, events[:MAX_EVENTS])
     return HttpResponse(status=200)

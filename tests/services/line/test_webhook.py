@@ -1,6 +1,8 @@
 """Issue 19: the webhook takes only what LINE signed, each event once, 200 fast, per office."""
 
 import pytest
+from django_q.conf import Conf
+from django_q.models import OrmQ
 
 from services.cases.models import Case
 from services.line.models import Conversation, LineEvent
@@ -189,3 +191,26 @@ def test_unknown_office_and_the_default_office_by_name_are_not_found(client, wor
         response = client.post(f"/line/webhook/{name}/", data=b"{}", content_type="application/json", follow=True)
         assert response.status_code == 404
     assert not LineEvent.objects.exists()
+
+
+def test_with_the_database_broker_each_new_event_and_its_task_are_one_write(
+    client, world, platform, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The default install's broker is the database: the task row is written in the event's own
+    transaction (no second write for the worker to wait on), and a redelivery queues nothing."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", "default")
+    event = platform.text(user_id(7), "ไฟดับ")
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(2):
+            response = client.post(
+                "/line/webhook/",
+                data=webhook_body(event),
+                content_type="application/json",
+                HTTP_X_LINE_SIGNATURE=line_platform.signature(webhook_body(event)),
+            )
+            assert response.status_code == 200
+    assert not callbacks  # nothing left for after the commit
+    task = OrmQ.objects.get()
+    assert task.name() == f"line-event-{LineEvent.objects.get().pk}"
+    assert not platform.requests  # queued, not done: the worker answers
