@@ -53,6 +53,8 @@ SCHEDULES = {
     "purge: expired form drafts": ("forms_builder.tasks.purge_expired_drafts", "D", None, (None, None, 2, 0)),
     # Fees: each household's garbage and wastewater charge for the new month.
     "fees: monthly household charges": ("services.payments.billing.bill_current_month", "M", None, (None, 1, 1, 0)),
+    # Local taxes: reminders before each due date (instalments too), once per due date.
+    "taxes: reminders before due dates": ("services.taxes.tasks.send_due_reminders", "D", None, (None, None, 8, 0)),
     # PDPA: expired browser sessions (half-filled answers) and expired drafts with their uploads.
     "pdpa: purge expired sessions and drafts": (
         "services.privacy.tasks.purge_expired_sessions_and_drafts",

@@ -25,6 +25,7 @@ from services.payments import urls as urls_payments
 from services.places import follow_urls as urls_following
 from services.places import urls as urls_places
 from services.reporting import urls as urls_dashboard
+from services.taxes import urls as urls_taxes
 
 urlpatterns = [
     # Two of Wagtail's admin views, with their hostile query input cleaned (portal/admin_input.py).
@@ -68,6 +69,7 @@ urlpatterns += i18n_patterns(
     path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("track/", track_form, name="track"),
     path("", include(urls_payments.household_patterns)),  # /<lang>/pay/: garbage and wastewater fees
+    path("", include(urls_taxes)),  # /<lang>/tax/: land-and-building and signboard tax (issue 23)
     path("", include(urls_dashboard)),  # /<lang>/dashboard/: public performance figures and open data
     path("", include(urls_places)),  # /<lang>/reports/: problems in places, map and list (issue 18)
     path("", include(urls_following)),  # following a public report, and unfollowing from a message

@@ -13,6 +13,7 @@ from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from services.notifications.models import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent
 
@@ -198,6 +199,23 @@ def to_html(text):
     return mark_safe(f"<html><body>{html}</body></html>")  # noqa: S308
 
 
+# Areas above notifications (local taxes, queue booking) send messages of their own kinds: each
+# registers a function returning {event: (subject, body)}, the built-in wording of its events,
+# so this room imports none of them.
+WORDINGS_HOOK = "notification_wordings"
+
+
+def default_wording(event):
+    """(subject, body) of `event`: the platform's own, else the area's that registered it."""
+    if event in DEFAULTS:
+        return DEFAULTS[event]
+    for wordings in hooks.get_hooks(WORDINGS_HOOK):
+        found = wordings().get(event)
+        if found is not None:
+            return found
+    raise KeyError(event)
+
+
 def render(event, language, values, site=None):
     """(subject, text, html) for `event` in `language`, in the words of `site`'s office (its own
     template, else the platform's, else the built-in wording)."""
@@ -206,7 +224,7 @@ def render(event, language, values, site=None):
         if template is not None:
             subject, body = template
         else:
-            subject, body = (str(part) for part in DEFAULTS[event])
+            subject, body = (str(part) for part in default_wording(event))
         subject, body = (HONORIFIC_BEFORE_NAME.sub("", part) for part in (subject, body))
         values = {key: ("" if value is None else str(value)) for key, value in values.items()}
         subject = " ".join(fill(subject, values).split())

@@ -106,6 +106,20 @@ def _issue_invoice(case, amount, description, user):
     return invoice
 
 
+def issue_area_invoice(site, amount, description, reference, prefix, payer=""):
+    """An invoice of an area above payments (a year's local tax): no case and no household; the
+    area keeps the link to it and `payer` is whom the receipt names. Its QR, slips, confirmation
+    and receipt number are those of every other invoice. Call it inside the area's transaction."""
+    return Invoice.objects.create(
+        site=site,
+        number=_next_number(prefix, site),
+        reference=promptpay._reference(reference)[:20],
+        amount=clean_amount(amount),
+        description=description[:300],
+        payer=payer[:200],
+    )
+
+
 def cancel_invoice(invoice, user=None):
     with transaction.atomic():
         updated = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.UNPAID).update(

@@ -152,7 +152,8 @@ class InvoiceStatus(models.TextChoices):
 
 
 class Invoice(models.Model):
-    """What a resident owes: for a case (a permit fee) or a household (months of recurring fees).
+    """What a resident owes: for a case (a permit fee), a household (months of recurring fees),
+    or a bill of an area above payments (a year's local tax: services.taxes points at it).
 
     Never deleted (PROTECT on both owners): a paid invoice is a financial record. The receipt
     number is given once, when payment is confirmed, from a per-site counter (ReceiptCounter),
@@ -177,6 +178,12 @@ class Invoice(models.Model):
     )
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=30, blank=True)
+    payer = models.CharField(
+        _("payer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the receipt names, for a bill of another area (a local tax's taxpayer)."),
+    )
 
     class Meta:
         db_table = "services_invoice"  # the table it had before the area became its own app
@@ -186,10 +193,11 @@ class Invoice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(condition=Q(amount__lte=MAX_INVOICE_AMOUNT), name="invoice_amount_at_most_limit"),
+            # A case's fee, a household's months, or neither: a bill of an area above payments
+            # (a local tax), which points at its invoice and names the payer.
             models.CheckConstraint(
-                condition=(Q(case__isnull=False) & Q(household__isnull=True))
-                | (Q(case__isnull=True) & Q(household__isnull=False)),
-                name="invoice_for_case_or_household",
+                condition=Q(case__isnull=True) | Q(household__isnull=True),
+                name="invoice_for_one_owner",
             ),
             models.UniqueConstraint(
                 fields=["site", "receipt_number"], condition=~Q(receipt_number=""), name="invoice_unique_receipt"

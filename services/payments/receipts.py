@@ -16,7 +16,7 @@ def payer_name(invoice):
         return invoice.case.submission.contact_name
     if invoice.household_id:
         return invoice.household.holder_name
-    return ""
+    return invoice.payer
 
 
 def build_receipt(invoice):

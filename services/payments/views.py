@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 
@@ -59,8 +60,13 @@ from services.posters import KINDS, build_poster
 
 HOUSEHOLD_SESSION_KEY = "verified_households"
 
+# Areas above payments that bill through it (local taxes) say which of their invoices a person
+# handles: a function of the user returning a Q on Invoice, or None when they handle none. Their
+# slips then wait in "Payments to confirm" with the others, scoped to the person's offices.
+VISIBLE_INVOICES_HOOK = "payments_visible_invoices"
 
-def _pdf(data, filename):
+
+def pdf_response(data, filename):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -89,10 +95,13 @@ def case_invoice(request, reference, number):
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return rate_limited(request)
     case, invoice = _case_invoice(request, reference, number)
-    return render(request, "services/payments/invoice.html", _invoice_context(request, invoice, case=case))
+    return render(request, "services/payments/invoice.html", invoice_context(request, invoice, case=case))
 
 
-def _invoice_context(request, invoice, case=None, household=None, slip_form=None, status=None):
+def invoice_context(request, invoice, case=None, household=None, slip_form=None, slip_action="", receipt_url=""):
+    """What services/payments/invoice.html shows of `invoice`. An area billing through payments
+    (local taxes) passes its own `slip_action` and `receipt_url`; a case's or household's are
+    found here."""
     settings = billing.settings_for(invoice.site)
     verified = is_verified(request, case) if case is not None else True
     return {
@@ -104,8 +113,8 @@ def _invoice_context(request, invoice, case=None, household=None, slip_form=None
         "verified": verified,
         "slip_form": slip_form or SlipForm(),
         "error_forms": [slip_form] if slip_form is not None and slip_form.errors else [],
-        "slip_action": _slip_url(invoice, case),
-        "receipt_url": _receipt_url(invoice, case) if invoice.status == InvoiceStatus.PAID else "",
+        "slip_action": slip_action or _slip_url(invoice, case),
+        "receipt_url": (receipt_url or _receipt_url(invoice, case)) if invoice.status == InvoiceStatus.PAID else "",
         "rejected": invoice.payments.filter(status=Payment.Status.REJECTED).order_by("-decided_at").first()
         if invoice.status == InvoiceStatus.UNPAID
         else None,
@@ -124,7 +133,10 @@ def _receipt_url(invoice, case):
     return reverse("household_invoice_receipt", args=[invoice.number])
 
 
-def _take_slip(request, invoice, case=None, household=None):
+def take_slip(request, invoice, case=None, household=None, template="services/payments/invoice.html", **context):
+    """Keep the slip the resident sent for `invoice`: None when kept, else the invoice page again
+    (status 400) with the reason next to the file box. `context` is added to the page's
+    (an area's own slip and receipt URLs, its own lines)."""
     form = SlipForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -135,8 +147,9 @@ def _take_slip(request, invoice, case=None, household=None):
             form.add_error("slip", error)
         else:
             return None
-    context = _invoice_context(request, invoice, case=case, household=household, slip_form=form)
-    return render(request, "services/payments/invoice.html", context, status=400)
+    urls = {key: context.pop(key) for key in ("slip_action", "receipt_url") if key in context}
+    page = invoice_context(request, invoice, case=case, household=household, slip_form=form, **urls)
+    return render(request, template, page | context, status=400)
 
 
 def _confirm_first(case):
@@ -152,7 +165,7 @@ def case_invoice_slip(request, reference, number):
     case, invoice = _case_invoice(request, reference, number)
     if not is_verified(request, case):
         return _confirm_first(case)
-    error_page = _take_slip(request, invoice, case=case)
+    error_page = take_slip(request, invoice, case=case)
     if error_page is not None:
         return error_page
     return HttpResponseRedirect(reverse("case_invoice", args=[case.reference, invoice.number]) + "?done=slip")
@@ -164,7 +177,7 @@ def case_invoice_receipt(request, reference, number):
         return _confirm_first(case)
     if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
-    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+    return pdf_response(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
 # Residents: household fees ----------------------------------------------------------------
@@ -246,7 +259,7 @@ def household_invoice(request, number):
         return _lookup_page(request, bill_number=number)
     if request.method == "POST":  # the account form sent twice (back button): the bill is open already
         return HttpResponseRedirect(reverse("household_invoice", args=[number]))
-    context = _invoice_context(request, invoice, household=invoice.household)
+    context = invoice_context(request, invoice, household=invoice.household)
     context["charges"] = list(invoice.charges.order_by("month", "kind"))
     return render(request, "services/payments/invoice.html", context)
 
@@ -256,7 +269,7 @@ def household_invoice_slip(request, number):
     invoice = _household_invoice(request, number)
     if invoice is None:  # the session ended while the slip was chosen: ask for the account again
         return HttpResponseRedirect(reverse("household_invoice", args=[number]), status=303)
-    error_page = _take_slip(request, invoice, household=invoice.household)
+    error_page = take_slip(request, invoice, household=invoice.household)
     if error_page is not None:
         return error_page
     return HttpResponseRedirect(reverse("household_invoice", args=[invoice.number]) + "?done=slip")
@@ -268,7 +281,7 @@ def household_invoice_receipt(request, number):
         return HttpResponseRedirect(reverse("household_invoice", args=[number]))
     if invoice.status != InvoiceStatus.PAID:
         raise PermissionDenied
-    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+    return pdf_response(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
 # Staff ------------------------------------------------------------------------------------
@@ -285,7 +298,14 @@ def visible_invoices(user):
     condition = Q(case__in=cases)
     if can_see_households(user):
         condition |= Q(household__isnull=False)
+    for area_condition in _area_invoices(user):
+        condition |= area_condition
     return scope(Invoice.objects.filter(condition), user)
+
+
+def _area_invoices(user):
+    """The Q of each area's invoices this person handles (VISIBLE_INVOICES_HOOK)."""
+    return [found for hook in hooks.get_hooks(VISIBLE_INVOICES_HOOK) if (found := hook(user)) is not None]
 
 
 def visible_cases(user):
@@ -302,7 +322,7 @@ def office_column(accessor):
 def can_see_payments(user):
     """Officers of a department (the slips of their departments' cases, as in the case queue)
     and finance staff (household fees)."""
-    return can_see_households(user) or sees_all(user) or user.departments.exists()
+    return can_see_households(user) or bool(_area_invoices(user)) or sees_all(user) or user.departments.exists()
 
 
 view_only(Payment, can_see_payments)
@@ -317,7 +337,7 @@ def shows_payments_menu(request):
     """Whoever works a case queue or the household accounts. `can_use_queue` reuses the
     departments the request already loaded for the "Cases" item, so the menu costs no query of
     its own on every admin page (the case queue's query budget counts it)."""
-    return can_use_queue(request) or can_see_households(request.user)
+    return can_use_queue(request) or can_see_households(request.user) or bool(_area_invoices(request.user))
 
 
 class PaymentIndexView(IndexView):
@@ -449,7 +469,7 @@ def staff_receipt(request, pk):
     invoice = visible_invoices(request.user).filter(pk=pk, status=InvoiceStatus.PAID).first()
     if invoice is None:
         raise Http404
-    return _pdf(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
+    return pdf_response(build_receipt(invoice), f"{invoice.receipt_number}.pdf")
 
 
 def staff_case_invoices(request, pk):
@@ -532,6 +552,6 @@ def staff_poster(request, page_id, kind):
     # `id` (Page's AutoField), not `pk` (the parent link): Django answers an id too big for the
     # database with "not found" only for integer fields, and the parent link is a foreign key.
     page = get_object_or_404(office_pages(FormPage.objects.live(), request.user), id=page_id)
-    response = _pdf(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
+    response = pdf_response(build_poster(page, kind, request=request), f"qr-{kind}-{page.short_code or page.slug}.pdf")
     page.mark_short_code_printed()  # the code may now be on paper: forms_builder keeps it from changing
     return response
