@@ -110,7 +110,9 @@ def mark(request, pk):
     if status is None:
         raise Http404
     queue.mark(booking, status)
-    return redirect(f"{reverse('booking_day')}?counter={booking.counter_id}&day={booking.date.isoformat()}#b{booking.pk}")
+    return redirect(
+        f"{reverse('booking_day')}?counter={booking.counter_id}&day={booking.date.isoformat()}#b{booking.pk}"
+    )
 
 
 @require_POST
@@ -131,8 +133,9 @@ def ticket(request, pk):
         "booking/admin/ticket.html",
         {
             "booking": booking,
-            "qr": qr.svg(booking.reference, border=2, label=_("QR code of booking %(ref)s") % {"ref": booking.reference}),
+            "qr": qr.svg(
+                booking.reference, border=2, label=_("QR code of booking %(ref)s") % {"ref": booking.reference}
+            ),
             "printed_at": timezone.localtime(),
         },
     )
-

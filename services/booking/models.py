@@ -160,15 +160,15 @@ class BookableService(models.Model):
     def __str__(self):
         return str(self.service)
 
-    def clean(self):
-        super().clean()
-        if self.service_id and self.counter_id and self.counter.site_id != self.service.get_site().pk:
-            raise ValidationError({"counter": _("Choose a counter of the service's own office.")})
-
     def save(self, *args, **kwargs):
         if self.service_id:
             self.site = self.service.get_site()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.service_id and self.counter_id and self.counter.site_id != self.service.get_site().pk:
+            raise ValidationError({"counter": _("Choose a counter of the service's own office.")})
 
 
 class CounterDay(models.Model):

@@ -66,9 +66,7 @@ def _next_number(counter_day):
 
 
 def _places_taken(counter, day, start, exclude=None):
-    rows = Booking.objects.filter(
-        counter=counter, date=day, start=start, status__in=HOLDING, kind=Booking.Kind.ONLINE
-    )
+    rows = Booking.objects.filter(counter=counter, date=day, start=start, status__in=HOLDING, kind=Booking.Kind.ONLINE)
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     return rows.count()

@@ -112,7 +112,11 @@ def _slot_context(calendar, counter, day, days, form, extra=None):
 def book(request, pk):
     site = current_office(request)
     service = get_object_or_404(
-        BookableService.objects.select_related("service", "counter"), pk=pk, site=site, active=True, counter__active=True
+        BookableService.objects.select_related("service", "counter"),
+        pk=pk,
+        site=site,
+        active=True,
+        counter__active=True,
     )
     calendar = Calendar(site)
     days = calendar.open_days()
@@ -161,7 +165,9 @@ def book(request, pk):
             status = 400
     else:
         form = BookingForm(calendar=calendar)
-    return render(request, "booking/book.html", _slot_context(calendar, service.counter, day, days, form, extra), status=status)
+    return render(
+        request, "booking/book.html", _slot_context(calendar, service.counter, day, days, form, extra), status=status
+    )
 
 
 def manage_url(booking, secret):
@@ -210,7 +216,9 @@ def manage(request, reference, secret):
         else:
             status = 400
             extra["next_free"] = calendar.next_free(booking.counter, after_day=day)
-    extra["qr"] = qr.svg(booking.reference, border=2, label=_("QR code of booking %(ref)s") % {"ref": booking.reference})
+    extra["qr"] = qr.svg(
+        booking.reference, border=2, label=_("QR code of booking %(ref)s") % {"ref": booking.reference}
+    )
     extra["service_name"] = booking.service_name(translation.get_language())
     context = _slot_context(calendar, booking.counter, day, days, form, extra)
     return render(request, "booking/manage.html", context, status=status)

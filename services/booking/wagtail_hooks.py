@@ -104,9 +104,9 @@ register_snippet(BookableServiceViewSet)
 def annotate_bookable(queryset):
     return queryset.annotate(
         booking_service_id=Subquery(
-            BookableService.objects.filter(service=OuterRef("service"), active=True, counter__active=True).values(
-                "pk"
-            )[:1]
+            BookableService.objects.filter(service=OuterRef("service"), active=True, counter__active=True).values("pk")[
+                :1
+            ]
         )
     )
 

@@ -23,14 +23,22 @@ def test_the_tracking_page_offers_the_booking_and_it_is_tied_to_the_case(client,
     token = re.search(r'name="case" value="([^"]+)"', form).group(1)
     response = client.post(
         f"/th/booking/{bookable.pk}/",
-        {"case": token, "day": open_day.isoformat(), "slot": f"{open_day.isoformat()}T10:00", "name": "สมหญิง ใจดี", "phone": "0812345678"},
+        {
+            "case": token,
+            "day": open_day.isoformat(),
+            "slot": f"{open_day.isoformat()}T10:00",
+            "name": "สมหญิง ใจดี",
+            "phone": "0812345678",
+        },
     )
     assert response.status_code == 302
     assert Booking.objects.get().case == case
 
 
 def test_no_panel_for_a_service_without_visits_or_a_closed_request(client, bookable):
-    other = CaseFactory(service=BookableServiceFactory(active=False).service, reference=references.generate("BSR", 2026))
+    other = CaseFactory(
+        service=BookableServiceFactory(active=False).service, reference=references.generate("BSR", 2026)
+    )
     closed = CaseFactory(service=bookable.service, closed=True, reference=references.generate("BSR", 2026))
     for case in (other, closed):
         assert "/booking/" not in client.get(f"/t/{case.reference}").content.decode()
@@ -40,6 +48,12 @@ def test_a_forged_case_token_ties_nothing(client, bookable, open_day):
     case = CaseFactory(service=bookable.service, reference=references.generate("BSR", 2026))
     client.post(
         f"/th/booking/{bookable.pk}/",
-        {"case": f"{case.pk}:forged", "day": open_day.isoformat(), "slot": f"{open_day.isoformat()}T10:00", "name": "ก ข", "phone": "0812345678"},
+        {
+            "case": f"{case.pk}:forged",
+            "day": open_day.isoformat(),
+            "slot": f"{open_day.isoformat()}T10:00",
+            "name": "ก ข",
+            "phone": "0812345678",
+        },
     )
     assert Booking.objects.get().case is None
