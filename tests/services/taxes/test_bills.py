@@ -13,7 +13,7 @@ from services.payments.models import Invoice, InvoiceStatus, Payment
 from services.taxes import bills, importer
 from services.taxes.models import TaxAccount, TaxSettings
 from tests.services.payments.support import slip_png
-from tests.services.payments.two_offices import B_HOST, make_office, staff_of
+from tests.services.payments.two_offices import B_HOST, make_office, not_found, staff_of
 from tests.services.taxes.support import csv_bytes, tax_officer
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +194,18 @@ def test_admin_assessments_list_query_count(client, imported, django_assert_max_
     # Forty more rows cost no query more: the collected column is one annotation.
     with django_assert_max_num_queries(len(captured.captured_queries)):
         assert "L-0139" in client.get("/admin/tax_assessments/?ordering=-amount").content.decode()
+
+
+def test_another_offices_tax_officer_sees_none_of_this_offices_taxes(client, imported):
+    location = pay_next(client)
+    client.post(location + "slip", {"slip": slip_png()})
+    other_office = make_office("อบต.หนองบัว", B_HOST)
+    officer = type(client)()
+    officer.force_login(tax_officer(other_office))
+    assert "L0001" not in officer.get("/admin/tax_assessments/").content.decode()
+    assert Invoice.objects.get().number not in officer.get("/admin/payments/").content.decode()
+    payment = Payment.objects.get()
+    officer.post(f"/admin/payments/{payment.pk}/confirm/")
+    assert Invoice.objects.get().status == InvoiceStatus.SLIP_UPLOADED  # not theirs to confirm
+    account = TaxAccount.objects.get(account_number="L0001")
+    assert not_found(officer, f"/admin/snippets/taxes/taxaccount/edit/{account.pk}/")
