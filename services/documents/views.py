@@ -41,6 +41,7 @@ STATUS_FIELDS = (
     "title",
     "year",
     "number",
+    "number_prefix",
     "draft",
     "issued_at",
     "valid_until",

@@ -5,6 +5,8 @@ file that is not a PDF is told so next to the field."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from services.documents import issuing
 from tests.services.documents.support import document_world
@@ -121,3 +123,22 @@ def test_verification_uploads_are_rate_limited(client, issued, settings):
     for _ in range(20):
         upload(client, b"hello")
     assert upload(client, b"hello").status_code == 429
+
+
+def test_the_status_page_finds_the_code_by_its_index_in_one_query(client, issued):
+    """/v/<code> must stay fast at a million documents (bench/documents.py): one query for the
+    document, answered from the code's unique index, never a scan of the table."""
+    url = f"/th/v/{issued['document'].code}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    lookups = [q["sql"] for q in captured.captured_queries if "documents_issueddocument" in q["sql"]]
+    assert len(lookups) == 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: the plan an index gives
+            cursor.execute("EXPLAIN " + lookups[0])
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + lookups[0])
+        plan = " ".join(" ".join(map(str, row)) for row in cursor.fetchall())
+    assert "INDEX" in plan.upper() and "SCAN documents_issueddocument" not in plan, plan
