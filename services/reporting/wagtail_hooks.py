@@ -50,8 +50,8 @@ from portal.offices import (
 from portal.templatetags.portal_tags import thaidate
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.reporting import delays, monthly, stats
 from services.reporting import province as province_figures
-from services.reporting import stats
 from services.reporting.models import MonthlyReport, PageViewCount
 from services.reporting.views import PeriodForm, province_table
 
@@ -411,3 +411,7 @@ def register_province_figures_menu_item():
     return ProvinceFiguresMenuItem(
         _("Province figures"), reverse("province_figures"), name="province-figures", icon_name="table", order=165
     )
+
+
+# Requests past their published time, listed in the monthly report (issue 20).
+hooks.register(monthly.SECTIONS_HOOK, delays.delayed_cases_section)

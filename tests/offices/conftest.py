@@ -34,7 +34,15 @@ from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
 from services.areas.models import Area, RoutingRule
 from services.cases import access
-from services.cases.models import Case, OfficeClosure, ReplyTemplate
+from services.cases.models import (
+    ApprovalRole,
+    Case,
+    CaseStage,
+    DeficiencyRecord,
+    OfficeClosure,
+    ReplyTemplate,
+    StageStatus,
+)
 from services.documents.issuing import issue
 from services.documents.models import DocumentKind, DocumentTemplate
 from services.notifications.models import NotificationTemplate, NotifyEvent
@@ -214,6 +222,15 @@ def build_office(letter):
     Case.objects.filter(pk=case.pk).update(after_photo=after)
     case.refresh_from_db()
     link_token = access.issue_link(case)
+    # Stages (issue 20): a stage of the case awaiting the office's clerk, a record of missing documents.
+    approval_role = with_site(ApprovalRole, site, key="clerk", name=f"{m}ROLE")
+    approval_role.members.add(staff["officer"])
+    stage = CaseStage.objects.create(
+        case=case, order=99, name=f"{m}STAGE", approval_role="clerk", status=StageStatus.AWAITING_APPROVAL
+    )
+    deficiency = DeficiencyRecord.objects.create(
+        case=case, items=[{"name": f"{m}MISSINGDOC", "problem": "missing"}], note=f"{m}DEFNOTE"
+    )
 
     # An Open311 key and a request filed through it.
     raw_key = f"{m.lower()}{uuid.uuid4().hex}"
@@ -301,6 +318,9 @@ def build_office(letter):
         "note": note,
         "reply": reply,
         "link_token": link_token,
+        "approval_role": approval_role,
+        "stage": stage,
+        "deficiency": deficiency,
         "key": key,
         "api_case": api_case,
         "invoice": invoice,
