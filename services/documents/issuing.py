@@ -8,12 +8,14 @@ other (a second or so each), which an office issuing a few documents a day never
 Each step writes a line on the case's timeline (an internal note until the case room has a kind
 of its own for documents), with who and why."""
 
+import contextlib
 import datetime
 import hashlib
 import logging
 import secrets
 import time
 
+from django.core.files import locks
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
@@ -38,7 +40,7 @@ from services.pdf_fonts import office_for
 logger = logging.getLogger(__name__)
 
 CODE_BYTES = 18  # secrets.token_urlsafe(18): 24 characters, 144 random bits
-# How long an issue waits its turn on SQLite before giving up (see `_in_turn`).
+# How long an issue tries again on SQLite when another writer keeps the database (see `_in_turn`).
 SQLITE_QUEUE_SECONDS = 300
 
 
@@ -67,25 +69,42 @@ def next_number(site, kind, year):
     return register.last_number
 
 
-def _in_turn(write):
-    """`write()` in a transaction, waiting its turn on SQLite for as long as the queue needs.
+@contextlib.contextmanager
+def _sqlite_queue():
+    """On SQLite, issues queue on a lock file beside the database before they begin.
 
-    SQLite has one writer at a time and the issuing transaction holds it while the PDF is
-    rendered and signed (a few tenths of a second). A hundred issues at once therefore queue
-    for longer than the connection's busy timeout (20 s), and the late ones would fail with
-    "database is locked" at BEGIN, before taking anything. Those simply try again until
-    SQLITE_QUEUE_SECONDS have passed: a refused BEGIN did nothing, so no number is skipped.
-    PostgreSQL queues on the register row's lock and never needs this."""
-    deadline = time.monotonic() + SQLITE_QUEUE_SECONDS
-    while True:
+    SQLite has one writer at a time, and an issuing transaction holds it while the PDF is
+    rendered and signed (a few tenths of a second). A hundred issues at once would otherwise
+    all wait in SQLite's busy handler, whose 20-second timeout the late ones pass ("database is
+    locked"). The lock file (flock: every thread and process of the machine) makes them wait
+    in line instead, however long the line. PostgreSQL queues on the register row's lock."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or connection.in_atomic_block or not name or name.startswith((":", "file:")):
+        yield
+        return
+    with open(f"{name}.issuing.lock", "a") as handle:
+        locks.lock(handle, locks.LOCK_EX)
         try:
-            with transaction.atomic():
-                return write()
-        except OperationalError as error:
-            waiting = connection.vendor == "sqlite" and "locked" in str(error)
-            if not waiting or time.monotonic() > deadline or connection.in_atomic_block:
-                raise
-            time.sleep(0.05 + secrets.randbelow(100) / 1000)
+            yield
+        finally:
+            locks.unlock(handle)
+
+
+def _in_turn(write):
+    """`write()` in a transaction, in line with the other issues (`_sqlite_queue`); on SQLite
+    a BEGIN still refused after the busy timeout (another long writer) is tried again until
+    SQLITE_QUEUE_SECONDS have passed: a refused BEGIN did nothing, so no number is skipped."""
+    deadline = time.monotonic() + SQLITE_QUEUE_SECONDS
+    with _sqlite_queue():
+        while True:
+            try:
+                with transaction.atomic():
+                    return write()
+            except OperationalError as error:
+                waiting = connection.vendor == "sqlite" and "locked" in str(error)
+                if not waiting or time.monotonic() > deadline or connection.in_atomic_block:
+                    raise
+                time.sleep(0.05 + secrets.randbelow(100) / 1000)
 
 
 def templates_for(case):
