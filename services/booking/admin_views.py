@@ -43,8 +43,14 @@ def visible_counters(user):
     return scope(Counter.objects.select_related("site"), user).order_by("site__site_name", "letter", "name")
 
 
+def _number(value):
+    """A posted id as an int; 0 (finds nothing) for anything else a hostile form may send."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def _counter(request, pk):
-    return get_object_or_404(visible_counters(request.user), pk=pk)
+    return get_object_or_404(visible_counters(request.user), pk=_number(pk))
 
 
 def _day(value):
@@ -118,8 +124,8 @@ def mark(request, pk):
 @require_POST
 def walk_in(request):
     _require(request)
-    counter = _counter(request, request.POST.get("counter") or 0)
-    service = BookableService.objects.filter(pk=request.POST.get("service") or 0, counter=counter).first()
+    counter = _counter(request, request.POST.get("counter"))
+    service = BookableService.objects.filter(pk=_number(request.POST.get("service")), counter=counter).first()
     booking = queue.walk_in(counter, service)
     return redirect("booking_ticket", booking.pk)
 

@@ -176,8 +176,11 @@ def manage_url(booking, secret):
 
 
 def _own_booking(request, reference, secret):
+    reference = (reference or "").upper()[:12]
+    if not (reference.isascii() and reference.isalnum()):
+        raise Http404  # a NUL or other junk never reaches the query (PostgreSQL refuses a NUL)
     booking = (
-        Booking.objects.filter(reference=(reference or "").upper()[:12], site=current_office(request))
+        Booking.objects.filter(reference=reference, site=current_office(request))
         .select_related("counter", "service", "site")
         .first()
     )

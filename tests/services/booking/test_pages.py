@@ -173,3 +173,8 @@ def test_moving_to_another_day_takes_that_days_next_queue_number(client, site, b
     booking = Booking.objects.get(date=later, start=datetime.time(10, 0))
     assert booking.ticket == "A-002"
     assert "A-002" in client.get(moved["Location"]).content.decode()
+
+
+def test_junk_in_a_booking_link_is_a_404(client, bookable):
+    for reference in ("Q%00ABC", "Q'--", "9" * 40):
+        assert client.get(f"/th/booking/b/{reference}/secret/").status_code == 404

@@ -96,3 +96,11 @@ def test_marks_and_walk_in_tickets_share_the_queue(client, counter_staff, counte
     assert "B-002" in page and "<svg" in page
     day = client.get(f"/admin/booking/?counter={counter.pk}").content.decode()
     assert "B-002" in day and "B-001" in day
+
+
+def test_hostile_ids_in_the_walk_in_form_find_nothing(client, counter_staff, counter):
+    client.force_login(counter_staff)
+    for value in ("abc", "9" * 30, "1\x00", "-1"):
+        response = client.post("/admin/booking/walk-in/", {"counter": value, "service": value})
+        assert response.status_code in (302, 404)  # a 404 under /admin/ is redirected to /th/… by the locale middleware
+    assert not Booking.objects.exists()
