@@ -3,6 +3,8 @@
 network is gone and keeps no personal page; the reading options work and stay accessible; the
 "listen" button appears only where the browser has a voice for the page's language."""
 
+import json
+
 import pytest
 
 from services.cases.demo import showcase_reference
@@ -55,7 +57,9 @@ def test_offline_after_a_first_visit_shows_how_to_reach_the_office(live_site, ma
     phone = page.get_by_role("link", name=DEMO_PHONE)
     assert phone.get_attribute("href") == "tel:053123456"
     # Its stylesheet was kept too: the header is the office's green, not unstyled.
-    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 59)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 59)"
+    )
     assert_accessible(page)
     page.goto(f"{live_site}/en/services/")
     assert page.get_by_role("heading", level=1).inner_text() == "The page cannot be opened right now"
@@ -147,8 +151,6 @@ VOICES = """
 
 
 def with_voices(page, voices):
-    import json
-
     page.add_init_script(f"({VOICES})({json.dumps(voices)})")
 
 
@@ -162,7 +164,9 @@ def test_listen_is_hidden_when_the_browser_has_no_voice_for_the_language(live_si
     assert_accessible(page)
 
 
-@pytest.mark.parametrize(("language", "label", "voice"), [("th", "ฟังหน้านี้", "th-TH"), ("en", "Listen to this page", "en_GB")])
+@pytest.mark.parametrize(
+    ("language", "label", "voice"), [("th", "ฟังหน้านี้", "th-TH"), ("en", "Listen to this page", "en_GB")]
+)
 def test_listen_reads_the_guide_aloud_in_its_language(live_site, make_page, language, label, voice):
     page = make_page(VIEWPORTS["phone"])
     with_voices(page, [{"lang": "fr-FR", "name": "French"}, {"lang": voice, "name": "Reader"}])

@@ -40,7 +40,7 @@ def test_the_other_option_is_kept_and_back_to_standard_removes_the_cookie(client
     client.post("/reading/", {"size": "normal", "next": "/th/"})
     response = client.post("/reading/", {"contrast": "normal", "next": "/th/"})
     assert response.cookies[reading.COOKIE].value == ""  # deleted
-    assert 'class=' not in html_tag(client.get(guide.url))
+    assert "class=" not in html_tag(client.get(guide.url))
 
 
 @pytest.mark.parametrize(
@@ -63,12 +63,12 @@ def test_get_is_refused_and_made_up_values_are_ignored(client, guide):
     response = client.post("/reading/", {"size": "<script>", "contrast": "huge", "next": "/th/"})
     assert reading.COOKIE not in response.cookies or response.cookies[reading.COOKIE].value == ""
     client.cookies[reading.COOKIE] = "size-enormous.x-y.<b>"
-    assert 'class=' not in html_tag(client.get(guide.url))
+    assert "class=" not in html_tag(client.get(guide.url))
 
 
 def test_page_cache_keeps_one_copy_per_choice_and_never_mixes_them(client, guide, django_assert_num_queries):
     plain = client.get(guide.url)
-    assert plain["X-Page-Cache"] == "miss" and 'class=' not in html_tag(plain)
+    assert plain["X-Page-Cache"] == "miss" and "class=" not in html_tag(plain)
     client.cookies[reading.COOKIE] = "size-large"
     large = client.get(guide.url)
     assert large["X-Page-Cache"] == "miss" and 'class="text-large"' in html_tag(large)
@@ -77,10 +77,10 @@ def test_page_cache_keeps_one_copy_per_choice_and_never_mixes_them(client, guide
     assert again["X-Page-Cache"] == "hit" and 'class="text-large"' in html_tag(again)
     # Another visitor without the cookie gets the standard copy, a third with junk too.
     del client.cookies[reading.COOKIE]
-    assert 'class=' not in html_tag(client.get(guide.url))
+    assert "class=" not in html_tag(client.get(guide.url))
     client.cookies[reading.COOKIE] = "garbage-value"
     junk = client.get(guide.url)
-    assert junk["X-Page-Cache"] == "hit" and 'class=' not in html_tag(junk)
+    assert junk["X-Page-Cache"] == "hit" and "class=" not in html_tag(junk)
     # The same choice written in another order is the same copy.
     client.cookies[reading.COOKIE] = "contrast-high.size-large"
     first = client.get(guide.url)
