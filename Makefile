@@ -53,6 +53,7 @@ check: install ## Django checks, missing migrations, untranslated strings
 
 messages: install ## Refresh locale/ from the code (needs GNU gettext); English is filled from msgids
 	$(MANAGE) makemessages -l th -l en --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(MANAGE) makemessages -d djangojs -l th -l en --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*' --ignore 'bench/*' --ignore 'tests/*' --ignore 'static/vendor/*'  # portal/upstream_messages.js: Wagtail's JavaScript gaps
 	$(MANAGE) checktranslations --fill-english || true
 
 lock: | $(PY) ## Re-pin requirements*.txt from requirements*.in
