@@ -1443,4 +1443,20 @@ MESSAGES = (
     gettext_noop("Convert page to alias"),
     gettext_noop("Converted page '%(title)s' to an alias of the translation source page '%(source_title)s'"),
     gettext_noop("Converted page to an alias of the translation source page"),
+    # wagtail_localize.locales
+    gettext_noop("Wagtail locales (Wagtail Localize version)"),
+    gettext_noop("Select a new language"),
+    gettext_noop(
+        "This locale's current language code is not supported. Please choose a new language or delete this locale."
+    ),
+    gettext_noop("This locale's language code is not supported"),
+    gettext_noop("Add a locale"),
+    gettext_noop("Add locale"),
+    gettext_noop("Locale '{0}' created."),
+    gettext_noop("The locale could not be saved due to errors."),
+    gettext_noop("Delete locale"),
+    gettext_noop("Locale '{0}' updated."),
+    gettext_noop("This locale cannot be deleted because there are pages and/or other objects using it."),
+    gettext_noop("Are you sure you want to delete this locale?"),
+    gettext_noop("Locale '{0}' deleted."),
 )

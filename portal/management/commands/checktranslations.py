@@ -23,6 +23,7 @@ UPSTREAM_CATALOGUES = [
     ("django.conf", "django"),  # forms, validators, model fields, pagination, dates
     ("django.contrib.auth", "django"),
     ("django.contrib.contenttypes", "django"),
+    ("django.contrib.sessions", "django"),
     ("formtools", "django"),  # the e-form wizard
     ("wagtail", "django"),
     ("wagtail.admin", "django"),
@@ -31,10 +32,14 @@ UPSTREAM_CATALOGUES = [
     ("wagtail.documents", "django"),
     ("wagtail.images", "django"),
     ("wagtail.users", "django"),
+    ("wagtail.sites", "django"),
+    ("wagtail.search", "django"),
+    ("wagtail.embeds", "django"),
     ("wagtail.contrib.settings", "django"),
     ("wagtail.contrib.redirects", "django"),
     ("wagtail_localize", "django"),
     ("wagtail_localize", "djangojs"),
+    ("wagtail_localize.locales", "django"),  # Settings → Locales
 ]
 # The languages whose libraries' gaps the project fills. English needs none: msgids are English.
 UPSTREAM_GAP_LANGUAGES = ["th"]
