@@ -43,8 +43,8 @@ from services.cases.models import (
     ReplyTemplate,
     StageStatus,
 )
-from services.documents.issuing import issue
-from services.documents.models import DocumentKind, DocumentTemplate
+from services.documents.issuing import install_certificate, issue, issue_letter, letter_start
+from services.documents.models import DocumentKind, DocumentRegister, DocumentTemplate, LetterTemplate
 from services.notifications.models import NotificationTemplate, NotifyEvent
 from services.offices.going_live import create_office
 from services.open311.models import Open311Key, hash_key
@@ -71,6 +71,7 @@ from tests.factories import (
     office_staff,
     province_viewer,
 )
+from tests.services.documents.support import PASSPHRASE, pkcs12_bytes
 
 PROVINCE = "เชียงใหม่"
 # Build the offices with services.offices.going_live.create_office (the groups and permissions a
@@ -282,12 +283,22 @@ def build_office(letter):
         site=site, kind=DocumentKind.CERTIFICATE, title=f"{m}DOCTEMPLATE", body=f"{m}DOCBODY {{reference}}"
     )
     issued = issue(case, document_template, staff["officer"], draft=True)
+    # An official letter from the office's letter template, numbered and signed (so its register has a row).
+    install_certificate(site, pkcs12_bytes(), PASSPHRASE)
+    letter_template = LetterTemplate.objects.create(
+        site=site, name=f"{m}LETTERTEMPLATE", office_code=f"{m}CODE", subject=f"{m}LETTERSUBJECT {{reference}}",
+        recipient=f"{m}RECIPIENT", body=f"{m}LETTERBODY", signer_name=f"{m}SIGNER", signer_position=f"{m}POSITION",
+    )  # fmt: skip
+    official_letter = issue_letter(case, letter_template, letter_start(case, letter_template), staff["officer"])
 
     return {
         "letter": letter,
         "marker": m,
         "document_template": document_template,
         "issued": issued,
+        "letter_template": letter_template,
+        "official_letter": official_letter,
+        "register": DocumentRegister.objects.get(site=site, kind=DocumentKind.LETTER),
         "office": office,
         "site": site,
         "host": site.hostname,
