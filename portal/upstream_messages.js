@@ -88,3 +88,9 @@ gettext("Unlock");
 gettext("Upload PO file");
 gettext("Upload translated PO file to submit translations");
 gettext("Uses %s version");
+// wagtail.admin: its Thai gives alternatives here, not a translation
+gettext("Dashboard");
+gettext("Delete");
+gettext("Move down");
+gettext("Move up");
+gettext("Save");

@@ -57,15 +57,27 @@ def _translated(entry):
     return bool(entry.msgstr)
 
 
+def _lists_alternatives(entry):
+    """Wagtail's Thai has glossary lines for translations ("Save" → "เซฟ,เก็บข้อมูล"): a comma the
+    English lacks marks a translation no one should see on a button."""
+    texts = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+    return "," not in entry.msgid + (entry.msgid_plural or "") and any("," in text for text in texts)
+
+
 def upstream_gaps(language, project_locale):
     """Yield (module, domain, entry) for each library message untranslated in ``language`` everywhere.
 
     A library's English catalogue lists all its msgids; its own catalogue for the language and
-    then the project's (``project_locale``) may translate each.
+    then the project's (``project_locale``) may translate each. A library's translation that
+    lists alternatives is no translation.
     """
 
-    def translated_in(po_path):
-        return {_key(e) for e in polib.pofile(str(po_path)) if _translated(e)} if po_path.exists() else set()
+    def translated_in(po_path, library=True):
+        if not po_path.exists():
+            return set()
+        return {
+            _key(e) for e in polib.pofile(str(po_path)) if _translated(e) and not (library and _lists_alternatives(e))
+        }
 
     def locale_dir(module):
         return Path(import_module(module).__file__).parent / "locale"
@@ -82,7 +94,9 @@ def upstream_gaps(language, project_locale):
         if not source.exists():
             continue
         if domain not in project:
-            project[domain] = translated_in(Path(project_locale, language, "LC_MESSAGES", f"{domain}.po"))
+            project[domain] = translated_in(
+                Path(project_locale, language, "LC_MESSAGES", f"{domain}.po"), library=False
+            )
         own = (
             shared
             if domain == "django"
