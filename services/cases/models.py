@@ -589,6 +589,7 @@ class CaseEvent(models.Model):
         SENT_BACK = "sent_back", _("Sent back for revision")
         DEFICIENCY = "deficiency", _("Record of missing or wrong documents")
         DOCUMENTS_RECEIVED = "documents_received", _("Documents received from the resident")
+        DELAY_NOTICE = "delay_notice", _("Notice of delay (Licensing Facilitation Act)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -400,7 +400,8 @@ def open_record(case):
 def receive_documents(case, record, files):
     """The resident uploaded the documents (already checked, see ResidentReplyForm): keep them
     with their request's files, close the record and restart the clock (the case's due date and
-    the current stage's expected date move by the working days it waited)."""
+    the current and later stages' expected dates move by the working days it waited, as on every
+    way out of waiting: `workflow.resume_clock`)."""
     now = timezone.now()
     with transaction.atomic():
         updated = DeficiencyRecord.objects.filter(pk=record.pk, resolved_at__isnull=True).update(resolved_at=now)
@@ -418,14 +419,9 @@ def receive_documents(case, record, files):
             stored.save()
         names = ", ".join(clean.name for clean in files)
         events = [CaseEvent(kind=CaseEvent.Kind.DOCUMENTS_RECEIVED, for_resident=True, message=names, created_at=now)]
-        fields = {}
+        fields, then = {}, None
         if case.status == S.WAITING:
-            resumed = workflow._resume_fields(case, now)  # noqa: SLF001 - the room's own resume rule
-            waited = (
-                WorkingCalendar(case.site).working_days_between(case.waiting_since, local_date(now))
-                if case.waiting_since
-                else 0
-            )
+            resumed, then = workflow.resume_clock(case, now)
             fields = {"status": S.IN_PROGRESS, **resumed}
             events.append(
                 CaseEvent(
@@ -436,33 +432,60 @@ def receive_documents(case, record, files):
                     created_at=now + datetime.timedelta(microseconds=1),
                 )
             )
-            if waited:
-                stage = current_stage(list(case.stages.all()))
-                if stage is not None and stage.expected_date:
-                    calendar = WorkingCalendar(case.site)
-                    stage.expected_date = calendar.add_working_days(stage.expected_date, waited)
-                    stage.save(update_fields=["expected_date"])
-        workflow.write(case, None, fields, events)
+        workflow.write(case, None, fields, events, then)
     return case
 
 
 # --- the Act's delay notices ----------------------------------------------------------------------
 
 
-def delay_notice_text(case, days_over, language):
+def stage_label(stage, site_id, language):
+    """A stage as the resident reads it: its name (in their language), the unit responsible and,
+    while it waits for a sign-off, whose."""
+    name = stage.name_en if language == "en" and stage.name_en else stage.name
+    if stage.responsible:
+        name = f"{name} ({stage.responsible})"
+    if stage.status == StageStatus.AWAITING_APPROVAL and stage.approval_role:
+        name = _("%(stage)s, awaiting approval: %(role)s") % {
+            "stage": name,
+            "role": role_title(site_id, stage.approval_role),
+        }
+    return name
+
+
+def delay_facts(case, today, language):
+    """What the Act's delay notice tells the resident, as plain text in `language`: the published
+    working days, the days past the deadline, the current stage and the date the office now
+    expects to finish. The expected date is the later of the current stage's own expected date
+    and the next working day, plus the working days of the stages still to come. The timeline's
+    line and the message (services.notifications) both read it from here."""
+    stages = list(case.stages.all())
+    calendar = WorkingCalendar(case.site)
+    stage = current_stage(stages)
+    start = calendar.add_working_days(today, 1)
+    if stage is not None and stage.expected_date and stage.expected_date > start:
+        start = stage.expected_date
+    expected = calendar.add_working_days(start, sum(s.duration_days for s in stages if s.status == StageStatus.PENDING))
+    with translation.override(language):
+        return {
+            "days": published_days(stages),
+            "days_over": max((today - case.due_date).days, 0) if case.due_date else 0,
+            "stage": stage_label(stage, case.site_id, language) if stage is not None else _("(the final decision)"),
+            "expected_date": thaidate(expected, "long"),
+        }
+
+
+def delay_notice_text(case, today, language):
+    """The timeline's line for a delay notice, in the resident's language."""
+    facts = delay_facts(case, today, language)
     with translation.override(language):
         return str(
             _(
-                "Notice under the Licensing Facilitation Act B.E. 2558: your request %(reference)s has taken longer "
-                "than the published %(days)s working days (due %(due)s, %(over)s days ago). We are still working on it "
-                "and will tell you again every 7 days until it is decided."
+                "Your request has passed the published time of %(days)s working days (%(days_over)s days over). "
+                "Where it is now: %(stage)s. We now expect to finish by %(expected_date)s. Under the Licensing "
+                "Facilitation Act B.E. 2558, section 10, we will tell you again every 7 days until it is decided."
             )
-            % {
-                "reference": case.reference,
-                "days": case.published_days,
-                "due": thaidate(case.due_date, "long"),
-                "over": days_over,
-            }
+            % facts
         )
 
 
@@ -479,8 +502,9 @@ def delayed_cases(today=None):
 def send_delay_notices(today=None):
     """Daily: the Act's notice to each resident whose request is past its published time, once
     per 7 days per case. The (case, period) constraint makes running twice, or twice at once,
-    send one notice. The notice is a reply on the resident's timeline, which the notifications
-    area sends like every reply. Returns the number of notices sent."""
+    send one notice. The notice is its own line on the resident's timeline (`DELAY_NOTICE`), which
+    the notifications area sends with its own wording on the resident's channel. Returns the
+    number of notices sent."""
     today = today or timezone.localdate()
     sent = 0
     for case in delayed_cases(today).select_related("site", "submission").iterator():
@@ -489,9 +513,13 @@ def send_delay_notices(today=None):
         try:
             with transaction.atomic():
                 DelayNotice.objects.create(case=case, period=period, sent_on=today, days_over=days_over)
-                case.published_days = published_days(list(case.stages.all()))
                 language = "en" if case.submission.language == "en" else "th"
-                workflow.reply(case, delay_notice_text(case, days_over, language))
+                CaseEvent.objects.create(
+                    case=case,
+                    kind=CaseEvent.Kind.DELAY_NOTICE,
+                    for_resident=True,
+                    message=delay_notice_text(case, today, language),
+                )
         except IntegrityError:
             continue  # this week's notice already went out
         sent += 1

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseSettings, CaseStatus
+from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseSettings, CaseStage, CaseStatus, StageStatus
 from services.cases.signals import case_merged, case_unmerged
 from services.cases.sla import WorkingCalendar, local_date
 
@@ -65,8 +65,9 @@ def can_transition(status, target):
     return target in TRANSITIONS.get(status, [])
 
 
-def _write(case, expected_version, fields, events):
-    """Write `fields` only if the case is still at `expected_version`, then append `events`.
+def _write(case, expected_version, fields, events, then=None):
+    """Write `fields` only if the case is still at `expected_version`, then append `events`
+    (and call `then()`, in the same transaction, for rows that move with the case).
 
     The conditional UPDATE is the lock: whoever saves second matches no row and gets a conflict.
     """
@@ -79,6 +80,8 @@ def _write(case, expected_version, fields, events):
         for event in events:
             event.case = case
             event.save()
+        if then is not None:
+            then()
     for name, value in fields.items():
         setattr(case, name, value)
     case.version = expected + 1
@@ -108,9 +111,11 @@ def change_status(case, target, user=None, *, message="", reject_reason="", afte
         raise WorkflowError(_("Choose why the request is rejected."))
     now = timezone.now()
     fields = {"status": target}
+    then = None
     if case.status == S.WAITING:
-        # The clock was paused: push the deadline by the working days spent waiting.
-        fields.update(_resume_fields(case, now))
+        # The clock was paused: push the deadline (and the stages' dates) by the days spent waiting.
+        resumed, then = resume_clock(case, now)
+        fields.update(resumed)
     if target == S.WAITING:
         fields["waiting_since"] = local_date(now)
     if target == S.RESOLVED:
@@ -133,18 +138,29 @@ def change_status(case, target, user=None, *, message="", reject_reason="", afte
         message=message,
         created_at=now,
     )
-    return _write(case, expected_version, fields, [event])
+    return _write(case, expected_version, fields, [event], then)
 
 
-def _resume_fields(case, now):
+def resume_clock(case, now):
+    """The case leaves "waiting for the resident", whichever way (the officer's status form, the
+    resident's reply, their uploaded documents): the clock restarts. Returns `(fields, then)`:
+    the case's fields (the deadline moved by the working days spent waiting) and, for the write
+    to call in its transaction, the move of the current and later stages' expected dates by the
+    same days (None when nothing moves). The one rule for every path out of waiting."""
     if not case.waiting_since or not case.due_date:
-        return {"waiting_since": None}
+        return {"waiting_since": None}, None
     calendar = WorkingCalendar(case.site)
     waited = calendar.working_days_between(case.waiting_since, local_date(now))
-    return {
-        "waiting_since": None,
-        "due_date": calendar.add_working_days(case.due_date, waited) if waited else case.due_date,
-    }
+    if not waited:
+        return {"waiting_since": None}, None
+
+    def move_stages():
+        running = CaseStage.objects.filter(case=case, expected_date__isnull=False).exclude(status=StageStatus.DONE)
+        for stage in running:
+            stage.expected_date = calendar.add_working_days(stage.expected_date, waited)
+            stage.save(update_fields=["expected_date"])
+
+    return {"waiting_since": None, "due_date": calendar.add_working_days(case.due_date, waited)}, move_stages
 
 
 def assign(case, assignee, user=None, *, expected_version=None):
@@ -177,7 +193,8 @@ def resident_reply(case, text):
     text = text.strip()
     if case.status == S.WAITING:
         now = timezone.now()
-        fields = {"status": S.IN_PROGRESS, **_resume_fields(case, now)}
+        resumed, then = resume_clock(case, now)
+        fields = {"status": S.IN_PROGRESS, **resumed}
         events = [
             CaseEvent(kind=CaseEvent.Kind.RESIDENT_REPLY, for_resident=True, message=text, created_at=now),
             CaseEvent(
@@ -188,7 +205,7 @@ def resident_reply(case, text):
                 created_at=now + datetime.timedelta(microseconds=1),
             ),
         ]
-        return _write(case, None, fields, events)
+        return _write(case, None, fields, events, then)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESIDENT_REPLY, for_resident=True, message=text)
     return case
 

@@ -27,6 +27,7 @@ from services.cases import access
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from services.cases.models import Channel as CaseChannel
 from services.cases.sla import WorkingCalendar
+from services.cases.stages import delay_facts
 from services.notifications import line
 from services.notifications.channels import LINE_ID, get_channel
 from services.notifications.models import NotificationSettings, NotifyChannel, NotifyEvent
@@ -125,6 +126,14 @@ def resident_values(case, event, language):
         }
 
 
+def delay_values(case, language):
+    """The Act's delay notice's own values, as of the day the notice was decided (its
+    `DelayNotice` row), the same facts as the timeline's line."""
+    notice = case.delay_notices.order_by("-sent_on", "-pk").first()
+    today = notice.sent_on if notice is not None else timezone.localdate()
+    return {key: str(value) for key, value in delay_facts(case, today, language).items()}
+
+
 def notify_resident(case, event, kind):
     submission = case.submission
     address = resident_address(submission, case.site)
@@ -137,6 +146,8 @@ def notify_resident(case, event, kind):
         return []
     language = language_of(submission)
     values = resident_values(case, event, language)
+    if kind == E.DELAY_NOTICE:
+        values.update(delay_values(case, language))
     link = values["tracking_url"]
     rateable = event.to_status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.rating is None
     if rateable:
@@ -220,6 +231,8 @@ def on_case_event(event):
         notify_staff(case, E.NEW_CASE, f"ev{event.pk}", case_event=event)
     elif event.kind == K.REPLY and (event.public or event.for_resident):
         notify_resident(case, event, E.REPLY)
+    elif event.kind == K.DELAY_NOTICE:
+        notify_resident(case, event, E.DELAY_NOTICE)
     elif event.kind == K.STATUS and event.public:
         if event.to_status == CaseStatus.WAITING:
             notify_resident(case, event, E.INFO_REQUESTED)

@@ -23,7 +23,8 @@ from portal.offices import scope
 
 class NotifyEvent(models.TextChoices):
     """Everything the portal tells someone about. The first six go to residents, the next six to
-    staff; the last two to the followers of a public report (services.places)."""
+    staff; the next two to the followers of a public report (services.places); the last to the
+    resident whose permit request is past its published time (the Licensing Facilitation Act)."""
 
     RECEIVED = "received", _("Request received")
     STATUS = "status", _("Status changed")
@@ -39,6 +40,7 @@ class NotifyEvent(models.TextChoices):
     MONTHLY = "monthly", _("Monthly report to executives")
     FOLLOWED_STATUS = "followed_status", _("Followed report: status changed")
     FOLLOWED_UPDATE = "followed_update", _("Followed report: public update")
+    DELAY_NOTICE = "delay_notice", _("Notice of delay (Licensing Facilitation Act)")
 
 
 # The placeholders each event's template may use, e.g. {reference}. Values are plain text;
@@ -59,6 +61,17 @@ PLACEHOLDERS = {
     NotifyEvent.MONTHLY: ["period", "received", "resolved", "open", "overdue", "average_rating", "ratings", "office"],
     NotifyEvent.FOLLOWED_STATUS: ["reference", "service", "status", "message", "report_url", "unfollow_url", "office"],
     NotifyEvent.FOLLOWED_UPDATE: ["reference", "service", "message", "report_url", "unfollow_url", "office"],
+    NotifyEvent.DELAY_NOTICE: [
+        "name",
+        "reference",
+        "service",
+        "days",
+        "days_over",
+        "stage",
+        "expected_date",
+        "tracking_url",
+        "office",
+    ],
 }
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")

@@ -114,6 +114,17 @@ DEFAULTS = {
             "See the report: {report_url}\n\nStop following it (one click): {unfollow_url}\n\n{office}"
         ),
     ),
+    # The Licensing Facilitation Act B.E. 2558, section 10: once the published time has passed,
+    # the applicant is told where the request stands every 7 days.
+    E.DELAY_NOTICE: (
+        _("Notice of delay: your request {reference}"),
+        _(
+            "Dear {name},\n\nYour request {reference} (“{service}”) has passed the published time of {days} working "
+            "days ({days_over} days over).\nWhere it is now: {stage}\nWe now expect to finish by {expected_date}.\n\n"
+            "Under the Licensing Facilitation Act B.E. 2558 (2015), section 10, we will tell you again every 7 days "
+            "until it is decided.\n\nFollow it: {tracking_url}\n\n{office}"
+        ),
+    ),
 }
 
 
@@ -124,6 +135,7 @@ BUTTONS = {
     E.REPLY: pgettext_lazy("LINE button", "Track your request"),
     E.INFO_REQUESTED: pgettext_lazy("LINE button", "Track your request"),
     E.CLOSED: pgettext_lazy("LINE button", "Track your request"),
+    E.DELAY_NOTICE: pgettext_lazy("LINE button", "Track your request"),
     E.TRACKING_CODE: pgettext_lazy("LINE button", "Track your request"),
     E.DRAFT_SAVED: pgettext_lazy("LINE button", "Continue the form"),
     E.NEW_CASE: pgettext_lazy("LINE button", "Open the request"),

@@ -256,9 +256,11 @@ def test_delay_notices_go_once_per_seven_days_and_the_monthly_report_lists_them(
     type(case).objects.filter(pk=case.pk).update(due_date=today - datetime.timedelta(days=3))
     assert tasks.send_delay_notices() == 1
     assert tasks.send_delay_notices() == 0  # run twice: one notice
-    notice = case.events.get(kind=CaseEvent.Kind.REPLY)
-    assert "2558" in notice.message and notice.for_resident
-    assert Notification.objects.filter(case=case, event=NotifyEvent.REPLY).count() == 1
+    notice = case.events.get(kind=CaseEvent.Kind.DELAY_NOTICE)  # its own kind, not a reply
+    assert "2558" in notice.message and "มาตรา 10" in notice.message and notice.for_resident
+    assert not case.events.filter(kind=CaseEvent.Kind.REPLY).exists()
+    assert Notification.objects.filter(case=case, event=NotifyEvent.DELAY_NOTICE).count() == 1
+    assert not Notification.objects.filter(case=case, event=NotifyEvent.REPLY).exists()
 
     assert stages.send_delay_notices(today + datetime.timedelta(days=4)) == 0  # day 7: same week
     assert stages.send_delay_notices(today + datetime.timedelta(days=5)) == 1  # day 8: the next notice

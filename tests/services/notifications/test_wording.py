@@ -16,7 +16,7 @@ from tests.services.notifications.support import file_request
 pytestmark = pytest.mark.django_db
 
 RESIDENT_EVENTS = [NotifyEvent.RECEIVED, NotifyEvent.STATUS, NotifyEvent.REPLY, NotifyEvent.INFO_REQUESTED]
-RESIDENT_EVENTS += [NotifyEvent.CLOSED, NotifyEvent.DRAFT_SAVED]
+RESIDENT_EVENTS += [NotifyEvent.CLOSED, NotifyEvent.DRAFT_SAVED, NotifyEvent.DELAY_NOTICE]
 
 
 @pytest.fixture
