@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.browser import ROOT, VIEWPORTS, assert_accessible, demo_server
+from tests.browser import ROOT, VIEWPORTS, assert_accessible, demo_server, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +97,24 @@ def test_a_resident_books_and_moves_a_visit_on_a_phone(booking_site, make_page):
         checked.goto(f"{base}/th/booking/")
         checked.get_by_role("link", name=title).click()
         assert_accessible(checked)
+
+
+def test_counter_staff_run_the_queue_on_a_phone(booking_site, make_page):
+    """The day list reads on a phone: mark a walk-in's ticket printed into the same queue, served."""
+    base, _title = booking_site
+    officer = make_page(VIEWPORTS["phone"])
+    staff_sign_in(officer, base, "admin", then="/admin/booking/")
+    assert "ช่อง 2 งานทะเบียนราษฎร" in officer.inner_text("body")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="พิมพ์บัตรคิว").click()
+    number = officer.locator(".booking-number").inner_text()
+    assert number.startswith("B-")
+    assert officer.locator('svg[role="img"]').count() == 1
+    assert fits(officer, VIEWPORTS["phone"]["width"])
+    assert_accessible(officer)
+    officer.get_by_role("link", name="กลับไปที่คิวของช่องบริการ").click()
+    card = officer.locator(".booking-card", has_text=number)
+    with officer.expect_navigation():
+        card.get_by_role("button", name="รับบริการแล้ว").click()
+    assert "รับบริการแล้ว" in officer.locator(".booking-card", has_text=number).inner_text()
+    assert fits(officer, VIEWPORTS["phone"]["width"])
