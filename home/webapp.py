@@ -12,6 +12,7 @@ form, not the admin (tests/e2e/test_app_install_browser.py looks inside the cach
 
 import hashlib
 import json
+import logging
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -24,6 +25,8 @@ from django.views.decorators.cache import cache_control
 from home import app_icons
 from home.models import OfficeSettings
 from portal.offices import current_office
+
+logger = logging.getLogger(__name__)
 
 # Bump when static/js or the service worker's template change in a way the version below would
 # not notice (the script's own bytes change anyway when this does).
@@ -93,7 +96,12 @@ def app_icon(request, name):
     if name not in wanted or not office.logo_id:
         raise Http404
     size, purpose = wanted[name]
-    return HttpResponse(app_icons.logo_png(office.logo, size, purpose), content_type="image/png")
+    try:
+        data = app_icons.logo_png(office.logo, size, purpose)
+    except OSError:  # the logo's file is gone or unreadable: no icon, never a 500
+        logger.warning("app icon not made from logo %s", office.logo_id, exc_info=True)
+        raise Http404 from None
+    return HttpResponse(data, content_type="image/png")
 
 
 def offline(request):

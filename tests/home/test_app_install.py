@@ -11,6 +11,7 @@ from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
+from home import app_icons
 from home.app_icons import MASKABLE_SAFE, icon_name
 from home.models import OfficeSettings
 from tests.portal.conftest import HOST_B, second_site
@@ -90,6 +91,18 @@ def test_with_a_logo_the_icons_are_made_from_it(client, office):
 
 def test_logo_icons_are_not_found_when_the_office_has_no_logo(client, office):
     assert client.get("/app-icons/app-icon-192.png").status_code == 404
+
+
+def test_a_logo_that_cannot_be_read_gives_no_icon_and_no_error(client, office, monkeypatch):
+    logo = get_image_model().objects.create(title="ตรา", file=get_test_image_file(filename="logo.png"))
+    office.logo = logo
+    office.save()
+
+    def unreadable(*args, **kwargs):
+        raise OSError("cannot identify image file")
+
+    monkeypatch.setattr(app_icons, "logo_png", unreadable)
+    assert client.get("/app-icons/app-icon-maskable-512.png").status_code == 404
 
 
 def test_each_office_gets_its_own_manifest(client, office, settings):
