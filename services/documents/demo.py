@@ -22,7 +22,7 @@ from services.cases.intake import build_case, find_service
 from services.cases.models import Case, CaseEvent, CaseSettings, CaseStatus
 from services.cases.sla import WorkingCalendar
 from services.documents import issuing, render, signing
-from services.documents.models import DocumentKind, DocumentTemplate, IssuedDocument, SigningSettings
+from services.documents.models import DocumentKind, DocumentTemplate, IssuedDocument, LetterTemplate, SigningSettings
 from services.models import ServicePage
 from services.pdf_fonts import office_for
 
@@ -43,8 +43,18 @@ BODY = (
 )
 
 
+LETTER_NAME = "หนังสือส่งเรื่องให้หน่วยงานที่เกี่ยวข้อง"
+LETTER_BODY = (
+    "ด้วย{office}ได้รับคำร้องเลขที่ {reference} เรื่อง {service} จาก {holder_name} "
+    "ซึ่งเป็นเรื่องที่อยู่ในอำนาจหน้าที่ของหน่วยงานท่าน\n"
+    "\n"
+    "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการในส่วนที่เกี่ยวข้อง และแจ้งผลให้{office}ทราบด้วย จะขอบคุณยิ่ง"
+)
+
+
 def load(site, out):
     settings = _certificate(site)
+    _letter_template(site)
     template = _template(site)
     case = _food_shop_case(site)
     document = None
@@ -71,6 +81,28 @@ def _certificate(site):
     office = office_for(site)
     name = (office.name if office else "") or site.site_name or "Demo office"
     return issuing.install_certificate(site, signing.demo_pkcs12(name, DEMO_PASSPHRASE), DEMO_PASSPHRASE, demo=True)
+
+
+def _letter_template(site):
+    """An official letter officers can send from any case: passing a request on to the agency
+    it belongs to (issue 20 §6)."""
+    office = office_for(site)
+    name = office.name if office else site.site_name
+    template, _created = LetterTemplate.objects.get_or_create(
+        site=site,
+        name=LETTER_NAME,
+        defaults={
+            "office_code": "ชม 52101",
+            "subject": "ขอส่งเรื่องคำร้อง {reference}",
+            "recipient": "ผู้อำนวยการสำนักงานสาธารณสุขอำเภอ",
+            "enclosures": "สำเนาคำร้อง จำนวน 1 ฉบับ",
+            "body": LETTER_BODY,
+            "signer_name": "นายสมชาย ใจงาม",
+            "signer_position": f"นายก{name}",
+            "contact": "กองสาธารณสุขและสิ่งแวดล้อม\nโทร. 0 5312 3456",
+        },
+    )
+    return template
 
 
 def _template(site):
