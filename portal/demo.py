@@ -14,6 +14,7 @@ DEMO_USERS = {
     "moderator": ("ประเสริฐ", "ผู้อนุมัติ", ["Moderators"], False),
     "officer.works": ("วิชัย", "ช่างดี", ["Case officers"], False),
     "officer.health": ("มาลี", "รักษ์สุข", ["Case officers"], False),
+    "palad": ("อำนาจ", "ลงนามดี", ["Case officers"], False),  # ปลัดเทศบาล: signs permits off (issue 20)
     "volunteer": ("บุญมี", "อาสา", ["Volunteers"], False),
 }
 

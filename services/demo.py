@@ -28,6 +28,10 @@ DEPARTMENTS = {
 # Who works each queue and who receives escalations (demo users from portal/demo.py).
 MEMBERS = {"works": ["officer.works"], "health": ["officer.health"]}
 HEADS = {"works": "officer.works", "health": "officer.health", "clerk": "admin"}
+# The demo's sign-offs (issue 20): (guide slug, step index, approval role). The starter leaves
+# them out (a new office has no one holding a role yet); the demo's ปลัดเทศบาล holds this one
+# (services/cases/demo.py), so `make run` shows them an "awaiting my approval" list.
+APPROVAL_STEPS = [("building-permit", 3, "clerk")]
 
 # Extra library forms not tied to a guide: (code, file name, Thai title, English title, category, description)
 EXTRA_FORMS = [
@@ -187,9 +191,36 @@ def attach_forms(site, documents):
             page.save_revision().publish()
 
 
+def mark_approvals(site):
+    """The demo guides' steps that need a role's sign-off, in both languages; and the working
+    days the starter gives a step (a demo loaded before they were given gets them). Publishes a
+    guide only when it changes, so a second run does nothing."""
+    specs = {spec["slug"]: spec for spec in SERVICES}
+    for slug, index, role in APPROVAL_STEPS:
+        thai = ServicePage.objects.descendant_of(site.root_page).filter(slug=slug).first()
+        if thai is None:
+            continue
+        days = [step[5] if len(step) > 5 else None for step in specs[slug]["steps"]]
+        for page in thai.get_translations(inclusive=True).specific():
+            steps = [dict(item["value"]) for item in page.steps.raw_data]
+            wanted = []
+            for position, value in enumerate(steps):
+                value = {**value}
+                if position == index:
+                    value["approval_role"] = role
+                if position < len(days) and days[position] is not None:
+                    value["duration_days"] = days[position]
+                wanted.append(value)
+            if wanted == steps:
+                continue
+            page.steps = [("step", value) for value in wanted]
+            page.save_revision().publish()
+
+
 def load(site, out):
     thai = Locale.objects.get(language_code="th")
     ensure_staff(site)
     documents = ensure_forms(site, site_categories(site, thai), out)
     attach_forms(site, documents)
+    mark_approvals(site)
     out.write(f"  services: demo departments and {len(documents)} PDF forms attached to the guides\n")

@@ -97,7 +97,7 @@ CATEGORIES = {
     ),
 }
 
-# Steps: (Thai, English, Thai duration, English duration, department code)
+# Steps: (Thai, English, Thai duration, English duration, department code[, working days where published])
 # Documents: (Thai, English, originals, copies, Thai note, English note)
 ID_CARD = ("บัตรประจำตัวประชาชน", "Thai national ID card", 1, 1, "พร้อมรับรองสำเนาถูกต้อง", "with the copy certified as true")
 HOUSE_REG = ("ทะเบียนบ้าน", "House registration book", 1, 1, "", "")
@@ -213,6 +213,8 @@ SERVICES = [
             "fee_unit": "per permit",
             "fee_note": "Plan inspection fee by floor area: buildings up to 2 storeys, 0.50 baht per m².\nPay at the Finance Division or by scanning the PromptPay QR code.",
         },
+        # The published times of the permit's manual (45 days in all): each step's working days
+        # (the sixth value), which a case's stages count (issue 20).
         "steps": [
             (
                 "ยื่นคำขอพร้อมเอกสาร เจ้าหน้าที่ตรวจความครบถ้วน",
@@ -220,17 +222,26 @@ SERVICES = [
                 "1 วัน",
                 "1 day",
                 "works",
+                1,
             ),
-            ("นายช่างตรวจสถานที่ก่อสร้าง", "An engineer inspects the site", "7 วัน", "7 days", "works"),
-            ("ตรวจพิจารณาแบบแปลนและกฎหมายที่เกี่ยวข้อง", "Plans are checked against the law", "30 วัน", "30 days", "works"),
+            ("นายช่างตรวจสถานที่ก่อสร้าง", "An engineer inspects the site", "7 วัน", "7 days", "works", 7),
+            (
+                "ตรวจพิจารณาแบบแปลนและกฎหมายที่เกี่ยวข้อง",
+                "Plans are checked against the law",
+                "30 วัน",
+                "30 days",
+                "works",
+                30,
+            ),
             (
                 "เสนอผู้บริหารท้องถิ่นลงนามใบอนุญาต (แบบ อ.1)",
                 "The local executive signs the permit (form Or.1)",
                 "6 วัน",
                 "6 days",
                 "clerk",
+                6,
             ),
-            ("ชำระค่าธรรมเนียมและรับใบอนุญาต", "Pay the fee and collect the permit", "1 วัน", "1 day", "finance"),
+            ("ชำระค่าธรรมเนียมและรับใบอนุญาต", "Pay the fee and collect the permit", "1 วัน", "1 day", "finance", 1),
         ],
         "documents": [
             ID_CARD,
@@ -928,6 +939,8 @@ def guide(spec, language, departments, categories, online_form, texts, names):
                     "responsible": departments[step[4]].name
                     if idx == 0
                     else (departments[step[4]].name_en or departments[step[4]].name),
+                    # Where the manual publishes the working days, they are given, not read from words.
+                    **({"duration_days": step[5]} if len(step) > 5 else {}),
                 },
             )
             for step in spec["steps"]

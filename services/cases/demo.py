@@ -24,9 +24,11 @@ from django.utils import timezone
 
 from forms_builder.fields import build_definition
 from forms_builder.models import FormPage, Submission
-from services.cases import access, references
-from services.cases.intake import build_case, find_service
+from services.cases import access, references, stages
+from services.cases.intake import build_case, find_service, open_case
 from services.cases.models import (
+    ApprovalRole,
+    ApprovalRoleKey,
     Case,
     CaseAccess,
     CaseEvent,
@@ -35,6 +37,7 @@ from services.cases.models import (
     Channel,
     OfficeClosure,
     ReplyTemplate,
+    StageStatus,
 )
 from services.cases.sla import WorkingCalendar, local_date
 from services.models import Department
@@ -88,6 +91,19 @@ SHOWCASE = {
     "in_progress": ("complaint-form", CaseStatus.IN_PROGRESS),
 }
 SHOWCASE_PHONE = "0812345678"
+
+# The office's approval roles (issue 20) as a municipality names them, with the demo users who
+# hold them: the ปลัดเทศบาล (portal/demo.py's `palad`) signs the building permit off, the step
+# services/demo.py's APPROVAL_STEPS marks.
+APPROVAL_ROLES = {
+    ApprovalRoleKey.HEAD_OF_DIVISION: ("ผู้อำนวยการกอง", "Division director", []),
+    ApprovalRoleKey.DEPUTY_CLERK: ("รองปลัดเทศบาล", "Deputy Municipal Clerk", []),
+    ApprovalRoleKey.CLERK: ("ปลัดเทศบาล", "Municipal Clerk", ["palad"]),
+    ApprovalRoleKey.MAYOR: ("นายกเทศมนตรี", "Mayor", []),
+}
+# The building-permit request that waits for the ปลัด's signature (not under TOKEN_PREFIX: the
+# year of demo cases is made on its own).
+AWAITING_TOKEN = "demo-approval-permit"  # noqa: S105 - a submission token, not a secret
 
 # The demo's channels and their shares (LINE chats are filed by the LINE area's own demo, if any).
 DEMO_CHANNELS = [Channel.WEB, Channel.COUNTER, Channel.VOLUNTEER, Channel.PHONE]
@@ -161,6 +177,8 @@ def load(site, out):
         date=datetime.date(2026, 11, 25),
         defaults={"reason": "งานประเพณีลอยกระทงของเทศบาล", "reason_en": "Municipal Loy Krathong festival"},
     )
+    ensure_approval_roles(site)
+    ensure_awaiting_approval(site, out)
     if Submission.objects.filter(wizard_token__startswith=TOKEN_PREFIX).exists():
         out.write(f"  cases: demo cases already there ({Case.objects.filter(site=site).count()})")
         return
@@ -274,6 +292,50 @@ def load(site, out):
     )
     for key in SHOWCASE:
         out.write(f"  showcase {key}: {showcase_link(key)}")
+
+
+def ensure_approval_roles(site):
+    """The office's approval roles and their demo holders (idempotent: by office and role)."""
+    User = get_user_model()
+    for key, (name, name_en, holders) in APPROVAL_ROLES.items():
+        role, _ = ApprovalRole.objects.update_or_create(site=site, key=key, defaults={"name": name, "name_en": name_en})
+        role.members.add(*User.objects.filter(username__in=holders))
+
+
+def ensure_awaiting_approval(site, out):
+    """One building-permit request filed through the real intake (so it has the guide's stages)
+    and moved by the works officer to the stage that needs the ปลัด's signature: the holder's
+    "awaiting my approval" list has it. Made once (by its submission token)."""
+    if Submission.objects.filter(wizard_token=AWAITING_TOKEN).exists():
+        return
+    page = FormPage.objects.descendant_of(site.root_page).filter(slug="building-permit-form").first()
+    service = find_service(page, site) if page is not None else None
+    if service is None or not any(block.value.get("approval_role") for block in service.steps):
+        return
+    definition = build_definition(page)
+    rng = random.Random(f"{SEED}-approval")  # noqa: S311 - deterministic demo data
+    name, phone = "ทองใบ แก้วมณี", "0898765432"
+    submission = Submission.objects.create(
+        form_page=page,
+        form_title=page.title,
+        form_snapshot=definition,
+        answers=answers_for(definition, rng, name, phone, "ขออนุญาตก่อสร้างบ้านพักอาศัย 2 ชั้น"),
+        language="th",
+        channel=Channel.WEB,
+        contact_name=name,
+        contact_phone=phone,
+        location_text="หมู่ 3 ตำบลบ้านสวน",
+        wizard_token=AWAITING_TOKEN,
+        submitted_at=timezone.now() - datetime.timedelta(days=14),
+    )
+    receipt = open_case(submission)
+    case = Case.objects.get(reference=receipt.reference)
+    officer = get_user_model().objects.filter(username="officer.works").first()
+    for _step in range(case.stages.count()):
+        stage = stages.move(case, officer)
+        if stage.status == StageStatus.AWAITING_APPROVAL:
+            break
+    out.write(f"  cases: building permit {case.reference} awaits the ปลัดเทศบาล's approval (user palad)")
 
 
 def _at(moment, rng, working_days, calendar):
