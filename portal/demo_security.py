@@ -19,7 +19,7 @@ from services.privacy.models import PrivacySettings, RetentionRule
 DEMO_TOTP_SECRET = "PORTALDEMOSECRETPORTALDEMOSECRET"  # noqa: S105 - documented demo credential (base32)
 DEMO_DEVICE_NAME = "Demo authenticator"
 DPO_GROUP = "Data protection officers"
-TOTP_USERS = ["admin", "editor", "moderator", "officer.works", "officer.health", "dpo"]
+TOTP_USERS = ["admin", "editor", "moderator", "officer.works", "officer.health", "palad", "dpo"]
 BUILDING_PERMIT_RETENTION_DAYS = 10 * 365
 
 
