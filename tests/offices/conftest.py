@@ -33,6 +33,7 @@ from forms_builder.submissions import SubmissionFile
 from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
 from services.areas.models import Area, RoutingRule
+from services.booking.models import BookableService, Booking, Counter
 from services.cases import access
 from services.cases.models import (
     ApprovalRole,
@@ -50,6 +51,8 @@ from services.offices.going_live import create_office
 from services.open311.models import Open311Key, hash_key
 from services.privacy.models import DataSubjectRequest, PersonalDataAccess, RetentionRule
 from services.reporting.models import MonthlyReport
+from services.taxes.bills import PLAN_ALL, bill_for
+from services.taxes.models import TaxAccount, TaxAssessment, TaxKind
 from tests.factories import (
     CaseEventFactory,
     DepartmentFactory,
@@ -192,6 +195,22 @@ def build_office(letter):
     # Snippets an office keeps.
     reply_template = with_site(ReplyTemplate, site, title=f"{m}REPLYTPL", body=f"{m}REPLYTPLBODY")
     closure = with_site(OfficeClosure, site, date=datetime.date(2026, 12, 31), reason=f"{m}CLOSURE")
+    # Queue booking: a counter, a service booked by visit, and a resident's booking with its link.
+    counter = with_site(Counter, site, name=f"{m}COUNTER", name_en=f"{m}COUNTEREN", letter="Q")
+    bookable = BookableService.objects.create(service=guide, counter=counter, note=f"{m}BRING")
+    booking = Booking(
+        site=site, counter=counter, service=bookable, service_title=f"{m}GUIDE", reference=f"Q{letter}000001",
+        date=datetime.date(2026, 12, 30), start=datetime.time(9, 0), number=1, name=f"{m}BOOKER", phone="0812345678",
+    )  # fmt: skip
+    booking_secret = booking.new_secret()
+    booking.save()
+    # Local taxes: an account, its year's assessment and the bill a taxpayer opened.
+    tax_account = TaxAccount.objects.create(
+        site=site, kind=TaxKind.LAND_BUILDING, account_number=f"{letter}TAX1", taxpayer_name=f"{m}TAXPAYER",
+        id_last4="1234", description=f"{m}DEED",
+    )  # fmt: skip
+    tax_assessment = TaxAssessment.objects.create(account=tax_account, year=2569, amount=1200)
+    tax_invoice = bill_for(tax_assessment, PLAN_ALL)
     notification_template = with_site(
         NotificationTemplate, site, **free_template_slot(site), subject=f"{m}NTPL", body=f"{m}NTPLBODY"
     )
@@ -293,6 +312,13 @@ def build_office(letter):
 
     return {
         "letter": letter,
+        "counter": counter,
+        "bookable": bookable,
+        "booking": booking,
+        "booking_secret": booking_secret,
+        "tax_account": tax_account,
+        "tax_assessment": tax_assessment,
+        "tax_invoice": tax_invoice,
         "marker": m,
         "document_template": document_template,
         "issued": issued,
