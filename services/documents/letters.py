@@ -117,7 +117,13 @@ def write_letter(request, pk):
 
 
 def _chosen(templates, raw):
+    """The template asked for; without one (the letter page opened bare), the first of the case's."""
     raw = (raw or "").strip()
+    if not raw:
+        first = templates.first()
+        if first is None:
+            raise Http404
+        return first
     if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
         raise Http404
     return get_object_or_404(templates, pk=int(raw))

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from forms_builder.models import SubmissionFile
-from services.cases.models import Case, CaseStatus
+from services.cases.models import Case, CaseStatus, DeficiencyRecord
+from services.documents.models import LetterTemplate
 from tests.security.conftest import denied
 from tests.services.cases.support import open_link, submit
 
@@ -38,11 +39,13 @@ def admin_case_urls():
 
 
 def fill(route, case, upload):
-    """The route with the case id and the file id filled in; any other int argument gets 1."""
+    """The route with the case id, the file id and the case's record of missing documents filled
+    in; any other int argument gets 1."""
+    record = case.deficiencies.first()
 
     def value(match):
         name = match.group(2)
-        return str({"pk": case.pk, "file_id": upload.pk}.get(name, 1))
+        return str({"pk": case.pk, "file_id": upload.pk, "record_id": record.pk if record else 1}.get(name, 1))
 
     return re.sub(r"<(int|str|slug):(\w+)>", value, route).replace("^", "").replace("$", "")
 
@@ -61,6 +64,7 @@ def two_cases(world):
         upload.file.save("x.jpg", ContentFile(b"abc"), save=False)
         upload.save()
         uploads[case.pk] = upload
+        DeficiencyRecord.objects.create(case=case, items=[{"name": "สำเนาบัตรประชาชน", "problem": "missing"}])
     from forms_builder.storage import get_private_storage
 
     # A real picture: photos are re-checked when served, and bytes that are no image are not shown.
@@ -69,6 +73,10 @@ def two_cases(world):
     photo = get_private_storage().save("cases/after/test-after.jpg", ContentFile(picture.getvalue()))
     Case.objects.filter(pk__in=[works_case.pk, health_case.pk]).update(after_photo=photo)
     assert works_case.department == world["works"] and health_case.department_id == world["health"].pk
+    # The office writes letters, so the case's letter page has something to open.
+    LetterTemplate.objects.create(
+        site=world["site"], name="หนังสือแจ้ง", office_code="ชม 1", subject="x", recipient="y", body="z"
+    )
     return works_case, health_case, uploads
 
 
