@@ -29,7 +29,6 @@ The machine is shared (2 cores here), so read the numbers as an upper bound.
 import argparse
 import io
 import json
-import statistics
 import subprocess
 import tempfile
 import time
@@ -123,7 +122,9 @@ def webhook_latency(server, platform, workdir, senders, seconds, offset):
             body = line_platform.webhook_body(platform.text(line_platform.user_id(offset + i), "ไฟถนนดับ"))
             out.write(f"{line_platform.signature(body)}\t{body.decode()}\n")
     before = server.worker_cpu_seconds()
-    run = wrk(server.url + "/line/webhook/", seconds=seconds, connections=senders, script=SCRIPT, script_args=(bodies, 2))
+    run = wrk(
+        server.url + "/line/webhook/", seconds=seconds, connections=senders, script=SCRIPT, script_args=(bodies, 2)
+    )
     cpu = server.worker_cpu_seconds() - before
     return {
         "senders": senders,

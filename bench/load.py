@@ -38,7 +38,10 @@ def wrk(url, seconds=10, connections=50, threads=2, headers=None, script=None, s
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     extra = {}
     if p95 := re.search(r"^p95_us (\d+)", output, re.M):
-        extra = {"p95_ms": round(int(p95.group(1)) / 1000, 1), "wrapped": int(re.search(r"^wrapped (\d+)", output, re.M).group(1))}
+        extra = {
+            "p95_ms": round(int(p95.group(1)) / 1000, 1),
+            "wrapped": int(re.search(r"^wrapped (\d+)", output, re.M).group(1)),
+        }
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": _ms(percentiles["50"]),

@@ -12,9 +12,10 @@ names what they measure without reporting importing them.
 """
 
 import csv
+import dataclasses
 import datetime
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
@@ -47,7 +48,7 @@ class Section:
 
     title: str
     header: list
-    rows: list = field(default_factory=list)
+    rows: list = dataclasses.field(default_factory=list)
     widths: tuple = ()
 
 
