@@ -104,7 +104,7 @@ class TaxSettings(BaseSiteSetting):
         help_text=_("Each instalment after the first is due this many months after the one before."),
     )
     surcharge_cap = models.DecimalField(
-        _("surcharge at most (% of the late amount)"),
+        _("surcharge at most (percent of the late amount)"),
         max_digits=5,
         decimal_places=2,
         null=True,
