@@ -24,10 +24,12 @@ ANSWERS = {
 
 
 class PostForm(HTMLParser):
-    """The first POST form of a page: its action and the values a browser would send."""
+    """The first POST form of a page's main content (not the header's language and reading
+    forms): its action and the values a browser would send."""
 
     def __init__(self):
         super().__init__()
+        self.in_main = False
         self.action = None
         self.fields = {}
         self.inside = False
@@ -38,7 +40,11 @@ class PostForm(HTMLParser):
         attrs = dict(attrs)
         if self.done:
             return
-        if tag == "form" and attrs.get("method", "").lower() == "post" and self.action is None:
+        if tag == "main":
+            self.in_main = True
+        elif not self.in_main:
+            return
+        elif tag == "form" and attrs.get("method", "").lower() == "post" and self.action is None:
             self.action, self.inside = attrs.get("action", ""), True
         elif self.inside and tag == "input" and attrs.get("name"):
             kind = attrs.get("type", "text")

@@ -16,7 +16,7 @@ def test_dashboard_on_a_small_phone_without_javascript(live_site, make_page):
     assert page.locator("svg.chart").count() == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     # The numbers behind a chart open without JavaScript.
-    page.locator("details summary").first.click()
+    page.locator("main details summary").first.click()  # the header has the reading options
     assert page.locator("table caption").first.is_visible()
     page.get_by_label("เลือกดูเฉพาะบริการ").select_option(label="แจ้งซ่อมไฟฟ้าสาธารณะ")
     page.get_by_role("button", name="แสดง").click()

@@ -152,6 +152,7 @@ def test_every_pdf_the_portal_makes_is_shaped(monkeypatch, site, home_th, tmp_pa
         paid_at=timezone.now(),
         case_id=None,
         household_id=None,
+        payer="นายสมชาย ใจดี",
         description="ค่าธรรมเนียมเก็บขนขยะมูลฝอย เดือนพฤศจิกายน",
         number="INV2569-000001",
         reference="BSR-2569-00001",
