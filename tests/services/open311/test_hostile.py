@@ -95,7 +95,10 @@ def test_other_hostile_reads_are_answered(client, world):
         ({"first_name": "สม\x00ชาย"}, "first_name contains control characters"),
         ({"api_key": "\x00"}, "api_key contains control characters"),
         ({"attribute[problem]": "off\x1b"}, "attribute[problem] contains control characters"),
-        ({"address_string": "ก" * 100_000}, "ไม่เกิน 500 ตัวอักษร"),  # Django's own message, in Thai (locale/ fills its gap)
+        (
+            {"address_string": "ก" * 100_000},
+            "ไม่เกิน 500 ตัวอักษร",
+        ),  # Django's own message, in Thai (locale/ fills its gap)
         ({"attribute[consent]": "0"}, "consent"),
         ({"attribute[consent]": "false"}, "consent"),
     ],
