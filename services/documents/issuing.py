@@ -170,25 +170,15 @@ def issue(case, template, user=None, *, draft=False, supersedes=None, reason="")
             else None,
             holder_initials=render.initials(case.submission.contact_name),
         )
-        data = render.build_pdf(document, case, template)
-        if signer is not None:
-            data = signing.sign(
-                data,
-                signer,
-                reason=f"{template.title} {document.number_display}",
-                location=office.name if office else "",
-            )
-        document.sha256 = hashlib.sha256(data).hexdigest()
-        document.file.save(f"{document.code}.pdf", ContentFile(data), save=False)
-        try:
-            document.save()
+
+        def then():
             if supersedes is not None:
                 _set_status(supersedes, DocumentStatus.SUPERSEDED, user, reason, now, superseded_by=document)
             workflow.add_note(case, _note(document, supersedes, reason), user)
-        except Exception:
-            document.file.delete(save=False)  # the row is rolled back: keep no orphan file
-            raise
-        return document
+
+        return _sign_and_store(
+            document, render.build_pdf(document, case, template), signer, template.title, office, then
+        )
 
     return _in_turn(write)
 
@@ -313,27 +303,35 @@ def issue_letter(case, template, parts, user=None, *, draft=False):
             contact=render.fill(parts.get("contact") or "", values, answers),
             **{field: render.fill(parts.get(field) or "", values, answers) for field in LETTER_TEXT_FIELDS},
         )
-        data = render.build_letter_pdf(document, letter, case)
-        if signer is not None:
-            data = signing.sign(
-                data,
-                signer,
-                reason=f"{template.name} {document.number_display}",
-                location=office.name if office else "",
-            )
-        document.sha256 = hashlib.sha256(data).hexdigest()
-        document.file.save(f"{document.code}.pdf", ContentFile(data), save=False)
-        try:
-            document.save()
+
+        def then():
             letter.document = document
             letter.save()
             workflow.add_note(case, _letter_note(document, letter), user)
-        except Exception:
-            document.file.delete(save=False)  # the row is rolled back: keep no orphan file
-            raise
-        return document
+
+        data = render.build_letter_pdf(document, letter, case)
+        return _sign_and_store(document, data, signer, template.name, office, then)
 
     return _in_turn(write)
+
+
+def _sign_and_store(document, data, signer, title, office, then):
+    """Sign the rendered PDF (unless a draft), keep its SHA-256 and file, save the row and run
+    `then` (the timeline, the superseded one, the letter); a failure removes the file, as the
+    transaction removes the row."""
+    if signer is not None:
+        data = signing.sign(
+            data, signer, reason=f"{title} {document.number_display}", location=office.name if office else ""
+        )
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.file.save(f"{document.code}.pdf", ContentFile(data), save=False)
+    try:
+        document.save()
+        then()
+    except Exception:
+        document.file.delete(save=False)  # the row is rolled back: keep no orphan file
+        raise
+    return document
 
 
 def _letter_note(document, letter):
