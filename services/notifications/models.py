@@ -8,13 +8,16 @@ before sending make sure the same message is never sent twice.
 """
 
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -76,6 +79,49 @@ PLACEHOLDERS = {
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 
+# Areas above notifications (queue booking, local taxes, outside agencies, …) send messages of
+# their own kinds. Each registers with this hook a function returning {event name: AreaEvent}.
+# Their events then sit in the templates' choices beside the platform's own, so editors reword
+# them the same way; the choices are computed, so an area's new event needs no migration here,
+# and this room imports none of the areas.
+EVENTS_HOOK = "notification_events"
+
+
+@dataclass(frozen=True)
+class AreaEvent:
+    """An area's own message: its name for editors, the placeholders its template may use, and
+    its built-in wording (lazy translations, as the platform's DEFAULTS)."""
+
+    label: str
+    placeholders: tuple
+    subject: str
+    body: str
+
+
+def area_events():
+    """{event name: AreaEvent} of every area registered with EVENTS_HOOK."""
+    found = {}
+    for events in hooks.get_hooks(EVENTS_HOOK):
+        found.update(events())
+    return found
+
+
+def event_choices():
+    return [*NotifyEvent.choices, *((name, event.label) for name, event in area_events().items())]
+
+
+def placeholders_for(event):
+    """The placeholders `event`'s template may use (the platform's events, then the areas')."""
+    if event in PLACEHOLDERS:
+        return PLACEHOLDERS[event]
+    area = area_events().get(event)
+    return list(area.placeholders) if area else []
+
+
+def language_choices():
+    """The portal's languages (settings.LANGUAGES): a language switched on needs no migration."""
+    return settings.LANGUAGES
+
 
 class NotifyChannel(models.TextChoices):
     EMAIL = "email", _("Email")
@@ -100,11 +146,11 @@ class NotificationTemplate(models.Model):
         related_name="+",
         help_text=_("The office whose messages use this wording. Empty: every office without its own."),
     )
-    event = models.CharField(_("event"), max_length=20, choices=NotifyEvent.choices)
+    event = models.CharField(_("event"), max_length=20, choices=event_choices)
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("th", "ไทย"), ("en", "English")],
+        choices=language_choices,
         default="th",
         help_text=_("Residents get the language they filed their request in."),
     )
@@ -179,7 +225,7 @@ class NotificationTemplate(models.Model):
 
     def clean(self):
         super().clean()
-        allowed = set(PLACEHOLDERS.get(self.event, []))
+        allowed = set(placeholders_for(self.event))
         errors = {}
 
         for field in ("subject", "body"):
@@ -187,7 +233,7 @@ class NotificationTemplate(models.Model):
             if unknown:
                 errors[field] = _("Unknown placeholder %(unknown)s. You can use: %(allowed)s") % {
                     "unknown": ", ".join("{" + name + "}" for name in unknown),
-                    "allowed": ", ".join("{" + name + "}" for name in PLACEHOLDERS.get(self.event, [])),
+                    "allowed": ", ".join("{" + name + "}" for name in placeholders_for(self.event)),
                 }
         if errors:
             raise ValidationError(errors)
@@ -334,7 +380,7 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed (gave up retrying)")
         UNDELIVERABLE = "undeliverable", _("Undeliverable (invalid address)")
 
-    event = models.CharField(_("event"), max_length=20, choices=NotifyEvent.choices)
+    event = models.CharField(_("event"), max_length=20, choices=event_choices)
     channel = models.CharField(_("channel"), max_length=10, choices=NotifyChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=8, default="th")

@@ -13,9 +13,8 @@ from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 
-from services.notifications.models import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent
+from services.notifications.models import PLACEHOLDER_RE, NotificationTemplate, NotifyEvent, area_events
 
 E = NotifyEvent
 
@@ -211,21 +210,15 @@ def to_html(text):
     return mark_safe(f"<html><body>{html}</body></html>")  # noqa: S308
 
 
-# Areas above notifications (local taxes, queue booking) send messages of their own kinds: each
-# registers a function returning {event: (subject, body)}, the built-in wording of its events,
-# so this room imports none of them.
-WORDINGS_HOOK = "notification_wordings"
-
-
 def default_wording(event):
-    """(subject, body) of `event`: the platform's own, else the area's that registered it."""
+    """(subject, body) of `event`: the platform's own, else the area's that registered it
+    (models.EVENTS_HOOK)."""
     if event in DEFAULTS:
         return DEFAULTS[event]
-    for wordings in hooks.get_hooks(WORDINGS_HOOK):
-        found = wordings().get(event)
-        if found is not None:
-            return found
-    raise KeyError(event)
+    area = area_events().get(event)
+    if area is None:
+        raise KeyError(event)
+    return area.subject, area.body
 
 
 def render(event, language, values, site=None):

@@ -19,19 +19,21 @@ from wagtail.models import Site
 
 from portal.templatetags.portal_tags import thaidate
 from services.notifications.events import base_url, office_name
-from services.notifications.models import NotifyChannel
+from services.notifications.models import AreaEvent, NotifyChannel
 from services.notifications.outbox import record
 from services.payments.models import InvoiceStatus
 from services.taxes.bills import bills_prefetch, settings_for, year_bill
 from services.taxes.models import TaxAssessment, TaxKind
 
-EVENT = "tax_due"  # a notifications event of this area's own (services.notifications.render.WORDINGS_HOOK)
+EVENT = "tax_due"  # a notifications event of this area's own (services.notifications.models.EVENTS_HOOK)
 
 
-def wordings():
-    """The reminder's built-in wording, for notifications' WORDINGS_HOOK."""
+def notification_events():
+    """The reminder as an event editors can reword, for notifications' EVENTS_HOOK."""
     return {
-        EVENT: (
+        EVENT: AreaEvent(
+            _("Local tax due reminder"),
+            ("name", "tax", "year", "account", "part", "due_date", "amount", "pay_url", "office"),
             _("{tax} due on {due_date}: account {account}"),
             _(
                 "Dear {name},\n\nYour {tax} for tax year {year} (account {account}){part} is due on {due_date}: "

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from portal.admin_menu import MenuItemFor
 from portal.office_viewsets import OfficeScopedViewSet
 from portal.offices import scope
-from services.notifications.render import WORDINGS_HOOK
+from services.notifications.models import EVENTS_HOOK
 from services.payments.views import VISIBLE_INVOICES_HOOK
 from services.reporting.monthly import SECTIONS_HOOK
 from services.taxes import figures, tasks, views
@@ -70,4 +70,4 @@ register_snippet(TaxAccountViewSet)
 
 hooks.register(VISIBLE_INVOICES_HOOK, views.tax_invoices)
 hooks.register(SECTIONS_HOOK, figures.monthly_sections)
-hooks.register(WORDINGS_HOOK, tasks.wordings)
+hooks.register(EVENTS_HOOK, tasks.notification_events)

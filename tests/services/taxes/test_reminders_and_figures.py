@@ -5,9 +5,10 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from portal.schedules import SCHEDULES
-from services.notifications.models import Notification
+from services.notifications.models import Notification, NotificationTemplate
 from services.payments import billing
 from services.reporting import monthly
 from services.taxes import bills, tasks
@@ -27,6 +28,24 @@ def test_reminders_go_once_and_only_to_taxpayers_with_a_contact(imported):
     # The next instalment (30 May) is reminded in its own window.
     assert tasks.send_due_reminders(today=datetime.date(2026, 5, 24)) == 1
     assert tasks.send_due_reminders(today=datetime.date(2026, 3, 1)) == 0  # nothing due within 7 days
+
+
+def test_an_editor_rewords_the_reminder_like_any_other_message(imported):
+    """The area's event is in the templates' choices, its placeholders are checked, and the
+    office's own wording replaces the built-in one."""
+    assert (tasks.EVENT, "แจ้งเตือนภาษีท้องถิ่นใกล้ครบกำหนด") in [
+        (value, str(label)) for value, label in NotificationTemplate._meta.get_field("event").choices
+    ]
+    wrong = NotificationTemplate(site=imported, event=tasks.EVENT, language="th", subject="{tax}", body="{bogus}")
+    with pytest.raises(ValidationError) as refused:
+        wrong.full_clean()
+    assert "{pay_url}" in str(refused.value)  # the message lists what may be used
+    NotificationTemplate.objects.create(
+        site=imported, event=tasks.EVENT, language="th", subject="ภาษีของท่าน {account}", body="ชำระที่ {pay_url}"
+    )
+    assert tasks.send_due_reminders(today=datetime.date(2026, 4, 25)) == 1
+    sent = Notification.objects.get(recipient="0812345678")
+    assert sent.subject == "ภาษีของท่าน L0001" and sent.body.startswith("ชำระที่ http")
 
 
 def test_the_reminder_is_a_daily_schedule():
