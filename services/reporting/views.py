@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from pythainlp.util import thai_strftime
+from wagtail import hooks
 
 from portal import pagecache
 from portal.i18n import is_thai
@@ -35,6 +36,12 @@ LICENCE = {
 # Fewer ratings than this in a month and service: the mean is withheld from the open data, so
 # one resident's rating cannot be read off a published number.
 MIN_RATINGS = 3
+
+# Areas above reporting's inputs (fixes residents confirmed, referrals to outside agencies,
+# satisfaction, channels…) add tables to the public dashboard: each registers a function
+# `(site) -> [monthly.Section]` (title and headings in the active language; totals only, never a
+# person) so this room imports none of them.
+DASHBOARD_SECTIONS_HOOK = "dashboard_sections"
 
 FIELDS = [
     # (column, type, description) — the data dictionary and the CSV/JSON share these.
@@ -164,8 +171,23 @@ def dashboard(request):
         "today": datetime.date.fromisoformat(figures["today"]),
         "generated_at": datetime.datetime.fromisoformat(figures["generated_at"]),
         "licence": LICENCE,
+        "sections": _dashboard_sections(_site(request)),
     }
     return render(request, "services/dashboard/dashboard.html", context)
+
+
+def _dashboard_sections(site):
+    """The areas' tables, each row's cells paired with their heading (the label a narrow screen
+    shows beside each value of a stacked table)."""
+    return [
+        {
+            "title": section.title,
+            "header": section.header,
+            "rows": [list(zip(section.header, row, strict=True)) for row in section.rows],
+        }
+        for fn in hooks.get_hooks(DASHBOARD_SECTIONS_HOOK)
+        for section in fn(site)
+    ]
 
 
 @require_GET

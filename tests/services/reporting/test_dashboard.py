@@ -9,11 +9,13 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 
 from services.cases import workflow
 from services.cases.models import CaseStatus
-from services.reporting import stats
+from services.reporting import monthly, stats
 from services.reporting.charts import bar_chart
+from services.reporting.views import DASHBOARD_SECTIONS_HOOK
 from tests.services.cases.support import make_world
 from tests.services.reporting.support import TODAY, fixed_cases
 
@@ -132,6 +134,23 @@ def test_dashboard_for_one_service_and_in_english(client, world, frozen_today):
     # An unknown service falls back to every service rather than failing.
     html = client.get(dashboard_url("en"), {"service": "<script>"}).content.decode()
     assert figure(html, "received") == "6"
+
+
+def test_an_area_adds_its_table_to_the_dashboard(client, world, frozen_today):
+    """An area's table (registered with the hook) is shown, escaped, each value labelled with its
+    heading for narrow screens; an area with nothing to count says so."""
+
+    def sections(site):
+        return [
+            monthly.Section("Fixes <checked>", ["Department", "Confirmed"], [["Roads & drains", 3]]),
+            monthly.Section("Referred", ["Agency", "Cases"], []),
+        ]
+
+    with hooks.register_temporarily(DASHBOARD_SECTIONS_HOOK, sections):
+        html = client.get(dashboard_url("en")).content.decode()
+    assert "Fixes &lt;checked&gt;</h2>" in html
+    assert '<th scope="row" data-label="Department">Roads &amp; drains</th><td data-label="Confirmed">3</td>' in html
+    assert "Nothing to count yet." in html
 
 
 def test_dashboard_queries_are_bounded_and_cached(client, world, django_assert_max_num_queries):
