@@ -11,6 +11,8 @@ refused from the header, a photo is kept at most UPLOAD_IMAGE_LONGEST_SIDE pixel
 side (a JPEG is decoded at that size directly), and a few decodes run at once per process.
 """
 
+import datetime
+import hashlib
 import io
 import os
 
@@ -118,6 +120,98 @@ def check_and_clean(uploaded, spec):
     # Officers read a photo on a screen: 2560 px on its longest side shows a meter number or a
     # crack in the road, and keeps the stored file and its decode small.
     return _reencode_image(data, mime, name, settings.UPLOAD_IMAGE_LONGEST_SIDE)
+
+
+# EXIF tags read by `original_facts` (TIFF/EXIF 2.3 numbers).
+EXIF_IFD, GPS_IFD = 0x8769, 0x8825
+MAKE, MODEL, DATETIME = 0x010F, 0x0110, 0x0132
+DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
+GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
+
+
+def original_facts(uploaded):
+    """What an uploaded file says about itself before `check_and_clean` strips it: the SHA-256
+    of the original bytes, and for a photo the camera's capture time (ISO text, as the camera
+    wrote it: naive local time, with its offset when the camera gave one), device (make and
+    model) and GPS position. A dict; a fact the file does not carry (or carries as garbage) is
+    None, never an error. The form engine keeps it with the file's record so the areas above
+    can judge the photo (issue 21: evidence that cannot be faked quietly)."""
+    uploaded.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: uploaded.read(65536), b""):
+        digest.update(chunk)
+    uploaded.seek(0)
+    facts = {"sha256": digest.hexdigest(), "captured_at": None, "device": None, "latitude": None, "longitude": None}
+    try:
+        with Image.open(uploaded) as image:
+            facts.update(_exif_facts(image.getexif()))
+    except Exception:  # noqa: BLE001 - any unreadable header is "no capture data", not an error
+        facts["unreadable"] = True
+    uploaded.seek(0)
+    return facts
+
+
+def _exif_facts(exif):
+    found = {}
+    try:
+        sub = exif.get_ifd(EXIF_IFD)
+    except Exception:  # noqa: BLE001
+        sub = {}
+    when = _exif_time(sub.get(DATETIME_ORIGINAL) or exif.get(DATETIME), sub.get(OFFSET_TIME_ORIGINAL))
+    if when:
+        found["captured_at"] = when
+    make, model = (_text(exif.get(MAKE)), _text(exif.get(MODEL)))
+    device = model if make and model.lower().startswith(make.lower()) else " ".join(p for p in (make, model) if p)
+    if device:
+        found["device"] = device[:200]
+    try:
+        gps = exif.get_ifd(GPS_IFD)
+    except Exception:  # noqa: BLE001
+        gps = {}
+    latitude = _coordinate(gps.get(GPS_LAT), gps.get(GPS_LAT_REF), "NS", 90)
+    longitude = _coordinate(gps.get(GPS_LON), gps.get(GPS_LON_REF), "EW", 180)
+    if latitude is not None and longitude is not None:
+        found["latitude"], found["longitude"] = latitude, longitude
+    return found
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value.replace("\x00", "").strip()[:100] if isinstance(value, str) else ""
+
+
+def _exif_time(value, offset=None):
+    """ "2026:11:30 14:05:09" → "2026-11-30T14:05:09" (plus "+07:00" when given), or None."""
+    text = _text(value)
+    try:
+        moment = datetime.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    iso = moment.isoformat()
+    offset = _text(offset)
+    if len(offset) == 6 and offset[0] in "+-" and offset[3] == ":" and (offset[1:3] + offset[4:]).isdigit():
+        iso += offset
+    return iso
+
+
+def _coordinate(value, ref, refs, limit):
+    """Degrees, minutes, seconds (rationals) and a reference letter → signed decimal degrees."""
+    try:
+        parts = [float(part) for part in value]
+        if not 1 <= len(parts) <= 3:
+            return None
+        degrees = sum(part / 60**index for index, part in enumerate(parts))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    ref = _text(ref).upper()[:1]
+    if ref and ref not in refs:
+        return None
+    if ref == refs[1]:
+        degrees = -degrees
+    if degrees != degrees or abs(degrees) > limit:  # NaN (0/0 rationals) or out of range
+        return None
+    return round(degrees, 7)
 
 
 def _reencode_image(data, mime, name, longest_side=None, wait=None):

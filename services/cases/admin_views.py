@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -27,13 +28,14 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
+from wagtail import hooks
 from wagtail.models import Page, Site
 
 from forms_builder.models import FormIndexPage, Submission
 from portal.i18n import ascii_digits, is_thai
 from portal.offices import current_office, office_ids, office_label, works_for_several
 from portal.templatetags.portal_tags import thaidate
-from services.cases import access, deficiency_pdf, nearby, references, stage_views, workflow
+from services.cases import access, deficiency_pdf, evidence, nearby, references, stage_views, workflow
 from services.cases import photos as case_photos
 from services.cases.forms import (
     AssignForm,
@@ -51,6 +53,19 @@ from services.models.departments import Department
 from services.models.guides import ServicePage
 
 PER_PAGE_CHOICES = (20, 50, 100)
+
+# Rooms above cases (the field view, outside agencies) add links to the officer's case page:
+# a function registered under this name with Wagtail's `hooks.register` takes
+# `(request, case)` and returns a list of `(label, url)`, shown as the case's "More actions".
+CASE_ACTIONS_HOOK = "case_admin_actions"
+
+
+def case_actions(request, case):
+    """The links every registered `CASE_ACTIONS_HOOK` function gives for this case."""
+    links = []
+    for fn in hooks.get_hooks(CASE_ACTIONS_HOOK):
+        links.extend(fn(request, case) or [])
+    return links
 
 
 def sees_all(user):
@@ -697,6 +712,8 @@ def detail(request, pk):
         "submission": case.submission,
         "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "stage_panel": stage_views.staff_context(case, forms),
+        "case_actions": case_actions(request, case),
+        "flagged_photos": evidence.flagged_after_photos(case) if case.fix_flagged else [],
     }
     failed = any(form.errors for form in forms.values())
     return render(request, "services/cases/admin/detail.html", context, status=400 if failed else 200)
@@ -710,20 +727,23 @@ def _post_status(request, case):
         return form
     data = form.cleaned_data
     try:
-        photo = case_photos.clean_upload(data["after_photo"]) if data["after_photo"] else None
+        # The photo's evidence and the status change stand or fall together.
+        with transaction.atomic():
+            photo = None
+            if data["after_photo"]:
+                photo = evidence.record_photo(case, data["after_photo"], role="after", user=request.user)
+            workflow.change_status(
+                case,
+                data["status"],
+                request.user,
+                message=data["message"],
+                reject_reason=data["reject_reason"],
+                after_photo=photo,
+                expected_version=data["version"],
+            )
     except ValidationError as error:
         form.add_error("after_photo", error)
         return form
-    try:
-        workflow.change_status(
-            case,
-            data["status"],
-            request.user,
-            message=data["message"],
-            reject_reason=data["reject_reason"],
-            after_photo=photo,
-            expected_version=data["version"],
-        )
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         form.add_error(None, str(error))

@@ -95,6 +95,14 @@ class CaseSettings(BaseSiteSetting):
         related_name="+",
         help_text=_("Receives requests whose service and category name no department."),
     )
+    evidence_distance_m = models.PositiveIntegerField(
+        _("after photo distance (metres)"),
+        default=100,
+        help_text=_(
+            "An after photo taken further than this from the reported location is flagged "
+            "“check this fix” on the case and in the queue."
+        ),
+    )
 
     base_form_class = CaseSettingsForm
     panels = [
@@ -103,6 +111,7 @@ class CaseSettings(BaseSiteSetting):
         FieldPanel("reopen_days"),
         FieldPanel("due_soon_days"),
         FieldPanel("default_department"),
+        FieldPanel("evidence_distance_m"),
     ]
 
     class Meta:
@@ -217,6 +226,9 @@ class CaseStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     REJECTED = "rejected", _("Rejected")
     CLOSED = "closed", _("Closed")
+    # With an outside agency (electricity, water, highways): not the office's time, so neither
+    # open in the office's queue figures nor overdue (services.cases.workflow.refer).
+    REFERRED = "referred", _("Passed to another agency")
 
 
 # What a resident reads for each status: plain words, not the office's internal vocabulary.
@@ -228,6 +240,7 @@ PUBLIC_LABELS = {
     CaseStatus.RESOLVED: pgettext_lazy("resident status", "Done"),
     CaseStatus.REJECTED: pgettext_lazy("resident status", "We cannot act on this request"),
     CaseStatus.CLOSED: pgettext_lazy("resident status", "Closed"),
+    CaseStatus.REFERRED: pgettext_lazy("resident status", "Passed to the agency responsible"),
 }
 
 OPEN_STATUSES = [CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING]
@@ -430,6 +443,31 @@ class Case(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # The three below also have database defaults: the benchmarks and query-plan tests write
+    # cases by COPY without them.
+    referred_to = models.CharField(
+        _("passed to"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The outside agency the case is with, while referred."),
+    )
+    fix_answer = models.CharField(
+        _("resident's answer to “is it fixed?”"),
+        max_length=3,
+        choices=[("yes", _("Fixed")), ("no", _("Not fixed"))],
+        blank=True,
+        default="",
+        db_default="",
+    )
+    fix_flagged = models.BooleanField(
+        _("fix to check"),
+        default=False,
+        db_default=False,
+        help_text=_("The latest after photo was flagged (services.cases.evidence): an officer should check the fix."),
+    )
+    fix_answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -497,6 +535,8 @@ class Case(models.Model):
                 fields=["submitted_at", "id"], name="case_submitted_cover", include=["due_date", *QUEUE_COLUMNS]
             ),
             models.Index(fields=["rating"], name="case_rating"),
+            # "Fixes to check": a handful of cases, found without reading the rest.
+            models.Index(fields=["due_date", "id"], name="case_fix_flagged", condition=Q(fix_flagged=True)),
             # Public reports in a map's box, and "already reported here" (same service, nearby):
             # the few grid cells covering the box (services.cases.nearby). A town box holds some
             # 10,000 cases of which a few hundred are public: with what the public rule reads
@@ -546,6 +586,18 @@ class Case(models.Model):
             and self.duplicate_of_id is None
         )
 
+    def asks_if_fixed(self):
+        """The resident is asked "Is it fixed?" once per resolution: while the case is resolved
+        and they have not answered since (services.cases.workflow.confirm_fix)."""
+        return (
+            self.status == CaseStatus.RESOLVED
+            and self.duplicate_of_id is None
+            and (
+                self.fix_answered_at is None
+                or (self.resolved_at is not None and self.fix_answered_at < self.resolved_at)
+            )
+        )
+
 
 class CaseEventQuerySet(models.QuerySet):
     """The timeline is a record: bulk updates are refused like single ones."""
@@ -590,6 +642,14 @@ class CaseEvent(models.Model):
         DEFICIENCY = "deficiency", _("Record of missing or wrong documents")
         DOCUMENTS_RECEIVED = "documents_received", _("Documents received from the resident")
         DELAY_NOTICE = "delay_notice", _("Notice of delay (Licensing Facilitation Act)")
+        # Outside agencies (services.cases.workflow.refer and what follows it).
+        REFERRED = "referred", _("Passed to another agency")
+        AGENCY_UPDATE = "agency_update", _("Update from the agency")
+        AGENCY_DONE = "agency_done", _("Done by the agency")
+        TAKEN_BACK = "taken_back", _("Taken back from the agency")
+        # The resident's answer to "Is it fixed?" (services.cases.workflow.confirm_fix).
+        FIX_CONFIRMED = "fix_confirmed", _("Confirmed fixed by the resident")
+        FIX_DISPUTED = "fix_disputed", _("Resident says it is not fixed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -819,3 +879,71 @@ class DelayNotice(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.sent_on}"
+
+
+# --- photo evidence (issue 21; services.cases.evidence) ----------------------------------------
+
+
+class PhotoFlag(models.TextChoices):
+    """Why an after photo needs a second look ("check this fix")."""
+
+    BEFORE_FILING = "before_filing", _("Taken before the request was filed")
+    FAR_AWAY = "far_away", _("Taken far from the reported location")
+    NO_CAPTURE_DATA = "no_capture_data", _("No capture data (time or position missing)")
+    REPEAT = "repeat", _("The same file as an earlier photo")
+
+
+class CasePhoto(models.Model):
+    """What a photo was before its metadata was stripped: the SHA-256 of the original bytes,
+    when, where and with what it was taken, who uploaded it and when.
+
+    Stored files are cleaned of EXIF (a resident's position and phone must never leak), so
+    without this record nobody could later tell a real after photo from last year's picture
+    or an old one sent again (the Traffy "fake fix"). Flags are computed once, at upload, from
+    these facts (`services.cases.evidence`), and shown on the case and in the queue.
+    """
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident's photo")
+        BEFORE = "before", _("Before the work")
+        AFTER = "after", _("After the work")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    file = models.FileField(_("photo"), upload_to="cases/photos/%Y/%m/", storage=get_private_storage, max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the original"), max_length=64, db_index=True)
+    captured_at = models.DateTimeField(_("taken (camera clock)"), null=True, blank=True)
+    device = models.CharField(_("camera"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude (camera)"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude (camera)"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty for a resident's photo."),
+    )
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The case's reference point when it was checked, with the distance: a pin moved later does
+    # not silently change what the check found.
+    distance_m = models.FloatField(_("distance from the report (metres)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case photo")
+        verbose_name_plural = _("case photos")
+        ordering = ["case", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["case", "role"], name="case_photo_role")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.role} {self.sha256[:12]}"
+
+    @property
+    def flagged(self):
+        return bool(self.flags)
+
+    def flag_labels(self):
+        """The reasons, in the reader's language."""
+        return [PhotoFlag(code).label for code in self.flags if code in PhotoFlag.values]

@@ -11,13 +11,26 @@ All writes go through here so that three rules hold everywhere:
 """
 
 import datetime
+import hashlib
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseSettings, CaseStage, CaseStatus, StageStatus
+from portal.templatetags.portal_tags import thaidate
+from services.cases import evidence
+from services.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    CaseSettings,
+    CaseStage,
+    CaseStatus,
+    Priority,
+    StageStatus,
+)
 from services.cases.signals import case_merged, case_unmerged
 from services.cases.sla import WorkingCalendar, local_date
 
@@ -32,7 +45,14 @@ TRANSITIONS = {
     S.RESOLVED: [S.CLOSED],
     S.REJECTED: [S.CLOSED],
     S.CLOSED: [],
+    # Back from an outside agency through the status form too (`take_back` and `agency_done`
+    # are the named paths); a case is referred only by `refer`, which names the agency.
+    S.REFERRED: [S.IN_PROGRESS, S.RESOLVED, S.REJECTED],
 }
+# Statuses whose SLA clock is paused (`waiting_since`): leaving them resumes it (`resume_clock`).
+PAUSED = {S.WAITING, S.REFERRED}
+# From where an officer may pass a case to an outside agency.
+REFERABLE = {S.ACCEPTED, S.IN_PROGRESS, S.WAITING}
 # The resident tells us what they need to hear; closing and rejecting without a reason is refused.
 REASON_REQUIRED = {S.REJECTED, S.CLOSED}
 # Where a reopened case goes back to.
@@ -97,7 +117,11 @@ def _settings(case):
 
 
 def change_status(case, target, user=None, *, message="", reject_reason="", after_photo=None, expected_version=None):
-    """Move `case` to `target` as an officer. Raises IllegalTransition / EditConflict."""
+    """Move `case` to `target` as an officer. Raises IllegalTransition / EditConflict.
+
+    `after_photo`: a `CasePhoto` already recorded (`services.cases.evidence.record_photo`), whose
+    stored file becomes the case's after photo; or a cleaned file (ContentFile), stored as
+    before and recorded as an after photo whose facts are whatever the file still carries."""
     target = CaseStatus(target)
     if not can_transition(case.status, target):
         raise IllegalTransition(
@@ -112,7 +136,7 @@ def change_status(case, target, user=None, *, message="", reject_reason="", afte
     now = timezone.now()
     fields = {"status": target}
     then = None
-    if case.status == S.WAITING:
+    if case.status in PAUSED:
         # The clock was paused: push the deadline (and the stages' dates) by the days spent waiting.
         resumed, then = resume_clock(case, now)
         fields.update(resumed)
@@ -125,10 +149,15 @@ def change_status(case, target, user=None, *, message="", reject_reason="", afte
         fields["closed_at"] = now if target == S.CLOSED else case.closed_at
     if target == S.REJECTED:
         fields["reject_reason"] = reject_reason
-    if after_photo is not None:
+    if case.status == S.REFERRED:
+        fields["referred_to"] = ""
+    if isinstance(after_photo, CasePhoto):
+        fields["after_photo"] = after_photo.file.name
+    elif after_photo is not None:
         # The file must be stored before the row points at it.
         name = case.after_photo.field.generate_filename(case, after_photo.name)
         fields["after_photo"] = case.after_photo.storage.save(name, after_photo)
+        then = _also(then, lambda: _record_stored_after_photo(case, fields["after_photo"], user, now))
     event = CaseEvent(
         kind=CaseEvent.Kind.STATUS,
         public=True,
@@ -139,6 +168,31 @@ def change_status(case, target, user=None, *, message="", reject_reason="", afte
         created_at=now,
     )
     return _write(case, expected_version, fields, [event], then)
+
+
+def _also(first, second):
+    """Two `then` callbacks as one."""
+    if first is None:
+        return second
+
+    def both():
+        first()
+        second()
+
+    return both
+
+
+def _record_stored_after_photo(case, name, user, now):
+    """An after photo given to `change_status` as a file (already cleaned, so it carries no
+    capture data any more): recorded like any other, flagged as the facts say."""
+    with case.after_photo.storage.open(name, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    photo = evidence.photo_from_facts(
+        case, {"sha256": digest}, role=CasePhoto.Role.AFTER, file_name=name, user=user, now=now
+    )
+    photo.save()
+    Case.objects.filter(pk=case.pk).update(fix_flagged=bool(photo.flags))
+    case.fix_flagged = bool(photo.flags)
 
 
 def resume_clock(case, now):
@@ -451,3 +505,173 @@ def unmerge(case, user=None, *, expected_version=None):
         )
         transaction.on_commit(lambda: case_unmerged.send(sender=Case, case=case, into=into, by=user))
     return case
+
+
+# --- outside agencies (issue 21 §3) ------------------------------------------------------------
+
+
+def _in_language(case, text_fn):
+    """`text_fn()` rendered in the language the resident filed in (what their page shows)."""
+    with translation.override(_resident_language(case)):
+        return str(text_fn())
+
+
+def refer(case, user, *, agency_name, expected_version=None):
+    """Pass `case` to an outside agency (the electricity authority, highways …): status
+    REFERRED, the office's SLA clock paused (`waiting_since`, as while waiting for the
+    resident; `take_back` and `agency_done` resume it through `resume_clock`), and a public line
+    telling the resident "Passed to <agency> on <date>". Raises IllegalTransition from any
+    status but accepted, in progress or waiting, WorkflowError without an agency, EditConflict."""
+    agency_name = (agency_name or "").strip()[:200]
+    if not agency_name:
+        raise WorkflowError(_("Choose the agency the case is passed to."))
+    if case.status not in REFERABLE:
+        raise IllegalTransition(
+            _("A case that is “%(current)s” cannot be passed to another agency.")
+            % {"current": CaseStatus(case.status).label}
+        )
+    now = timezone.now()
+    fields = {"status": S.REFERRED, "referred_to": agency_name}
+    if case.status != S.WAITING or not case.waiting_since:
+        fields["waiting_since"] = local_date(now)  # already paused while waiting: since then
+    message = _in_language(
+        case,
+        lambda: _("Passed to %(agency)s on %(date)s.") % {"agency": agency_name, "date": thaidate(now, "long")},
+    )
+    event = CaseEvent(
+        kind=CaseEvent.Kind.REFERRED,
+        public=True,
+        actor=user,
+        from_status=case.status,
+        to_status=S.REFERRED,
+        message=message,
+        created_at=now,
+    )
+    return _write(case, expected_version, fields, [event])
+
+
+def _require_referred(case):
+    if case.status != S.REFERRED:
+        raise IllegalTransition(_("This case is no longer with the agency."))
+
+
+def agency_update(case, text, *, agency_name):
+    """The agency's news for the resident (a public line of the timeline). Only while the case
+    is with the agency; does not touch the case row, so it never conflicts with an edit."""
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(_("Write the update."))
+    _require_referred(case)
+    return CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.AGENCY_UPDATE, public=True, message=f"{agency_name.strip()}: {text}"
+    )
+
+
+def agency_done(case, *, agency_name, message="", expected_version=None):
+    """The agency reports the work done: the case is RESOLVED (the resident is asked "Is it
+    fixed?" as for the office's own fixes), the clock resumed, and a public line says so."""
+    _require_referred(case)
+    now = timezone.now()
+    resumed, then = resume_clock(case, now)
+    extra = (message or "").strip()
+    text = _in_language(case, lambda: _("%(agency)s reports the work is done.") % {"agency": agency_name.strip()})
+    fields = {"status": S.RESOLVED, "resolved_at": now, **resumed}
+    event = CaseEvent(
+        kind=CaseEvent.Kind.AGENCY_DONE,
+        public=True,
+        from_status=S.REFERRED,
+        to_status=S.RESOLVED,
+        message=f"{text}\n{extra}" if extra else text,
+        created_at=now,
+    )
+    return _write(case, expected_version, fields, [event], then)
+
+
+def take_back(case, user, *, expected_version=None):
+    """The office takes a referred case back (the agency could not act, or was the wrong one):
+    IN_PROGRESS, the deadline moved by the working days the case was with the agency."""
+    _require_referred(case)
+    now = timezone.now()
+    resumed, then = resume_clock(case, now)
+    agency = case.referred_to
+    text = _in_language(case, lambda: _("Back with our office from %(agency)s.") % {"agency": agency})
+    fields = {"status": S.IN_PROGRESS, "referred_to": "", **resumed}
+    event = CaseEvent(
+        kind=CaseEvent.Kind.TAKEN_BACK,
+        public=True,
+        actor=user,
+        from_status=S.REFERRED,
+        to_status=S.IN_PROGRESS,
+        message=text,
+        created_at=now,
+    )
+    return _write(case, expected_version, fields, [event], then)
+
+
+# --- "Is it fixed?" (issue 21 §2) -------------------------------------------------------------
+
+CONFIRMED_REASON = _("Confirmed fixed by the resident")
+
+
+def _answer(case, answer, fields, events):
+    """Record the resident's answer once per resolution: the conditional update on the status
+    and the resolution's time is the lock, so a double submit (or two tabs) answers once."""
+    if not case.asks_if_fixed():
+        raise WorkflowError(_("Thank you: this request does not need an answer now."))
+    now = timezone.now()
+    fields = {**fields, "fix_answer": answer, "fix_answered_at": now, "updated_at": now}
+    with transaction.atomic():
+        updated = Case.objects.filter(
+            pk=case.pk, status=S.RESOLVED, resolved_at=case.resolved_at, version=case.version
+        ).update(version=F("version") + 1, **fields)
+        if not updated:
+            raise WorkflowError(_("We already have your answer. Thank you."))
+        for event in events:
+            event.case = case
+            event.created_at = now
+            event.save()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version += 1
+    return case
+
+
+def confirm_fix(case):
+    """ "Yes, it is fixed": the case closes with that reason on the resident's page."""
+    reason = _in_language(case, lambda: CONFIRMED_REASON)
+    now = timezone.now()
+    event = CaseEvent(
+        kind=CaseEvent.Kind.FIX_CONFIRMED,
+        public=True,
+        from_status=S.RESOLVED,
+        to_status=S.CLOSED,
+        message=reason,
+    )
+    return _answer(case, "yes", {"status": S.CLOSED, "closed_at": now, "public_reason": reason}, [event])
+
+
+def dispute_fix(case, comment=""):
+    """ "No, it is not fixed": the case reopens (in progress, a fresh deadline as for a
+    reopening) with its priority raised (normal → high, high → urgent), and the department
+    head is told (services.notifications: FIX_DISPUTED)."""
+    comment = (comment or "").strip()[:2000]
+    settings = _settings(case)
+    calendar = WorkingCalendar(case.site)
+    processing = (case.service.processing_days if case.service_id and case.service else 0) or (
+        settings.default_processing_days
+    )
+    priority = max(int(case.priority), Priority.HIGH) if case.priority < Priority.HIGH else Priority.URGENT
+    fields = {
+        "status": REOPEN_TO,
+        "resolved_at": None,
+        "priority": priority,
+        "due_date": calendar.add_working_days(local_date(), processing),
+    }
+    event = CaseEvent(
+        kind=CaseEvent.Kind.FIX_DISPUTED,
+        public=True,
+        from_status=S.RESOLVED,
+        to_status=REOPEN_TO,
+        message=comment,
+    )
+    return _answer(case, "no", fields, [event])

@@ -46,6 +46,7 @@ LETTER_STATUS = {
     CaseStatus.RESOLVED: pgettext_lazy("resident status in a letter", "Done"),
     CaseStatus.REJECTED: pgettext_lazy("resident status in a letter", "We cannot act on this request"),
     CaseStatus.CLOSED: pgettext_lazy("resident status in a letter", "Closed"),
+    CaseStatus.REFERRED: pgettext_lazy("resident status in a letter", "Passed to the agency responsible"),
 }
 
 
@@ -233,6 +234,9 @@ def on_case_event(event):
         notify_resident(case, event, E.REPLY)
     elif event.kind == K.DELAY_NOTICE:
         notify_resident(case, event, E.DELAY_NOTICE)
+    elif event.kind in (K.REFERRED, K.AGENCY_DONE, K.TAKEN_BACK) and event.public:
+        # The case changed hands: the resident hears it as a change of status, with the line.
+        notify_resident(case, event, E.STATUS)
     elif event.kind == K.STATUS and event.public:
         if event.to_status == CaseStatus.WAITING:
             notify_resident(case, event, E.INFO_REQUESTED)
