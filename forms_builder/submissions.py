@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from forms_builder.fields import display_answers
 from forms_builder.slugs import random_code
 from forms_builder.storage import get_private_storage
-from forms_builder.uploads import check_and_clean
+from forms_builder.uploads import check_and_clean, original_facts
 
 
 class Submission(models.Model):
@@ -117,7 +117,9 @@ class Submission(models.Model):
 
 
 class SubmissionFile(models.Model):
-    """An uploaded file, checked by content and stripped of metadata, in private storage."""
+    """An uploaded file, checked by content and stripped of metadata, in private storage. Its
+    `evidence` keeps what the original said (hash, capture time, camera, position) for the
+    areas that must judge a photo (the case room's "check this fix")."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
     field_key = models.CharField(_("field"), max_length=64)
@@ -125,6 +127,12 @@ class SubmissionFile(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     file = models.FileField(_("file"), storage=get_private_storage, upload_to="submissions/%Y/%m/", max_length=255)
+    evidence = models.JSONField(
+        _("facts of the original"),
+        default=dict,
+        blank=True,
+        help_text=_("SHA-256, capture time, camera and GPS of the file as sent, read before it was cleaned."),
+    )
 
     class Meta:
         verbose_name = _("submitted file")
@@ -148,6 +156,8 @@ class PendingUpload(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     file = models.FileField(storage=get_private_storage, upload_to="pending/%Y/%m/", max_length=255)
+    # What the original said before it was cleaned (`uploads.original_facts`), for the file's record.
+    evidence = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -161,6 +171,8 @@ class PendingUpload(models.Model):
 def store_pending(uploaded, spec, owner):
     """Check an uploaded file and keep it as a PendingUpload of this filling."""
     data, content_type, extension = check_and_clean(uploaded, spec)
+    # Read from the original bytes, which are not kept: the areas above judge photos by them.
+    facts = original_facts(uploaded) if content_type.startswith("image/") else {}
     original = os.path.basename(uploaded.name or "file")[:200]
     stem = os.path.splitext(original)[0][:150] or "file"
     pending = PendingUpload(
@@ -169,6 +181,7 @@ def store_pending(uploaded, spec, owner):
         original_name=f"{stem}.{extension}",
         content_type=content_type,
         size=len(data),
+        evidence=facts,
     )
     pending.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
     pending.save()

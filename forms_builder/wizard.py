@@ -619,6 +619,7 @@ class FormWizardView(SessionWizardView):
                     content_type=p.content_type,
                     size=p.size,
                     file=p.file.name,
+                    evidence=p.evidence,
                 )
                 for p in uploads
             ]

@@ -153,6 +153,23 @@ class RatingForm(forms.Form):
     )
 
 
+class FixAnswerForm(forms.Form):
+    """The resident's answer to "Is it fixed?" (services.cases.workflow.confirm_fix / dispute_fix)."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("yes", _("Yes, it is fixed")), ("no", _("No, it is not fixed"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
+    )
+    comment = TypedTextField(
+        label=_("What is still wrong? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 # --- Staff ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from wagtail.models import Locale, Page, Site
 
 from forms_builder.intake import IntakeReceipt
 from services.areas.routing import has_areas, match_area, named_area, rule_department
-from services.cases import access, references, stages
+from services.cases import access, evidence, references, stages
 from services.cases.models import Case, CaseEvent, CaseSettings, Channel
 from services.cases.sla import WorkingCalendar, local_date
 from services.models.guides import ServicePage
@@ -170,6 +170,8 @@ def open_case(submission):
     )
     # A service that publishes its steps: the case follows them, as they stand today.
     stages.snapshot(case, service)
+    # The resident's photos as they were sent (hash, capture time, position), before cleaning.
+    evidence.record_submission_photos(case, submission)
     if case.area_id is None and case.latitude is not None and case.longitude is not None and has_areas(site.pk):
         # Accepted all the same (a resident at the edge of town is still heard) and routed by the
         # default chain; the officers' timeline says so, for them to check the pin or pass it on.

@@ -40,6 +40,7 @@ from services.cases import access, deficiency_pdf, panels, references, stages, w
 from services.cases import photos as case_photos
 from services.cases.forms import (
     CodeRequestForm,
+    FixAnswerForm,
     MissingDocumentsForm,
     RatingForm,
     ReopenForm,
@@ -188,6 +189,8 @@ def _context(request, case, **forms):
                 "reopen_form": (forms.get("reopen_form") or ReopenForm()) if workflow.can_reopen(case) else None,
                 "reopen_deadline": workflow.reopen_deadline(case),
                 "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
+                # Asked once per resolution; a refused second answer shows its message in the form.
+                "fix_form": forms.get("fix_form") or (FixAnswerForm() if case.asks_if_fixed() else None),
             }
         )
     else:
@@ -348,7 +351,9 @@ def case_action(request, reference, action):
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return rate_limited(request)
     case = _verified_case(request, reference)
-    form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "rate": RatingForm}.get(action)
+    form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "rate": RatingForm, "fixed": FixAnswerForm}.get(
+        action
+    )
     if form_class is None:
         raise Http404
     if action == "reply":
@@ -367,14 +372,20 @@ def case_action(request, reference, action):
                 workflow.reopen(case, form.cleaned_data["reason"])
             elif action == "rate":
                 workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+            elif action == "fixed" and form.cleaned_data["answer"] == "yes":
+                workflow.confirm_fix(case)
+            elif action == "fixed":
+                workflow.dispute_fix(case, form.cleaned_data["comment"])
             else:
                 raise workflow.WorkflowError(_("This request is finished: you can no longer reply to it."))
         except workflow.WorkflowError as error:
             form.add_error(None, str(error))
         else:
+            if action == "fixed":
+                action = "fixed" if form.cleaned_data["answer"] == "yes" else "not-fixed"
             return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + f"?done={action}#your-request")
     case.refresh_from_db()
-    forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form"}[action]: form}
+    forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form", "fixed": "fix_form"}[action]: form}
     response = render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
     return private(request, case, response)
 

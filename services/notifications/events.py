@@ -200,11 +200,11 @@ def staff_values(case, today=None):
     return values
 
 
-def notify_staff(case, kind, key_prefix, addresses=None, case_event=None, today=None):
+def notify_staff(case, kind, key_prefix, addresses=None, case_event=None, today=None, extra=None):
     """Staff notices are in Thai, the office's working language."""
     rows = []
     with translation.override("th"):
-        values = staff_values(case, today)
+        values = {**staff_values(case, today), **(extra or {})}
         for channel, recipient in addresses if addresses is not None else staff_addresses(case.department, case.site):
             row = record(
                 event=kind,
@@ -237,6 +237,8 @@ def on_case_event(event):
     elif event.kind in (K.REFERRED, K.AGENCY_DONE, K.TAKEN_BACK) and event.public:
         # The case changed hands: the resident hears it as a change of status, with the line.
         notify_resident(case, event, E.STATUS)
+    elif event.kind == K.FIX_DISPUTED:
+        notify_fix_disputed(case, event)
     elif event.kind == K.STATUS and event.public:
         if event.to_status == CaseStatus.WAITING:
             notify_resident(case, event, E.INFO_REQUESTED)
@@ -244,6 +246,21 @@ def on_case_event(event):
             notify_resident(case, event, E.CLOSED)
         else:
             notify_resident(case, event, E.STATUS)
+
+
+def head_addresses(case):
+    """The department head's address, or the department's own (as overdue escalations go)."""
+    head = case.department.head if case.department_id else None
+    if head is not None and head.email:
+        return [(NotifyChannel.EMAIL, head.email)]
+    return staff_addresses(case.department, case.site)
+
+
+def notify_fix_disputed(case, event):
+    """The resident says the fix did not fix it: the head hears, in Thai, with their words."""
+    with translation.override("th"):
+        extra = {"message": event.message or "-", "priority": str(case.get_priority_display())}
+    return notify_staff(case, E.FIX_DISPUTED, f"ev{event.pk}", head_addresses(case), case_event=event, extra=extra)
 
 
 def next_working_day(calendar, day):
@@ -272,11 +289,7 @@ def sla_reminders(today=None):
                 addresses = staff_addresses(case.department, case.site)
             count += len(notify_staff(case, E.DUE_TOMORROW, f"due:{case.pk}:{case.due_date}", addresses))
         elif case.due_date < today:
-            head = case.department.head if case.department_id else None
-            if head is not None and head.email:
-                addresses = [(NotifyChannel.EMAIL, head.email)]
-            else:
-                addresses = staff_addresses(case.department, case.site)
+            addresses = head_addresses(case)
             count += len(notify_staff(case, E.OVERDUE, f"overdue:{case.pk}:{case.due_date}", addresses, today=today))
     return count
 

@@ -27,7 +27,8 @@ from portal.offices import scope
 class NotifyEvent(models.TextChoices):
     """Everything the portal tells someone about. The first six go to residents, the next six to
     staff; the next two to the followers of a public report (services.places); the last to the
-    resident whose permit request is past its published time (the Licensing Facilitation Act)."""
+    resident whose permit request is past its published time (the Licensing Facilitation Act); the
+    last to the department head when a resident says a fix did not fix it."""
 
     RECEIVED = "received", _("Request received")
     STATUS = "status", _("Status changed")
@@ -44,6 +45,8 @@ class NotifyEvent(models.TextChoices):
     FOLLOWED_STATUS = "followed_status", _("Followed report: status changed")
     FOLLOWED_UPDATE = "followed_update", _("Followed report: public update")
     DELAY_NOTICE = "delay_notice", _("Notice of delay (Licensing Facilitation Act)")
+    # To the department head: the resident answered "no" to "Is it fixed?" (issue 21).
+    FIX_DISPUTED = "fix_disputed", _("Resident says it is not fixed")
 
 
 # The placeholders each event's template may use, e.g. {reference}. Values are plain text;
@@ -75,6 +78,7 @@ PLACEHOLDERS = {
         "tracking_url",
         "office",
     ],
+    NotifyEvent.FIX_DISPUTED: ["reference", "service", "department", "message", "priority", "admin_url", "office"],
 }
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")

@@ -124,6 +124,13 @@ DEFAULTS = {
             "until it is decided.\n\nFollow it: {tracking_url}\n\n{office}"
         ),
     ),
+    E.FIX_DISPUTED: (
+        _("Not fixed, says the resident: request {reference}"),
+        _(
+            "The resident says request {reference} “{service}” ({department}) is not fixed.\n{message}\n\n"
+            "It is open again with priority {priority}.\n\nOpen it: {admin_url}"
+        ),
+    ),
 }
 
 
@@ -140,6 +147,7 @@ BUTTONS = {
     E.NEW_CASE: pgettext_lazy("LINE button", "Open the request"),
     E.DUE_TOMORROW: pgettext_lazy("LINE button", "Open the request"),
     E.OVERDUE: pgettext_lazy("LINE button", "Open the request"),
+    E.FIX_DISPUTED: pgettext_lazy("LINE button", "Open the request"),
     E.DIGEST: pgettext_lazy("LINE button", "Open the queue"),
     E.FOLLOWED_STATUS: pgettext_lazy("LINE button", "See the report"),
     E.FOLLOWED_UPDATE: pgettext_lazy("LINE button", "See the report"),

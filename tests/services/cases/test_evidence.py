@@ -12,9 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from forms_builder.submissions import PendingUpload, SubmissionFile, store_pending
 from forms_builder.uploads import original_facts
 from services.cases import evidence, workflow
 from services.cases.models import Case, CasePhoto, CaseSettings, CaseStatus, PhotoFlag
+from tests.factories import FiledCaseFactory, SubmissionFactory
 from tests.services.cases.evidence_support import POINT, bare_photo, moved, photo_bytes, upload
 from tests.services.cases.support import make_world, submit
 
@@ -188,3 +190,33 @@ def test_the_status_form_records_the_officers_photo_and_shows_the_flags(client, 
     page = client.get(f"/admin/cases/{case.pk}/").content.decode()
     assert 'class="case-check-fix"' in page
     assert str(PhotoFlag.FAR_AWAY.label) in page or "ถ่ายไกล" in page
+
+
+def test_residents_photos_keep_the_facts_of_the_original_through_the_form_engine(world):
+    data = photo_bytes(taken=now_local(), point=POINT, make="Samsung", model="SM-A546E")
+    spec = {"key": "photo", "allowed_types": ["image", "pdf"], "max_size_mb": 5}
+    pending = store_pending(upload(data, "ไฟดับ.jpg"), spec, owner="filling-1")
+    assert pending.evidence["sha256"] == hashlib.sha256(data).hexdigest()
+    with pending.file.open("rb") as stored:
+        assert b"Samsung" not in stored.read()  # the stored file is clean; the facts are kept apart
+    submission = SubmissionFactory(form_page=world["form"])
+    SubmissionFile.objects.create(
+        submission=submission,
+        field_key="photo",
+        original_name=pending.original_name,
+        content_type=pending.content_type,
+        size=pending.size,
+        file=pending.file.name,
+        evidence=pending.evidence,
+    )
+    PendingUpload.objects.filter(pk=pending.pk).delete()
+    case = FiledCaseFactory(submission=submission)
+    photo = CasePhoto.objects.get(case=case)
+    assert photo.role == CasePhoto.Role.RESIDENT and photo.uploaded_by is None
+    assert photo.sha256 == hashlib.sha256(data).hexdigest()
+    assert photo.device == "Samsung SM-A546E" and photo.latitude == pytest.approx(POINT[0], abs=1e-6)
+    assert photo.file.name == pending.file.name and photo.flags == []
+    # The officer sends the resident's own photo back as the "after": a repeat.
+    workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
+    after = evidence.record_photo(case, upload(data), role="after", user=world["officer_works"])
+    assert PhotoFlag.REPEAT in after.flags
