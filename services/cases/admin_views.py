@@ -275,6 +275,8 @@ def filter_cases(request, site):
     assignees = [(str(u.pk), u.get_full_name() or u.get_username()) for u in people]
     params = request.GET.copy()
     # Officers work the open cases: the queue opens on them, soonest due first ("Any" shows all).
+    if params.get("check") == "flagged":
+        params.setdefault("status", "")  # fixes to check are mostly resolved: all statuses, unless chosen
     params.setdefault("status", "open")
     several = several_offices(request)
     department_choices = [(d.pk, department_label(d, several)) for d in department_choices]
@@ -308,6 +310,8 @@ def filter_cases(request, site):
             cases = cases.filter(channel=data["channel"])
         if data["priority"]:
             cases = cases.filter(priority=data["priority"])
+        if data["check"] == "flagged":
+            cases = cases.filter(fix_flagged=True)
         if data["overdue"] == "overdue":
             cases = cases.overdue(today)
         elif data["overdue"] == "soon":

@@ -317,6 +317,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("overdue", _("Overdue")), ("soon", _("Due soon"))],
     )
+    check = forms.ChoiceField(
+        label=_("Evidence"),
+        required=False,
+        choices=[("", _("Any")), ("flagged", _("Fixes to check"))],
+        help_text=_(
+            "Cases whose after photo was flagged: taken before the report, far from it, without capture data, or used before."
+        ),
+    )
     date_from = forms.DateField(
         label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
