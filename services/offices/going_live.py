@@ -100,12 +100,46 @@ OFFICE_SETTINGS = [
     "notifications.change_notificationsettings",
     "privacy.change_privacysettings",
 ]
+
+
+def _crud(label, actions=("add", "change", "delete", "view")):
+    app, model = label.split(".")
+    return [f"{app}.{action}_{model}" for action in actions]
+
+
+# The newer areas. Issued documents: editors write the document and letter templates (issue 20:
+# "editors define document templates per service"); the registers of numbers are read by the
+# administrators and by officers, who issue from the cases they work (issuing itself needs no
+# permission of its own: whoever may act on a case may issue on it). Queue booking: officers run
+# the counters' queue (day list, arrived / served / no-show, walk-in tickets); the counters,
+# the services booked by visit and the hours are the administrators'. Local taxes: the tax
+# accounts, the import and confirming tax slips (payments lists tax invoices to whoever may see
+# tax accounts) are the administrators' and the finance division's, as household fees are.
+DOCUMENT_TEMPLATES = [*_crud("documents.documenttemplate"), *_crud("documents.lettertemplate")]
+DOCUMENT_REGISTERS = ["documents.view_documentregister"]
+RUN_QUEUE = ["booking.manage_queue"]
+TAX_WORK = [*_crud("taxes.taxaccount", ("change", "view")), "taxes.import_assessments"]
+AREA_SNIPPETS = ["booking.counter", "booking.bookableservice", "taxes.taxaccount"]
+AREA_SETTINGS = [
+    "documents.change_signingsettings",
+    "booking.change_bookingsettings",
+    "taxes.change_taxsettings",
+]
+# Officer groups of a department with this code (the starter's กองคลัง) get these as well.
+DEPARTMENT_PERMISSIONS = {"finance": TAX_WORK}
+
 MODEL_PERMISSIONS = {
     StaffRole.OFFICE_ADMIN: [
         "wagtailadmin.access_admin",
         "wagtail_localize.submit_translation",
         "cases.view_all_cases",
         "reporting.view_monthlyreport",
+        *DOCUMENT_TEMPLATES,
+        *DOCUMENT_REGISTERS,
+        *RUN_QUEUE,
+        "taxes.import_assessments",
+        *AREA_SETTINGS,
+        *(permission for label in AREA_SNIPPETS for permission in _crud(label)),
         # Their own office's people and groups only: portal/office_users.py scopes Wagtail's users
         # and groups admin to the office, so these open the screens, not the whole install.
         *(f"auth.{action}_{model}" for model in ("user", "group") for action in ("add", "change", "delete", "view")),
@@ -116,9 +150,9 @@ MODEL_PERMISSIONS = {
             for action in ("add", "change", "delete", "view")
         ),
     ],
-    StaffRole.EDITOR: ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
+    StaffRole.EDITOR: ["wagtailadmin.access_admin", "wagtail_localize.submit_translation", *DOCUMENT_TEMPLATES],
     StaffRole.MODERATOR: ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
-    StaffRole.OFFICER: ["wagtailadmin.access_admin", "cases.view_replytemplate"],
+    StaffRole.OFFICER: ["wagtailadmin.access_admin", "cases.view_replytemplate", *DOCUMENT_REGISTERS, *RUN_QUEUE],
     StaffRole.VOLUNTEER: [],  # volunteers file requests on the public forms; they do not use the admin
 }
 
@@ -313,8 +347,8 @@ def _permissions(labels):
     return [by_label[label] for label in labels if label in by_label]
 
 
-def _grant(group, role, homes, collection):
-    group.permissions.set(_permissions(MODEL_PERMISSIONS.get(role, [])))
+def _grant(group, role, homes, collection, extra=()):
+    group.permissions.set(_permissions([*MODEL_PERMISSIONS.get(role, []), *extra]))
     page_perms = _permissions(f"wagtailcore.{codename}" for codename in PAGE_PERMISSIONS.get(role, []))
     GroupPagePermission.objects.bulk_create(
         GroupPagePermission(group=group, page=page, permission=perm) for page in homes for perm in page_perms
@@ -355,7 +389,13 @@ def ensure_officer_group(department):
     DepartmentGroup.objects.create(group=group, department=department)
     collection = Collection.objects.filter(depth=2, name__in=[site.site_name, f"{site.site_name} ({site.hostname})"])
     homes = [site.root_page, *site.root_page.get_translations()]
-    _grant(group, StaffRole.OFFICER, homes, collection.first() or Collection.get_first_root_node())
+    _grant(
+        group,
+        StaffRole.OFFICER,
+        homes,
+        collection.first() or Collection.get_first_root_node(),
+        extra=DEPARTMENT_PERMISSIONS.get(department.code, ()),
+    )
     return group
 
 
