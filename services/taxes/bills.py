@@ -15,7 +15,7 @@ from portal.i18n import ascii_digits
 from portal.typed_text import INVISIBLE
 from services.payments import billing
 from services.payments.models import Invoice, InvoiceStatus
-from services.taxes.models import TaxAccount, TaxAssessment, TaxBill, TaxKind, TaxSettings
+from services.taxes.models import TaxAccount, TaxAssessment, TaxBill, TaxKind, TaxSettings, lookup_key
 
 SPACES = re.compile(f"[\\s{INVISIBLE}]+")
 PLAN_ALL, PLAN_NEXT = "all", "next"
@@ -33,15 +33,14 @@ def settings_for(site):
 
 def find_account(site, account_number, id_last4):
     """The office's account with this number whose taxpayer's ID ends in `id_last4`; None for a
-    wrong number and a wrong ID alike (one answer, so accounts cannot be enumerated)."""
-    number = normalise_account(account_number)
+    wrong number and a wrong ID alike (one answer, so accounts cannot be enumerated). The number
+    is compared without its separators (models.lookup_key): "L 0001", "l-๐๐๐๑" find L-0001."""
+    key = lookup_key(account_number)
     digits = re.sub(r"\D", "", ascii_digits(id_last4 or ""))[-4:]
-    if not number or len(digits) != 4:
+    if not key or len(digits) != 4:
         return None
-    account = TaxAccount.objects.filter(site=site, account_number=number).first()
-    if account is None or account.id_last4 != digits:
-        return None
-    return account
+    # Two numbers that differ only in separators are one to the taxpayer: the ID's digits decide.
+    return TaxAccount.objects.filter(site=site, number_key=key, id_last4=digits).order_by("pk").first()
 
 
 @dataclass

@@ -23,7 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from portal.i18n import ascii_digits
+
 CENT = Decimal("0.01")
+
+
+def lookup_key(account_number):
+    """What an account number is found by: its letters and digits only, upper case, Thai and
+    full-width digits as 0-9. "L-0001", "l 0001", "L๐๐๐๑" and "Ｌ－０００１" are one account, however
+    the bill prints its separators and whatever a phone keyboard types."""
+    return "".join(ch for ch in ascii_digits(account_number or "") if ch.isalnum()).upper()[:20]
 
 
 class TaxKind(models.TextChoices):
@@ -211,6 +220,9 @@ class TaxAccount(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("For reminders by SMS."))
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("For reminders by e-mail."))
     updated_at = models.DateTimeField(_("last imported"), default=timezone.now)
+    # The account number without its separators (lookup_key), kept on save: the taxpayer's
+    # lookup compares this, through the index below.
+    number_key = models.CharField(max_length=20, editable=False, default="")
 
     class Meta:
         verbose_name = _("tax account")
@@ -221,9 +233,16 @@ class TaxAccount(models.Model):
             models.UniqueConstraint(fields=["site", "account_number"], name="tax_account_unique_number"),
             models.CheckConstraint(condition=Q(id_last4__regex=r"^[0-9]{4}$"), name="tax_account_id_last4_digits"),
         ]
+        indexes = [models.Index(fields=["site", "number_key"], name="tax_account_number_key")]
 
     def __str__(self):
         return f"{self.account_number} {self.taxpayer_name}"
+
+    def save(self, *args, **kwargs):
+        self.number_key = lookup_key(self.account_number)
+        if kwargs.get("update_fields") is not None and "account_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "number_key"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -33,6 +33,36 @@ def test_account_number_with_spaces_and_thai_digits_is_found(client, imported):
     assert "นายสมชาย ใจดี" in page and "6,000.00" in page
 
 
+@pytest.mark.parametrize(
+    ("account", "last4"),
+    [
+        ("s0007", "4321"),  # stored S-0007: the hyphen left out
+        ("S 0007", "4321"),
+        ("S–๐๐๐๗", "4321"),  # an en dash and Thai digits
+        ("Ｓ－０００７", "４３２１"),  # full-width letters, hyphen and digits
+        ("L-0001", "3100500123456"),  # stored L0001: a hyphen typed; the whole ID read as its last 4
+        ("L0001", "3-1005-00123-45-6"),  # the ID as printed on the card
+    ],
+)
+def test_separators_and_any_digits_find_the_account(client, imported, account, last4):
+    response = find(client, account=account, last4=last4)
+    assert response.status_code == 302, response.content.decode()[:300]
+
+
+@pytest.mark.parametrize(
+    ("account", "last4", "field_message"),
+    [
+        ("L0001", "45", "Enter 4 digits"),  # too few digits: said next to the box, not "not found"
+        ("- -", "3456", "Enter the account number as it is on your tax bill"),
+    ],
+)
+def test_unusable_input_is_told_next_to_its_box(client, imported, account, last4, field_message):
+    response = find(client, account=account, last4=last4)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_message in html and NEUTRAL not in html
+
+
 @pytest.mark.parametrize(("account", "last4"), [("L0001", "0000"), ("L9999", "3456"), ("", "")])
 def test_wrong_details_get_one_neutral_answer(client, imported, account, last4):
     response = find(client, account=account, last4=last4)
