@@ -24,6 +24,7 @@ from services.booking.forms import FULL_MESSAGE, BookingForm, SlotForm, slot_lab
 from services.booking.models import BookableService, Booking
 from services.booking.slots import Calendar, parse_day
 from services.cases.models import OPEN_STATUSES, Case
+from services.cases.views import is_verified
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,22 @@ def _case_from(request, site, service):
         pk = signing.loads(token, salt=CASE_SALT, max_age=CASE_LINK_SECONDS)
     except signing.BadSignature:
         return None, ""
-    case = Case.objects.filter(pk=pk, site=site, service_id=service.service_id, status__in=OPEN_STATUSES).first()
+    case = (
+        Case.objects.filter(pk=pk, site=site, service_id=service.service_id, status__in=OPEN_STATUSES)
+        .select_related("submission")
+        .first()
+    )
     return case, token if case else ""
+
+
+def _requester(request, case):
+    """The request's name and phone, filled in for its requester only: anyone holding a
+    reference sees the tracking page and its booking link, but only a visitor who proved the
+    request is theirs (its link or code, in this session) gets its contact details back."""
+    if case is None or not case.submission_id or not is_verified(request, case):
+        return {}
+    submission = case.submission
+    return {"name": submission.contact_name, "phone": submission.contact_phone}
 
 
 def limits():
@@ -164,7 +179,7 @@ def book(request, pk):
         else:
             status = 400
     else:
-        form = BookingForm(calendar=calendar)
+        form = BookingForm(calendar=calendar, initial=_requester(request, case))
     return render(
         request, "booking/book.html", _slot_context(calendar, service.counter, day, days, form, extra), status=status
     )

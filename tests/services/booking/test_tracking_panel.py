@@ -57,3 +57,18 @@ def test_a_forged_case_token_ties_nothing(client, bookable, open_day):
         },
     )
     assert Booking.objects.get().case is None
+
+
+def test_the_requester_finds_their_name_and_phone_filled_in_and_a_stranger_does_not(client, bookable, open_day):
+    case = CaseFactory(service=bookable.service, reference=references.generate("BSR", 2026))
+    case.submission.contact_name, case.submission.contact_phone = "ZQ นางสมหญิง", "0899999999"
+    case.submission.save(update_fields=["contact_name", "contact_phone"])
+    page = client.get(f"/t/{case.reference}").content.decode()
+    link = re.search(r'href="(/th/booking/\d+/\?case=[^"]+)"', page).group(1).replace("&amp;", "&")
+    stranger = client.get(link).content.decode()  # anyone with the reference sees the link
+    assert case.reference in stranger and "ZQ นางสมหญิง" not in stranger and "0899999999" not in stranger
+    session = client.session
+    session["verified_cases"] = [case.pk]  # the requester proved it is theirs (link or code)
+    session.save()
+    own = client.get(link).content.decode()
+    assert 'value="ZQ นางสมหญิง"' in own and "0899999999" in own
