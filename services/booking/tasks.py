@@ -2,9 +2,11 @@
 
 `send_reminders` (daily, the morning before): every booking of tomorrow still booked is told
 once — by LINE when it was booked from a request whose resident follows the office's LINE
-account, else by e-mail when one was given, else by SMS. It goes through the notifications
-outbox (a row written in our transaction, sent after commit, retried with backoff, shown to
-staff when it could not be delivered). Twice-safe two ways: a booking is claimed by a
+account, else by e-mail when one was given, else by SMS. Its words are an event of this area's
+own (`notification_events`, registered with notifications' EVENTS_HOOK), so each office's editors
+reword it as any message. It goes through the notifications outbox (a row written in our
+transaction, sent after commit, retried with backoff, shown to staff when it could not be
+delivered). Twice-safe two ways: a booking is claimed by a
 conditional UPDATE of `reminded_at` before its message is written, and the outbox's idempotency
 key (booking, day, channel, recipient) refuses a second row. A booking moved to another day is
 due a reminder again (its `reminded_at` is cleared by the move).
@@ -17,24 +19,40 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.templatetags.portal_tags import thaidate
 from services.booking.models import Booking, BookingSettings, BookingStatus
-from services.notifications.channels import Undeliverable, get_channel
+from services.notifications.channels import get_channel
 from services.notifications.events import office_name, resident_address
-from services.notifications.models import Notification, NotifyChannel
-from services.notifications.outbox import private_key, queue
+from services.notifications.models import AreaEvent, NotifyChannel
+from services.notifications.outbox import record
 from services.notifications.render import addressee
 
 logger = logging.getLogger(__name__)
 
-# The outbox row's event. The notifications room's NotifyEvent lists the case messages editors
-# can reword; a booking reminder is worded here (translated in locale/) and recorded under its own
-# name, so the failed-deliveries page still lists it with the office's other messages.
+# A notifications event of this area's own (services.notifications.models.EVENTS_HOOK): editors
+# reword it per office and language like any message; the built-in wording is below.
 REMINDER_EVENT = "booking_reminder"
+
+
+def notification_events():
+    """The reminder as an event editors can reword, for notifications' EVENTS_HOOK."""
+    return {
+        REMINDER_EVENT: AreaEvent(
+            _("Booked visit: reminder the day before"),
+            ("name", "service", "day", "time", "counter", "ticket", "reference", "office"),
+            _("Reminder: your visit tomorrow at {time}"),
+            _(
+                "Dear {name},\n\nThis is a reminder of your booking for “{service}” tomorrow, {day}, at {time}, "
+                "{counter}. Your queue number is {ticket} (booking {reference}).\n\nCannot come? Please cancel with "
+                "the link you received when booking, so someone else can have the place.\n\n{office}"
+            ),
+        )
+    }
 
 
 def _address(booking):
@@ -52,11 +70,12 @@ def _address(booking):
     return None
 
 
-def reminder_text(booking, language):
+def reminder_values(booking, language):
+    """The placeholders' values of `booking`'s reminder, in `language`."""
     with translation.override(language):
-        values = {
+        return {
             "name": addressee(booking.name),
-            "service": booking.service_name(language) or _("your visit"),
+            "service": booking.service_name(language) or gettext("your visit"),
             "day": thaidate(booking.date, "long"),
             "time": f"{booking.start:%H:%M}",
             "counter": booking.counter.tr("name"),
@@ -64,22 +83,12 @@ def reminder_text(booking, language):
             "reference": booking.reference,
             "office": office_name(booking.site),
         }
-        subject = _("Reminder: your visit tomorrow at %(time)s") % values
-        body = (
-            _(
-                "Dear %(name)s,\n\nThis is a reminder of your booking for “%(service)s” tomorrow, %(day)s, "
-                "at %(time)s, %(counter)s. Your queue number is %(ticket)s (booking %(reference)s).\n\n"
-                "Cannot come? Please cancel with the link you received when booking, so someone else "
-                "can have the place.\n\n%(office)s"
-            )
-            % values
-        )
-    return subject, body
 
 
 def remind(booking, now=None):
     """Write the booking's reminder to the outbox (in the caller's transaction) if it was not
-    reminded yet. Returns the Notification row, or None."""
+    reminded yet, in the office's own wording (services.notifications.render). Returns the
+    Notification row, or None."""
     now = now or timezone.now()
     claimed = Booking.objects.filter(pk=booking.pk, reminded_at__isnull=True, status=BookingStatus.BOOKED).update(
         reminded_at=now
@@ -91,32 +100,16 @@ def remind(booking, now=None):
         return None
     channel, recipient = address
     language = booking.language if booking.language in dict(settings.LANGUAGES) else "th"
-    subject, body = reminder_text(booking, language)
-    row = Notification(
-        site_id=booking.site_id,
+    return record(
         event=REMINDER_EVENT,
         channel=channel,
-        recipient=recipient[:254],
+        recipient=recipient,
         language=language,
-        subject=subject[:255],
-        body=body,
-        idempotency_key=private_key(f"{REMINDER_EVENT}:{booking.pk}:{booking.date}:{channel}:{recipient}", recipient),
+        values=reminder_values(booking, language),
+        key=f"{REMINDER_EVENT}:{booking.pk}:{booking.date}:{channel}:{recipient}",
         case=booking.case if booking.case_id else None,
+        site=booking.site_id,
     )
-    try:
-        if not get_channel(channel).is_configured(booking.site_id):
-            raise Undeliverable(f"the {channel} channel is not configured on this site")
-        get_channel(channel).check(recipient, booking.site_id)
-    except Undeliverable as error:
-        row.status, row.last_error = Notification.Status.UNDELIVERABLE, str(error)[:500]
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return None  # recorded before (the task ran twice): never a second message
-    if row.status == Notification.Status.PENDING:
-        queue(row.pk)
-    return row
 
 
 def send_reminders(today=None):

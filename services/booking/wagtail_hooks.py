@@ -5,7 +5,8 @@
   the "run the counters' queue" permission (offered on the group edit page);
 - the case tracking page's "book the inspection" panel (services.cases.panels), its lookup
   annotated with the service's booking so a case without one costs no query;
-- the monthly report's table of bookings (services.reporting.monthly.SECTIONS_HOOK).
+- the monthly report's table of bookings (services.reporting.monthly.SECTIONS_HOOK);
+- the reminder the day before as a message editors reword (services.notifications' EVENTS_HOOK).
 """
 
 from django.contrib.auth.models import Permission
@@ -20,11 +21,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from portal.admin_menu import MenuItemFor
 from portal.office_viewsets import OfficeAdminForm, OfficeScopedViewSet
 from portal.offices import office_ids, scope
-from services.booking import admin_views, figures
+from services.booking import admin_views, figures, tasks
 from services.booking.models import BookableService, Counter
 from services.booking.views import case_token
 from services.cases.models import OPEN_STATUSES
 from services.cases.panels import TRACKING_LOOKUP, TRACKING_PANELS, CasePanel
+from services.notifications.models import EVENTS_HOOK
 from services.privacy.personal_data import page_trees
 from services.reporting.monthly import SECTIONS_HOOK
 
@@ -127,3 +129,6 @@ def booking_panel(case, request):
 @hooks.register(SECTIONS_HOOK)
 def booking_report_section(site, month):
     return figures.monthly_section(site, month)
+
+
+hooks.register(EVENTS_HOOK, tasks.notification_events)

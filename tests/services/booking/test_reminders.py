@@ -5,13 +5,14 @@ moved to another day is reminded again for that day. Names and phones go after t
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from services.booking import queue
 from services.booking.models import Booking, BookingStatus
 from services.booking.slots import Calendar
-from services.booking.tasks import forget_person, purge_personal_data, send_reminders
-from services.notifications.models import Notification
+from services.booking.tasks import REMINDER_EVENT, forget_person, purge_personal_data, send_reminders
+from services.notifications.models import Notification, NotificationTemplate
 from tests.services.booking.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,32 @@ def test_email_when_given_and_reminded_again_after_a_move(site, bookable, sms):
     assert Booking.objects.get(pk=booking.pk).reminded_at is None
     assert send_reminders(today=later - datetime.timedelta(days=1)) == 1
     assert Notification.objects.count() == 2
+
+
+def test_an_editor_rewords_the_reminder_like_any_other_message(site, bookable, sms):
+    """The reminder is in the templates' choices with its placeholders checked, and the office's
+    own wording is what the resident gets."""
+    assert (REMINDER_EVENT, "นัดหมายเข้ารับบริการ: แจ้งเตือนก่อนหนึ่งวัน") in [
+        (value, str(label)) for value, label in NotificationTemplate._meta.get_field("event").choices
+    ]
+    wrong = NotificationTemplate(site=site, event=REMINDER_EVENT, language="th", subject="{time}", body="{bogus}")
+    with pytest.raises(ValidationError) as refused:
+        wrong.full_clean()
+    assert "{ticket}" in str(refused.value)  # the message lists what may be used
+    NotificationTemplate.objects.create(
+        site=site,
+        event=REMINDER_EVENT,
+        language="th",
+        subject="พรุ่งนี้ {time} ที่ {counter}",
+        body="เรียน {name} บัตรคิว {ticket} วันที่ {day}",
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    booking = BookingFactory(service=bookable, date=tomorrow, start=datetime.time(9, 30), name="นางสมศรี ใจดี")
+    assert send_reminders() == 1
+    sent = Notification.objects.get()
+    assert sent.event == REMINDER_EVENT
+    assert sent.subject == f"พรุ่งนี้ 09:30 ที่ {bookable.counter.name}"
+    assert sent.body.startswith(f"เรียน คุณสมศรี ใจดี บัตรคิว {booking.ticket} วันที่ ")
 
 
 def test_contacts_are_removed_after_the_retention_and_on_erasure(site, bookable):
