@@ -50,10 +50,10 @@ from portal.offices import (
 from portal.templatetags.portal_tags import thaidate
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
-from services.reporting import delays, monthly, stats
+from services.reporting import delays, fixes, monthly, officers, stats
 from services.reporting import province as province_figures
 from services.reporting.models import MonthlyReport, PageViewCount
-from services.reporting.views import PeriodForm, province_table
+from services.reporting.views import DASHBOARD_SECTIONS_HOOK, PeriodForm, province_table
 
 
 def _scope_key(user):
@@ -415,3 +415,25 @@ def register_province_figures_menu_item():
 
 # Requests past their published time, listed in the monthly report (issue 20).
 hooks.register(monthly.SECTIONS_HOOK, delays.delayed_cases_section)
+
+# Fixes confirmed, disputed and flagged, and referrals to outside agencies, per department
+# (issue 21), on the public dashboard and in the monthly report.
+hooks.register(DASHBOARD_SECTIONS_HOOK, fixes.dashboard_sections)
+hooks.register(monthly.SECTIONS_HOOK, fixes.monthly_sections)
+
+
+class OfficersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return officers.can_read(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_officers_url():
+    return [path("reports/officers/", officers.officers_view, name="officer_figures")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_officers_menu_item():
+    return OfficersMenuItem(
+        _("Officers' figures"), reverse("officer_figures"), name="officer-figures", icon_name="user", order=900
+    )
