@@ -27,6 +27,9 @@ DEMO_MODULES = [
     "services.cases.demo",
     "services.payments.demo",
     "services.documents.demo",  # the showcase food-shop certificate, signed (issue 20)
+    # Counters, services booked by visit and bookings; tax accounts, one paid (issue 23).
+    "services.booking.demo",
+    "services.taxes.demo",
     "services.notifications.demo",
     "services.places.demo",
     "home.demo",
