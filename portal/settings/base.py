@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "services.booking",
     "services.taxes",
     "services.offices",
+    "services.field",
     "forms_builder",
     "wagtail_localize",
     "wagtail_localize.locales",
