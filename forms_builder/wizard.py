@@ -35,6 +35,7 @@ from forms_builder.fields import (
     field_type,
     suggest_email,
 )
+from forms_builder.help import help_box
 from forms_builder.intake import hand_over
 from forms_builder.nearby import nearby_screen
 from forms_builder.submissions import Draft, PendingUpload, Submission, SubmissionFile, store_pending
@@ -658,6 +659,7 @@ class FormWizardView(SessionWizardView):
             "wizard_token": self.extra.get("token"),
             "role": filing_role(self.request.user),
             "notice": self.extra.pop("notice", None),
+            "help_box": help_box(self.request, self.page),
         }
         if spec:
             context["rows"] = self.render_rows(form, spec)

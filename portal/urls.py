@@ -19,6 +19,7 @@ from portal.views import healthz, robots
 from services.cases import urls as urls_cases
 from services.cases.views import track_form
 from services.cases.volunteers import my_cases
+from services.help import urls as urls_help
 from services.line import urls as urls_line
 from services.open311 import urls as urls_open311
 from services.payments import urls as urls_payments
@@ -68,6 +69,7 @@ urlpatterns += i18n_patterns(
     path("feeds/news/", NewsFeed(), name="news_feed_rss"),
     path("feeds/news/atom/", NewsAtomFeed(), name="news_feed_atom"),
     path("track/", track_form, name="track"),
+    path("", include(urls_help)),  # /<lang>/help/: the resident's guide to the online services
     path("", include(urls_payments.household_patterns)),  # /<lang>/pay/: garbage and wastewater fees
     path("", include(urls_taxes)),  # /<lang>/tax/: land-and-building and signboard tax (issue 23)
     path("", include(urls_dashboard)),  # /<lang>/dashboard/: public performance figures and open data

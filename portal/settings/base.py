@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "home",
     "services",
     # The areas inside services/, in dependency order (see README, Architecture).
+    "services.help",
     "services.areas",
     "services.cases",
     "services.payments",
@@ -346,6 +347,9 @@ FORMS_BUILDER_INTAKE = os.environ.get("FORMS_BUILDER_INTAKE", "services.cases.in
 # Called after a step where the resident put a pin on the map: open reports of the same public-place
 # service nearby ("already reported here"), shown before the next step. Empty: no such screen.
 FORMS_BUILDER_NEARBY = "services.places.already_reported.nearby_reports"
+# "Need help?" under every e-form step (forms_builder.help): the responsible unit's phone, hours and
+# counter, from the service guide and the office's details.
+FORMS_BUILDER_HELP = "services.help.contacts.form_help"
 # Following a public report (services.places): follows an hour per browser session, per internet
 # address (a high ceiling: a village shares one) and per e-mail or phone being signed up.
 PLACES_FOLLOWS_PER_SESSION = 20

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from services.help import views
+
+urlpatterns = [
+    path("help/", views.resident_guide, name="resident_guide"),
+]
