@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,7 +42,6 @@ INSTALLED_APPS = [
     "services.privacy",
     "services.reporting",
     "services.places",
-    "services.agencies",
     "services.open311",
     "services.library",
     "services.line",
@@ -215,12 +215,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Thai first, English second. LANGUAGE_CODE is also the default content locale.
+# Thai first, English second, then the languages of the migrant workers from Myanmar, Cambodia
+# and Laos (issue 22), each named in its own script for the switcher. LANGUAGE_CODE is also the
+# default content locale.
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LANGUAGES = [("th", "ไทย"), ("en", "English"), ("my", "မြန်မာ"), ("km", "ខ្មែរ"), ("lo", "ລາວ")]
+# Django knows no Lao (no catalogue, no LANG_INFO entry); Wagtail looks every locale up there.
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
+LANG_INFO["km"]["name_local"] = "ខ្មែរ"  # Django's entry says "Khmer"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Staff work in Thai or English: the admin's own catalogues (Wagtail, wagtail-localize) have no
+# usable Burmese, Khmer or Lao, and the project fills only residents' pages in those languages.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES[:2]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True

@@ -6,6 +6,7 @@ import re
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
@@ -25,11 +26,18 @@ _FORMATS = {
     "long": ("%-d %B %Y", "j F Y"),
     "datetime": ("%-d %b %Y %H:%M น.", "j M Y, H:i"),
 }
+# Burmese, Khmer and Lao: the Gregorian (common-era) year with the month's full name from the
+# catalogue ("21 နိုဝင်ဘာ 2026"). Migrant workers' passports, visas and work permits are dated
+# so, Laos and Cambodia date official papers in it (Cambodia adds the Buddhist Era only beside
+# the lunar date, and Myanmar reckons its BE one year later than Thailand, so a Thai BE year would
+# mislead). Abbreviated months are not used: the libraries have none in Lao and few in Burmese.
+_OTHER_FORMATS = {"short": "j F Y", "long": "j F Y", "datetime": "j F Y, H:i"}
 
 
 @register.filter
 def thaidate(value, style="short"):
-    """The one date filter: `21 พ.ย. 2569` in Thai (Buddhist Era), `21 Nov 2026` in English.
+    """The one date filter: `21 พ.ย. 2569` in Thai (Buddhist Era), `21 Nov 2026` in English,
+    `21 နိုဝင်ဘာ 2026` in Burmese, Khmer and Lao (common era, see _OTHER_FORMATS).
 
     Accepts dates and aware or naive datetimes; datetimes are shown in the site's time zone.
     """
@@ -47,6 +55,8 @@ def thaidate(value, style="short"):
         if not isinstance(value, datetime.datetime):
             value = datetime.datetime.combine(value, datetime.time())
         return thai_strftime(value, thai_pattern)
+    if (get_language() or "en").split("-")[0] != "en":
+        return formats.date_format(value, _OTHER_FORMATS.get(style, _OTHER_FORMATS["short"]))
     return formats.date_format(value, english_format)
 
 
@@ -82,6 +92,25 @@ def language_links(context):
         post = page is None and request is not None and url == request.get_full_path() and code != current
         links.append({"code": code, "name": name, "url": url or f"/{code}/", "current": code == current, "post": post})
     return links
+
+
+# The languages whose script Sarabun lacks: their self-hosted Noto subset (static/fonts/, OFL)
+# and its @font-face rules (static/css/fonts-<code>.css) are linked on their own pages only.
+SCRIPT_FONTS = {"my": "Myanmar", "km": "Khmer", "lo": "Lao"}
+
+
+@register.simple_tag
+def script_font_links():
+    """The stylesheet and a preload of the regular weight for a Burmese, Khmer or Lao page; nothing
+    on Thai and English pages, which never download those fonts."""
+    code = (get_language() or "").split("-")[0]
+    if code not in SCRIPT_FONTS:
+        return ""
+    return format_html(
+        '<link rel="preload" href="{}" as="font" type="font/woff" crossorigin>\n  <link rel="stylesheet" href="{}">',
+        static(f"fonts/noto-sans-{code}-400.woff"),
+        static(f"css/fonts-{code}.css"),
+    )
 
 
 @register.filter

@@ -33,6 +33,9 @@ DEMO_MODULES = [
     "services.notifications.demo",
     "services.places.demo",
     "home.demo",
+    # The complaint and streetlight e-forms and guides, and the garbage-fee guide, in Burmese,
+    # Khmer and Lao, translated with wagtail-localize (issue 22): after every page they use.
+    "services.demo_languages",
     "portal.demo_security",
     # The second demo office (อบต.หนองบัว at nongbua.localhost): last, on top of the first.
     "services.offices.demo",
