@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "services.privacy",
     "services.reporting",
     "services.places",
+    "services.agencies",
     "services.open311",
     "services.library",
     "services.line",

@@ -1,12 +1,17 @@
 """Issue 21 §3: an officer refers a case to an outside agency; the agency follows it through a
 capability link, without an account."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
+from forms_builder.models import Submission, SubmissionFile
 from services.agencies import figures, referrals
 from services.agencies.models import Referral, token_digest
 from services.cases import views as case_views
@@ -219,3 +224,34 @@ def test_office_b_cannot_refer_office_as_case_nor_see_or_use_its_agencies(client
     response = refer(client, world, agency=agency_b)
     assert response.status_code == 400
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ACCEPTED
+
+
+def _jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_the_agency_sees_the_photos_of_the_place_and_no_other_file(client, referred):
+    submission = Submission.objects.get(pk=referred["case"].submission_id)
+    snapshot = submission.form_snapshot
+    snapshot["steps"][0]["fields"] += [
+        {"key": "photo", "label": "รูปถ่าย", "type": "file_upload", "allowed_types": ["image"]},
+        {"key": "id_card", "label": "สำเนาบัตร", "type": "file_upload", "allowed_types": ["image", "pdf"]},
+    ]
+    Submission.objects.filter(pk=submission.pk).update(form_snapshot=snapshot)
+    files = {}
+    for key in ("photo", "id_card"):
+        upload = SubmissionFile(
+            submission=submission, field_key=key, original_name=f"{key}.jpg", content_type="image/jpeg", size=10
+        )
+        upload.file.save(f"{key}.jpg", ContentFile(_jpeg()), save=True)
+        files[key] = upload
+
+    page = client.get(referred["link"]).content.decode()
+    token = referred["link"].rstrip("/").rsplit("/", 1)[1]
+    assert reverse("agency_photo", args=[token, files["photo"].pk]) in page
+    assert reverse("agency_photo", args=[token, files["id_card"].pk]) not in page
+    photo = client.get(reverse("agency_photo", args=[token, files["photo"].pk]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert client.get(reverse("agency_photo", args=[token, files["id_card"].pk])).status_code == 404
