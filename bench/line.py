@@ -29,6 +29,7 @@ The machine is shared (2 cores here), so read the numbers as an upper bound.
 import argparse
 import io
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -138,6 +139,8 @@ def webhook_latency(server, platform, workdir, senders, seconds, offset):
         # What a request costs the web workers whatever else the machine is doing (the worker
         # answering, the client): the part of the latency this code can change.
         "server_cpu_ms_per_request": round(1000 * cpu / max(run["requests"], 1), 2),
+        # The machine is shared: how busy it was over the last minute, beside every figure.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 

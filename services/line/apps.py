@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,11 @@ class LineConfig(AppConfig):
     label = "line"
     verbose_name = _("LINE Official Account")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here: the receivers' module imports models, which need the app registry.
+        from services.line import channel
+
+        post_save.connect(
+            channel.channel_settings_created, sender="notifications.NotificationSettings", dispatch_uid="line-channel"
+        )
