@@ -1,0 +1,110 @@
+"""Issue 21 §3 in Chromium, on a phone: a resident reports a fallen electricity pole; the works
+officer accepts it and refers it to the electricity authority (PEA); the authority opens the link
+from the message in the outbox, with no account, gives its own reference and marks it done; the
+resident's tracking page shows the referral and the result. axe on the officer's refer page, the
+agency's page and the resident's page: no serious or critical violation.
+
+The demo loader does not load this room's agencies yet (portal/management/commands/load_demo.py
+lists each room's demo module by name), so the server's copy of the demo gets them from
+services.agencies.demo before the test, through `manage.py shell`.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser import ROOT, VIEWPORTS, assert_accessible, demo_server, staff_sign_in
+from tests.e2e.test_merge_browser import file_report
+from tests.services.agencies.support import link_in
+
+pytestmark = pytest.mark.browser
+
+PEA = "การไฟฟ้าส่วนภูมิภาค (PEA) อำเภอเมือง"
+# A spot of the demo town no other browser test reports at.
+LAT = "18.707000"
+
+
+def manage_shell(database_url, code):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": database_url}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def agency_site(tmp_path_factory, demo_snapshot, live_site):
+    # `live_site` among the fixtures is what makes the demo snapshot keep a whole database for a
+    # server (tests/conftest.py, demo_snapshot); this test needs a server of its own to add the
+    # agencies to its copy.
+    with demo_server(tmp_path_factory.mktemp("agency_site"), demo_snapshot) as (url, database):
+        manage_shell(
+            database.url,
+            "import sys; from wagtail.models import Site; from services.agencies import demo; "
+            "demo.load(Site.objects.get(is_default_site=True), sys.stdout)",
+        )
+        yield url, database.url
+
+
+def outbox_link(database_url):
+    body = manage_shell(
+        database_url,
+        "from services.notifications.models import Notification; "
+        "print(Notification.objects.filter(event='agency_referral').latest('id').body)",
+    )
+    return link_in(body)
+
+
+def test_an_officer_refers_a_case_to_the_electricity_authority_which_marks_it_done_through_its_link(
+    agency_site, make_page
+):
+    site, database_url = agency_site
+    resident = make_page(VIEWPORTS["phone"], javascript=False)
+    reference = file_report(resident, site, "สมใจ เสาล้ม", "0817770021", LAT)
+
+    officer = make_page(VIEWPORTS["phone"])
+    staff_sign_in(officer, site, "officer.works", then=f"/admin/cases/?q={reference}")
+    with officer.expect_navigation():
+        officer.locator(".case-listing tbody tr", has_text=reference).locator("a").first.click()
+    officer.select_option("#id_status", "accepted")
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="เปลี่ยนสถานะ").click()
+
+    with officer.expect_navigation():
+        officer.locator('.case-more-actions a[href$="/refer/"]').click()
+    officer.select_option("#id_agency", label=PEA)
+    officer.fill("#id_note", "เสาไฟฟ้าแรงต่ำล้มพาดถนน ซอย 7 หน้าวัด")
+    assert_accessible(officer)
+    with officer.expect_navigation():
+        officer.locator('form:has(input[value="refer"]) button[type="submit"]').click()
+    assert PEA in officer.locator(".case-admin-timeline").inner_text()
+
+    agency = make_page(VIEWPORTS["phone"])
+    agency.goto(f"{site}{outbox_link(database_url)}")
+    main = agency.locator("main").inner_text()
+    assert reference in main and "เสาไฟฟ้าแรงต่ำล้มพาดถนน" in main and "เสาไฟหน้าวัด ซอย 7" in main
+    assert "สมใจ" not in main and "0817770021" not in main
+    assert agency.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert_accessible(agency)
+    done_form = agency.locator('form:has(input[value="done"])')
+    done_form.locator('[name="agency_reference"]').fill("PEA-6912-0042")
+    done_form.locator('[name="message"]').fill("ตั้งเสาใหม่และต่อสายแล้ว")
+    with agency.expect_navigation():
+        done_form.locator('button[type="submit"]').click()
+    assert "PEA-6912-0042" in agency.locator(".agency-reference").inner_text()
+    assert agency.locator(".agency-read-only").is_visible()
+    assert agency.locator('form:has(input[name="action"])').count() == 0
+    assert_accessible(agency)
+
+    resident.goto(f"{site}/t/{reference}")
+    timeline = resident.locator(".case-timeline").inner_text()
+    assert PEA in timeline and "ตั้งเสาใหม่และต่อสายแล้ว" in timeline
+    assert_accessible(resident)
