@@ -557,6 +557,12 @@ class Case(models.Model):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
+    @property
+    def takes_replies(self):
+        """The resident may still write to the office: open, or with an outside agency (the
+        office still answers for the case while it is referred)."""
+        return self.status in OPEN_STATUSES or self.status == CaseStatus.REFERRED
+
     def service_name(self):
         return self.service_title if is_thai() or not self.service_title_en else self.service_title_en
 

@@ -185,7 +185,7 @@ def _context(request, case, **forms):
                 "answers": case.submission.display_answers(),
                 "files": list(case.submission.files.all()),
                 "location": case.location_text,
-                "reply_form": (forms.get("reply_form") or ResidentReplyForm()) if case.is_open else None,
+                "reply_form": (forms.get("reply_form") or ResidentReplyForm()) if case.takes_replies else None,
                 "reopen_form": (forms.get("reopen_form") or ReopenForm()) if workflow.can_reopen(case) else None,
                 "reopen_deadline": workflow.reopen_deadline(case),
                 "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
@@ -364,7 +364,7 @@ def case_action(request, reference, action):
         form = form_class(request.POST)
     if form.is_valid():
         try:
-            if action == "reply" and case.is_open:
+            if action == "reply" and case.takes_replies:
                 with transaction.atomic():
                     workflow.resident_reply(case, form.cleaned_data["message"])
                     _keep_reply_files(case, form.cleaned_data["files__upload"])

@@ -16,7 +16,7 @@ from forms_builder.submissions import PendingUpload, SubmissionFile, store_pendi
 from forms_builder.uploads import original_facts
 from services.cases import evidence, workflow
 from services.cases.models import Case, CasePhoto, CaseSettings, CaseStatus, PhotoFlag
-from tests.factories import FiledCaseFactory, SubmissionFactory
+from tests.factories import FiledCaseFactory, StaffFactory, SubmissionFactory
 from tests.services.cases.evidence_support import POINT, bare_photo, moved, photo_bytes, upload
 from tests.services.cases.support import make_world, submit
 
@@ -220,3 +220,36 @@ def test_residents_photos_keep_the_facts_of_the_original_through_the_form_engine
     workflow.change_status(case, CaseStatus.ACCEPTED, world["officer_works"])
     after = evidence.record_photo(case, upload(data), role="after", user=world["officer_works"])
     assert PhotoFlag.REPEAT in after.flags
+
+
+def test_two_officers_marking_the_same_job_done_one_wins_the_other_is_told(client, world):
+    case = placed_case(world)
+    first, second = world["officer_works"], StaffFactory(username="officer.works2", departments=[world["works"]])
+    workflow.change_status(case, CaseStatus.ACCEPTED, first)
+    seen = Case.objects.get(pk=case.pk).version  # both opened the case at this version
+
+    def done(officer, colour):
+        client.force_login(officer)
+        return client.post(
+            f"/admin/cases/{case.pk}/",
+            {
+                "action": "status",
+                "status": "resolved",
+                "message": "ซ่อมเสร็จแล้ว",
+                "version": seen,
+                "after_photo": upload(photo_bytes(taken=now_local(), point=POINT, colour=colour)),
+            },
+        )
+
+    assert done(first, "orange").status_code == 302
+    refused = done(second, "blue")
+    assert refused.status_code == 400
+    # The case is already resolved: the status form refuses the move next to the field.
+    assert 'class="error-message"' in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RESOLVED and case.version == seen + 1
+    # The loser's photo was not recorded: its evidence row went with the refused change.
+    [photo] = CasePhoto.objects.filter(case=case)
+    assert photo.uploaded_by == first and case.after_photo.name == photo.file.name
+    with pytest.raises(workflow.EditConflict):
+        workflow.change_status(case, CaseStatus.CLOSED, second, message="ปิด", expected_version=seen)

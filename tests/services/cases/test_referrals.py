@@ -12,7 +12,7 @@ from services.cases import workflow
 from services.cases.admin_views import CASE_ACTIONS_HOOK
 from services.cases.models import Case, CaseEvent, CaseStatus
 from services.cases.sla import WorkingCalendar
-from tests.services.cases.support import make_world, submit
+from tests.services.cases.support import make_world, open_link, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,16 @@ def test_other_rooms_add_links_to_the_officers_case_page(client, world):
     with hooks.register_temporarily(CASE_ACTIONS_HOOK, link):
         page = client.get(f"/admin/cases/{case.pk}/").content.decode()
     assert f'href="/admin/agencies/refer/{case.pk}/"' in page and "ส่งต่อหน่วยงานอื่น" in page
+
+
+def test_the_resident_reads_where_the_case_went_and_may_still_write(client, world):
+    case = accepted(world)
+    workflow.refer(case, world["officer_works"], agency_name=AGENCY)
+    open_link(client, case)
+    page = client.get(f"/t/{case.reference}").content.decode()
+    assert f"ส่งต่อให้{AGENCY} เมื่อ" in page
+    assert f'action="/t/{case.reference}/reply"' in page
+    response = client.post(f"/t/{case.reference}/reply", {"message": "ไฟยังดับครับ"})
+    assert response.status_code == 302
+    assert case.events.filter(kind=CaseEvent.Kind.RESIDENT_REPLY).exists()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REFERRED
