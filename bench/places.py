@@ -208,12 +208,17 @@ def measure_geojson(samples):
         south = CENTRE[0] - REGION / 2 + rng.uniform(0, REGION - TOWN)
         boxes.append(f"{west:.5f},{south:.5f},{west + TOWN:.5f},{south + TOWN:.5f}")
     client.get("/th/reports.geojson", {"bbox": boxes[0]}, secure=True, HTTP_HOST="localhost")  # warm
+    cpu = []
+    load_before = os.getloadavg()[0]
     for bbox in boxes:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         response = client.get(
             "/th/reports.geojson", {"bbox": bbox}, secure=True, HTTP_HOST="localhost", HTTP_ACCEPT_ENCODING="gzip"
         )
         timings.append((time.perf_counter() - begin) * 1000)
+        # This process's CPU (the view, the test client's little, not the database's): what a
+        # request costs the web worker whatever else the shared machine is doing.
+        cpu.append((time.process_time() - begin_cpu) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"GeoJSON {bbox} answered {response.status_code}")
         sent_sizes.append(len(response.content))
@@ -222,8 +227,12 @@ def measure_geojson(samples):
         data = plain.json()
         features.append(len(data["features"]))
         capped += data["capped"]
+    # A box not asked before: an answer asked again is kept (services.places.cache), no query.
+    west, south, east, north = (float(n) + 0.00001 for n in boxes[0].split(","))
     with CaptureQueriesContext(connection) as captured:
-        client.get("/th/reports.geojson", {"bbox": boxes[0]}, secure=True, HTTP_HOST="localhost")
+        client.get(
+            "/th/reports.geojson", {"bbox": f"{west},{south},{east},{north}"}, secure=True, HTTP_HOST="localhost"
+        )
     with connection.cursor() as cursor:
         sql = [q["sql"] for q in captured.captured_queries if "services_case" in q["sql"]][-1]
         explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
@@ -236,6 +245,9 @@ def measure_geojson(samples):
         "samples": samples,
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(_p95(timings), 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        "cpu_p95_ms": round(_p95(cpu), 1),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "features_median": statistics.median(features),
         "features_max": max(features),
         "capped_answers": capped,
@@ -284,17 +296,20 @@ def measure_duplicates(samples):
     ]
     candidates = Case.objects.filter(site_id__in=[site.pk])  # visible_to for a "view all cases" officer
     nearby.possible_duplicates(pages[0], candidates)  # warm
-    flag_ms, flagged = [], []
+    load_before = os.getloadavg()[0]
+    flag_ms, flag_cpu, flagged = [], [], []
     for page in pages:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         found = nearby.possible_duplicates(page, candidates)
         flag_ms.append((time.perf_counter() - begin) * 1000)
+        flag_cpu.append((time.process_time() - begin_cpu) * 1000)
         flagged.append(len(found))
-    lookup_ms, found_counts = [], []
+    lookup_ms, lookup_cpu, found_counts = [], [], []
     for service_id, latitude, longitude in points:
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         found = nearby.nearby_cases(service_id, latitude, longitude, nearby.DEFAULT_RADIUS_M, open_only=True)
         lookup_ms.append((time.perf_counter() - begin) * 1000)
+        lookup_cpu.append((time.process_time() - begin_cpu) * 1000)
         found_counts.append(len(found))
     with CaptureQueriesContext(connection) as captured:
         nearby.possible_duplicates(pages[0], candidates)
@@ -303,10 +318,13 @@ def measure_duplicates(samples):
         "samples": samples,
         "flag_page_p50_ms": round(statistics.median(flag_ms), 1),
         "flag_page_p95_ms": round(_p95(flag_ms), 1),
+        "flag_page_cpu_p50_ms": round(statistics.median(flag_cpu), 1),
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "flagged_per_page_median": statistics.median(flagged),
         "flag_queries": len(captured),
         "already_reported_p50_ms": round(statistics.median(lookup_ms), 1),
         "already_reported_p95_ms": round(_p95(lookup_ms), 1),
+        "already_reported_cpu_p50_ms": round(statistics.median(lookup_cpu), 1),
         "already_reported_found_median": statistics.median(found_counts),
     }
 
@@ -374,8 +392,10 @@ def map_page(site, loads):
                     "uploadThroughput": THROTTLE["up_kbps"] * 1000 / 8,
                 },
             )
+            cpu_before = server.worker_cpu_seconds()
             page.goto(f"{server.url}/th/reports/", wait_until="load")
             page.wait_for_function("() => typeof window.__markersShown === 'number'", timeout=60000)
+            server_cpu_ms = (server.worker_cpu_seconds() - cpu_before) * 1000
             timing = page.evaluate(
                 "() => { const t = performance.getEntriesByType('navigation')[0];"
                 " const p = performance.getEntriesByName('first-contentful-paint')[0];"
@@ -399,6 +419,9 @@ def map_page(site, loads):
                         "dcl_ms": round(timing["dcl"]),
                         "load_ms": round(timing["load"]),
                         "reports_on_map": markers,
+                        # The web workers' CPU for the page, its files and its GeoJSON.
+                        "server_cpu_ms": round(server_cpu_ms),
+                        "load_average": round(os.getloadavg()[0], 1),
                         "kb_transferred": round(transferred / 1024, 1),
                         "html_bytes": timing["html"],
                         "resources": timing["resources"],  # [file, bytes transferred, ms at its end]
@@ -413,30 +436,37 @@ def map_page(site, loads):
         "median_markers_shown_ms": statistics.median(r["markers_shown_ms"] for r in runs),
         "median_dcl_ms": statistics.median(r["dcl_ms"] for r in runs),
         "median_load_ms": statistics.median(r["load_ms"] for r in runs),
+        "median_server_cpu_ms": statistics.median(r["server_cpu_ms"] for r in runs),
+        "load_average": [r["load_average"] for r in runs],
     }
 
 
 def table(results):
     geo, page = results.get("geojson", {}), results.get("map_page", {})
-    rows = [
-        ("cases / public reports", f"{geo.get('cases', '?'):,} / {geo.get('public_reports', '?'):,}"),
-        (
-            f"GeoJSON, town-sized box ({TOWN}°), {geo.get('samples')} boxes",
-            f"p50 {geo.get('p50_ms')} ms · p95 {geo.get('p95_ms')} ms · {geo.get('queries')} queries",
-        ),
-        (
-            "GeoJSON size (largest answer)",
-            f"{geo.get('kb_sent_gzip_max')} KB sent (gzip) · {geo.get('kb_uncompressed_max')} KB uncompressed"
-            f" · features median {geo.get('features_median')}, max {geo.get('features_max')},"
-            f" capped answers {geo.get('capped_answers')}",
-        ),
-    ]
+    rows = []
+    if geo:
+        rows += [
+            ("cases / public reports", f"{geo['cases']:,} / {geo['public_reports']:,}"),
+            (
+                f"GeoJSON, town-sized box ({TOWN}°), {geo.get('samples')} boxes",
+                f"p50 {geo.get('p50_ms')} ms · p95 {geo.get('p95_ms')} ms · CPU p50 {geo.get('cpu_p50_ms')} ms"
+                f" · {geo.get('queries')} queries · load average {geo.get('load_average')}",
+            ),
+            (
+                "GeoJSON size (largest answer)",
+                f"{geo.get('kb_sent_gzip_max')} KB sent (gzip) · {geo.get('kb_uncompressed_max')} KB uncompressed"
+                f" · features median {geo.get('features_median')}, max {geo.get('features_max')},"
+                f" capped answers {geo.get('capped_answers')}",
+            ),
+        ]
     dup = results.get("duplicates", {})
     if dup:
         rows.append(
             (
                 f"possible duplicates flag, queue page of 100 open cases, {dup['samples']} pages",
-                f"p50 {dup['flag_page_p50_ms']} ms · p95 {dup['flag_page_p95_ms']} ms · {dup['flag_queries']} query"
+                f"p50 {dup['flag_page_p50_ms']} ms · p95 {dup['flag_page_p95_ms']} ms"
+                f" · CPU p50 {dup.get('flag_page_cpu_p50_ms')} ms · {dup['flag_queries']} query"
+                f" · load average {dup.get('load_average')}"
                 f" · flagged per page median {dup['flagged_per_page_median']} · {dup['open_cases']:,} open cases",
             )
         )
@@ -455,13 +485,14 @@ def table(results):
                 f" · DOMContentLoaded {page['median_dcl_ms']} ms · load {page['median_load_ms']} ms"
                 f" (medians of {len(page['loads'])})"
                 f" · {page['loads'][0]['reports_on_map']} reports on the map"
-                f" · {page['loads'][0]['kb_transferred']} KB",
+                f" · {page['loads'][0]['kb_transferred']} KB · server CPU {page.get('median_server_cpu_ms')} ms"
+                f" · load average {page.get('load_average')}",
             )
         )
     for step in ("add_cases",):
         if step in results:
             rows.append((step.replace("_", " "), json.dumps(results[step])))
-    width = max(len(name) for name, _ in rows)
+    width = max((len(name) for name, _ in rows), default=12)
     lines = [f"public reports · {results.get('database', 'PostgreSQL')} · {results['when']} · {results['machine']}", ""]
     lines += [f"| {'measurement':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
     lines += [f"| {name:<{width}} | {value} |" for name, value in rows]
@@ -477,6 +508,12 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--database", help="measure again on a database an earlier --keep run left")
     parser.add_argument("--no-map", action="store_true", help="the GeoJSON only, no browser")
+    parser.add_argument(
+        "--only",
+        choices=["geojson", "duplicates", "map"],
+        action="append",
+        help="measure only this (repeatable; with --database, to compare a change back to back)",
+    )
     parser.add_argument(
         "--sqlite", action="store_true", help="on SQLite instead (a file in a temporary folder, never kept)"
     )
@@ -517,12 +554,15 @@ def main():
                 site.prepare()
                 print(f"adding {args.cases:,} cases…", flush=True)  # noqa: T201
                 results["add_cases"] = worker(site, "add-cases", args.cases, args.public_share)
-            print("measuring the GeoJSON…", flush=True)  # noqa: T201
-            results["geojson"] = worker(site, "measure", args.samples)
-            print("measuring the duplicate lookups…", flush=True)  # noqa: T201
-            results["duplicates"] = worker(site, "duplicates", args.samples)
+            wanted = set(args.only or ["geojson", "duplicates"] + ([] if args.no_map else ["map"]))
+            if "geojson" in wanted:
+                print("measuring the GeoJSON…", flush=True)  # noqa: T201
+                results["geojson"] = worker(site, "measure", args.samples)
+            if "duplicates" in wanted:
+                print("measuring the duplicate lookups…", flush=True)  # noqa: T201
+                results["duplicates"] = worker(site, "duplicates", args.samples)
             save(results)  # kept even if the browser part fails
-            if not args.no_map:
+            if "map" in wanted:
                 print("loading the map page on a throttled phone…", flush=True)  # noqa: T201
                 results["map_page"] = map_page(site, args.loads)
         finally:

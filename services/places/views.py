@@ -9,6 +9,7 @@ east) with a 400 JSON error, clips a world-sized box to `MAX_SPAN_DEGREES` aroun
 sends at most `MAX_FEATURES` reports, saying so, so no request can make it read a country.
 """
 
+import json
 import math
 
 from django import forms
@@ -20,8 +21,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
@@ -33,6 +34,7 @@ from services.areas.models import Area
 from services.cases import references
 from services.cases.models import PUBLIC_LABELS, CaseEvent
 from services.models.guides import ServicePage
+from services.places import cache
 from services.places.public import (
     PUBLIC_STATUSES,
     REFERENCE_SHAPE,
@@ -378,15 +380,28 @@ def _json_error(message):
 def reports_geojson(request):
     """A FeatureCollection of the office's public reports in the box, newest first. Properties
     are small: reference, service name, status (code and, in `statuses`, its label), date and
-    the report page's address."""
+    the report page's address. The same answer for everybody, so kept a minute per office,
+    language, box and filters (services.places.cache), dropped when a case of the office changes."""
     try:
-        (west, south, east, north), clipped = parse_bbox(request.GET.get("bbox"))
+        box, clipped = parse_bbox(request.GET.get("bbox"))
     except BadBox as problem:
         return _json_error(str(problem))
     filters = ReportFilters(request.GET)
     if filters.errors:
         return _json_error(" ".join(filters.messages()))
     site = current_office(request)
+    found = filters.values()
+    key = f"{get_language()}:{','.join(repr(v) for v in box)}:{sorted((k, str(v)) for k, v in found.items())}"
+    body = cache.kept(site.pk, key, lambda: _geojson(site, filters, box, clipped))
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = GEOJSON_CACHE
+    return response
+
+
+def _geojson(site, filters, box, clipped):
+    """The answer's bytes. Rows are written straight into the JSON text: the constant parts of a
+    feature once, each row's values escaped by the encoder, no dict per feature."""
+    west, south, east, north = box
     rows = list(
         filters.apply(public_cases_in_box(site, west, south, east, north))
         .order_by("-submitted_at", "-id")
@@ -397,31 +412,34 @@ def reports_geojson(request):
     capped = len(rows) > MAX_FEATURES
     thai = is_thai()
     page_url = reverse("places:report", args=["REF"])
-    features = []
-    for reference, title, title_en, status, submitted, latitude, longitude in rows[:MAX_FEATURES]:
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": lnglat(latitude, longitude)},
-                "properties": {
-                    "ref": reference,
-                    "service": title if thai or not title_en else title_en,
-                    "status": status,
-                    "date": timezone.localdate(submitted).isoformat(),
-                    "url": page_url.replace("REF", reference),
-                },
-            }
+    encode = ENCODER.encode
+    features = [
+        FEATURE
+        % (
+            *lnglat(latitude, longitude),
+            encode(reference),
+            encode(title if thai or not title_en else title_en),
+            encode(status),
+            timezone.localdate(submitted).isoformat(),
+            encode(page_url.replace("REF", reference)),
         )
-    data = {
+        for reference, title, title_en, status, submitted, latitude, longitude in rows[:MAX_FEATURES]
+    ]
+    head = {
         "type": "FeatureCollection",
         "bbox": [round(west, 6), round(south, 6), round(east, 6), round(north, 6)],
         "clipped": clipped,
         "capped": capped,
         "limit": MAX_FEATURES,
         "statuses": {status: str(PUBLIC_LABELS[status]) for status in PUBLIC_STATUSES},
-        "features": features,
     }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
-    response["Content-Type"] = "application/geo+json"
-    response["Cache-Control"] = GEOJSON_CACHE
-    return response
+    return f'{encode(head)[:-1]},"features":[{",".join(features)}]}}'.encode()
+
+
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# One feature, as json.dumps wrote it for the dict it used to build per row (same keys, same
+# order): [longitude, latitude], then the properties, each string already encoded.
+FEATURE = (
+    '{"type":"Feature","geometry":{"type":"Point","coordinates":[%r,%r]},'
+    '"properties":{"ref":%s,"service":%s,"status":%s,"date":"%s","url":%s}}'
+)

@@ -421,3 +421,23 @@ def test_a_signed_in_persons_page_is_never_kept_by_shared_caches(client, places,
     client.force_login(django_user_model.objects.create_user("somchai", password="x" * 12))  # noqa: S106
     for url in ("/th/reports/", f"/th/reports/{case.reference}/"):
         assert client.get(url)["Cache-Control"] == "private, no-cache"
+
+
+def test_geojson_is_kept_until_a_case_of_the_office_changes(client, places):
+    """The same box asked again is answered without reading cases (services.places.cache); a
+    new report, or a report that stops being public, shows in the very next answer."""
+    params = {"bbox": "98.9,18.7,99.1,18.9"}
+    first = report(places)
+
+    def refs():
+        return {f["properties"]["ref"] for f in client.get("/th/reports.geojson", params).json()["features"]}
+
+    assert refs() == {first.reference}
+    with CaptureQueriesContext(connection) as captured:
+        assert refs() == {first.reference}
+    assert not [q for q in captured.captured_queries if "services_case" in q["sql"]]
+    second = report(places)
+    assert refs() == {first.reference, second.reference}
+    first.status = CaseStatus.REJECTED
+    first.save()
+    assert refs() == {second.reference}
