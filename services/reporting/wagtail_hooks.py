@@ -48,6 +48,7 @@ from portal.offices import (
     works_for_several,
 )
 from portal.templatetags.portal_tags import thaidate
+from services.agencies import figures as agency_figures
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
 from services.reporting import delays, fixes, monthly, officers, stats
@@ -420,6 +421,20 @@ hooks.register(monthly.SECTIONS_HOOK, delays.delayed_cases_section)
 # (issue 21), on the public dashboard and in the monthly report.
 hooks.register(DASHBOARD_SECTIONS_HOOK, fixes.dashboard_sections)
 hooks.register(monthly.SECTIONS_HOOK, fixes.monthly_sections)
+
+
+# Cases passed to outside agencies, per agency, with the agency's own time (issue 21 §3): the
+# agencies room computes them; reporting, above it, shows them.
+def agency_dashboard_sections(site):
+    return [monthly.Section(*agency_figures.dashboard_table(site))]
+
+
+def agency_monthly_sections(site, month):
+    return [monthly.Section(*agency_figures.monthly_table(site, month))]
+
+
+hooks.register(DASHBOARD_SECTIONS_HOOK, agency_dashboard_sections)
+hooks.register(monthly.SECTIONS_HOOK, agency_monthly_sections)
 
 
 class OfficersMenuItem(MenuItem):

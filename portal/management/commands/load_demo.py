@@ -26,6 +26,7 @@ DEMO_MODULES = [
     "services.areas.demo",
     "services.cases.demo",
     "services.payments.demo",
+    "services.agencies.demo",  # the electricity and water authorities, highways, police (issue 21)
     "services.documents.demo",  # the showcase food-shop certificate, signed (issue 20)
     # Counters, services booked by visit and bookings; tax accounts, one paid (issue 23).
     "services.booking.demo",
