@@ -154,10 +154,22 @@ def translate(page, locales):
     return source
 
 
+def recount_children(locales):
+    """Set each translated page's child count from the tree itself. The translated parents came
+    out of wagtail-localize with a count of 0 although their translated children sit under them
+    (a later save of the parent writes back the count it was built with), and Wagtail routes
+    through that count: /my/forms/ answered 404 with the page there and live."""
+    for page in Page.objects.filter(locale__in=locales):
+        children = Page.objects.filter(path__startswith=page.path, depth=page.depth + 1).count()
+        if children != page.numchild:
+            Page.objects.filter(pk=page.pk).update(numchild=children)
+
+
 def load(site, out):
     locales = [Locale.objects.get(language_code=code) for code in LANGUAGES]
     with transaction.atomic():
         pages = thai_pages(site)
         for page in pages:
             translate(page, locales)
+        recount_children(locales)
     out.write(f"  languages: {len(pages)} pages in {', '.join(LANGUAGES)}\n")
