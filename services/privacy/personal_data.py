@@ -52,7 +52,7 @@ from wagtail.models import Site
 from forms_builder.models import Draft, PendingUpload, Submission
 from portal.i18n import ascii_digits
 from portal.offices import current_office, office_ids
-from services.cases.models import OPEN_STATUSES, Case, CaseEvent
+from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CasePhoto
 from services.line.models import Conversation, LineEvent
 from services.notifications.models import LineContact, Notification
 from services.payments.models import Invoice, Payment
@@ -100,6 +100,7 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
         )
         if case.after_photo:
             case.after_photo.delete(save=False)
+        _erase_photo_evidence(case)
         # A queryset update: Case.save() is the workflow's (optimistic lock, timeline events).
         type(case).objects.filter(pk=case.pk).update(
             location_text="",
@@ -121,6 +122,16 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
         _forget_followers(case)
         Anonymisation.objects.create(case=case, reason=reason)
     return True
+
+
+def _erase_photo_evidence(case):
+    """The case's photos and what their cameras recorded (issue 21): the files go, and with them
+    the device, the position and the original's hash (which would recognise the resident's
+    picture wherever it turned up). Role, times and flags stay: the figures of checked fixes
+    count them, and they say nothing of the person."""
+    for photo in CasePhoto.objects.filter(case=case).exclude(file=""):
+        photo.file.delete(save=False)
+    CasePhoto.objects.filter(case=case).update(file="", sha256="", device="", latitude=None, longitude=None)
 
 
 def _case_search_fields(case):

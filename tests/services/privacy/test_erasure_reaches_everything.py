@@ -37,7 +37,7 @@ from forms_builder import demo
 from forms_builder.models import Draft, FormPage, PendingUpload, SubmissionFile
 from portal.i18n import ascii_digits
 from services.cases import workflow
-from services.cases.models import Case, CaseEvent, CaseStatus
+from services.cases.models import Case, CaseEvent, CasePhoto, CaseStatus
 from services.line.models import Conversation, LineEvent
 from services.notifications.models import LineContact, Notification
 from services.payments import billing
@@ -321,6 +321,12 @@ def test_erase_leaves_nothing_in_any_table_or_stored_file(world, complaint_form)
     assert payment.invoice.amount > 0 and payment.invoice.description == person["case"].service_title
     assert Notification.objects.filter(case=person["case"]).exists()
     assert PersonalDataAccess.objects.filter(action="export", username="officer.works").exists()
+    # The photos' evidence (issue 21): the after photo's row stays for the figures, without its file,
+    # its camera, its position or the original's hash.
+    photos = CasePhoto.objects.filter(case=person["case"])
+    assert photos.filter(role=CasePhoto.Role.AFTER).exists()
+    assert not photos.exclude(file="").exists() and not photos.exclude(sha256="").exists()
+    assert not photos.exclude(device="").exists() and not photos.filter(latitude__isnull=False).exists()
 
 
 @pytest.mark.django_db(transaction=True)
