@@ -124,6 +124,9 @@ def demo_server(tmp_dir, demo_snapshot, **settings):
             "4",
             "--timeout",
             "120",
+            # Each test server is its own: gunicorn's control socket is one path per user, and a
+            # second server taking it over (then removing it on exit) is not what a test wants.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,

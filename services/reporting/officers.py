@@ -55,7 +55,11 @@ def readable_departments(user):
 
 
 def can_read(user):
-    return readable_departments(user).exists()
+    """Whether the Reports menu shows the figures to `user`. Kept on the request's user object:
+    the admin menu asks twice per page (whether Reports has items, then to draw them)."""
+    if not hasattr(user, "_reads_officer_figures"):
+        user._reads_officer_figures = readable_departments(user).exists()
+    return user._reads_officer_figures
 
 
 def _who(user):
