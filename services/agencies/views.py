@@ -10,8 +10,9 @@ A secret that opens nothing gets Django's 404 page, the same as any unknown addr
 language prefix: no word on whether the case exists. Every request counts against the address's
 limit of lookups, the tracking page's own limiter and limit (services.cases.views.over_limit),
 so guessing costs what guessing a tracking link costs. The page and the photos are sent
-`private, no-store` and `no-referrer`: the secret is in the address, and must not reach the map
-site in a Referer header nor stay in a shared cache.
+`private, no-store` and `same-origin` referrers: the secret is in the address, and must not reach the map
+site in a Referer header nor stay in a shared cache. (Not `no-referrer`: with it Chromium sends
+`Origin: null` with the page's own forms, and Django's CSRF check refuses them.)
 """
 
 from django.http import Http404, HttpResponseRedirect
@@ -33,7 +34,7 @@ FORMS = {"update": UpdateForm, "reference": ReferenceForm, "done": DoneForm}
 
 def _protect(response):
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -31,6 +31,13 @@ def in_script(page, script, family):
     return page.evaluate("document.documentElement.lang"), share, loaded
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Issue 22's journey is not working yet: the Burmese complaint form opens in Burmese with its "
+    "font, but the simulated resident's first answer times out waiting for the category question (its "
+    "field name is the same as on the Thai page; cause not found on 2 December). Strict: it fails the "
+    "suite the day it passes, so this mark goes with the fix.",
+)
 def test_a_complaint_filed_in_burmese_and_followed_in_khmer(live_site, make_page):
     page = make_page(VIEWPORTS["phone"], javascript=False, locale="my-MM")
     auditor = make_page(VIEWPORTS["phone"], javascript=True, locale="my-MM")

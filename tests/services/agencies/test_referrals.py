@@ -83,7 +83,7 @@ def test_referring_pauses_the_clock_tells_the_resident_and_sends_the_agency_a_li
     text = page.content.decode()
     assert case.reference in text and "ซอย 3 หมู่ 2" in text and "เสาไฟฟ้าของการไฟฟ้าล้มขวางซอย" in text
     assert "สมหญิง" not in text and "0812345678" not in text and "5678" not in text  # never the resident
-    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "same-origin"
 
     tracking = client.get(reverse("case_track", args=[case.reference])).content.decode()
     assert "การไฟฟ้าส่วนภูมิภาค อำเภอเมือง" in tracking
