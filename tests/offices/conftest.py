@@ -32,12 +32,14 @@ from forms_builder.models import FormPage
 from forms_builder.submissions import SubmissionFile
 from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
+from services.agencies.models import Agency
 from services.areas.models import Area, RoutingRule
 from services.booking.models import BookableService, Booking, Counter
 from services.cases import access
 from services.cases.models import (
     ApprovalRole,
     Case,
+    CasePhoto,
     CaseStage,
     DeficiencyRecord,
     OfficeClosure,
@@ -297,6 +299,11 @@ def build_office(letter):
     report.csv.save(f"{m.lower()}-report.csv", ContentFile(f"{m}REPORTCSV\n".encode()), save=False)
     report.pdf.save(f"{m.lower()}-report.pdf", ContentFile(b"%PDF-1.4\n%" + f"{m}REPORTPDF".encode() + b"\n%%EOF\n"))
 
+    # Field work and outside agencies (issue 21): an agency of the office and an officer's photo.
+    agency = Agency.objects.create(site=site, name=f"{m}AGENCY", email="agency@example.com")
+    case_photo = CasePhoto.objects.create(
+        case=case, role=CasePhoto.Role.BEFORE, file=ContentFile(jpeg(), name="before.jpg"), sha256="0" * 64
+    )
     # Issued documents: a template of the office and a draft issued on the case (no certificate needed).
     document_template = DocumentTemplate.objects.create(
         site=site, kind=DocumentKind.CERTIFICATE, title=f"{m}DOCTEMPLATE", body=f"{m}DOCBODY {{reference}}"
@@ -311,6 +318,8 @@ def build_office(letter):
     official_letter = issue_letter(case, letter_template, letter_start(case, letter_template), staff["officer"])
 
     return {
+        "agency": agency,
+        "case_photo": case_photo,
         "letter": letter,
         "counter": counter,
         "bookable": bookable,
