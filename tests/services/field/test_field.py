@@ -203,7 +203,7 @@ def test_before_and_after_photos_are_recorded_and_a_far_one_is_flagged(client, w
     assert photos[1].flags == ["far_away"] and not photos[0].flags
     page = text(client.get(response["Location"]))
     assert "data-saved" in page
-    assert "ถ่ายห่างจากจุดที่แจ้ง" in page or "far from the reported location" in page
+    assert "ถ่ายไกลจากตำแหน่งที่แจ้ง" in page  # PhotoFlag.FAR_AWAY in Thai, as the officer reads it
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.NOTE, message="เปลี่ยนหลอดแล้ว").exists()
     # The photos open for the case's officers only, without their metadata.
     served = client.get(f"/th/field/{case.pk}/photos/{photos[1].pk}/")
