@@ -57,6 +57,8 @@ WORDS = {
         "រាយការណ៍ភ្លើងផ្លូវរលត់ ភ្លឹបភ្លែត ឬបង្គោលខូច។ ជាងនឹងមកជួសជុលក្នុងរយៈពេល 3 ថ្ងៃធ្វើការ។",
         "ແຈ້ງໄຟທາງດັບ, ກະພິບ ຫຼື ເສົາໄຟເສຍຫາຍ. ຊ່າງຈະມາສ້ອມພາຍໃນ 3 ວັນລັດຖະການ.",
     ),
+    # The guide's "Pay online" button: the fee page in the reader's language.
+    "/th/pay/": ("/my/pay/", "/km/pay/", "/lo/pay/"),
     "ชำระค่าธรรมเนียมเก็บและขนขยะมูลฝอย": ("အမှိုက်ကောက်ခ ပေးဆောင်ခြင်း", "បង់ថ្លៃប្រមូលសំរាម", "ຈ່າຍຄ່າທຳນຽມເກັບຂີ້ເຫຍື້ອ"),
     "ค่าธรรมเนียมเก็บขนขยะมูลฝอยจากบ้านเรือนและร้านค้า ชำระรายเดือนหรือรายปี ที่กองคลังหรือสแกนคิวอาร์โค้ดพร้อมเพย์": (
         "အိမ်များနှင့် ဆိုင်များမှ အမှိုက်ကောက်ခ၊ လစဉ် သို့မဟုတ် နှစ်စဉ် ငွေစာရင်းဌာနတွင် သို့မဟုတ် PromptPay QR ဖြင့် ပေးဆောင်နိုင်သည်။",
@@ -155,10 +157,12 @@ def translate(page, locales):
 
 
 def recount_children(locales):
-    """Set each translated page's child count from the tree itself. The translated parents came
-    out of wagtail-localize with a count of 0 although their translated children sit under them
-    (a later save of the parent writes back the count it was built with), and Wagtail routes
-    through that count: /my/forms/ answered 404 with the page there and live."""
+    """Set each translated page's child count from the tree itself. wagtail-localize publishes
+    a translation after the commit (`transaction.on_commit(revision.publish)`) from the page
+    object it built, with the child count of that moment: in one transaction a parent's
+    publish then writes back 0 over the children added since, and Wagtail routes through that
+    count (/my/services/garbage-fee/ answered 404 with the page there and live). Editors
+    translating page by page in the admin commit each page on its own and never meet this."""
     for page in Page.objects.filter(locale__in=locales):
         children = Page.objects.filter(path__startswith=page.path, depth=page.depth + 1).count()
         if children != page.numchild:
@@ -171,5 +175,6 @@ def load(site, out):
         pages = thai_pages(site)
         for page in pages:
             translate(page, locales)
-        recount_children(locales)
+        # After those publishes: callbacks run in the order they were registered.
+        transaction.on_commit(lambda: recount_children(locales))
     out.write(f"  languages: {len(pages)} pages in {', '.join(LANGUAGES)}\n")

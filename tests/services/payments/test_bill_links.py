@@ -123,6 +123,13 @@ def test_home_services_list_and_fee_guides_link_to_the_fee_page(client, demo, si
             assert f'<a class="button button-apply" href="/{language}/pay/">{label}</a>' in html
     permit = municipality_guides(site).get(slug="building-permit", locale__language_code="th")
     assert "/th/pay/" not in client.get(permit.url).content.decode()
-    # Loading the demo again keeps the links (idempotent).
+    # The Burmese, Khmer and Lao garbage-fee guides send their readers to the fee page in their
+    # own language, not the Thai one.
+    for language in ("my", "km", "lo"):
+        guide = municipality_guides(site).get(slug="garbage-fee", locale__language_code=language)
+        assert f'href="/{language}/pay/"' in client.get(guide.url).content.decode()
+        assert client.get(f"/{language}/pay/").status_code == 200
+    # Loading the demo again keeps the links (idempotent): two fees in Thai and English, the
+    # garbage fee in the three more.
     call_command("load_demo", stdout=io.StringIO())
-    assert municipality_guides(site).filter(pay_online_url__endswith="/pay/").count() == 4
+    assert municipality_guides(site).filter(pay_online_url__endswith="/pay/").count() == 7
