@@ -73,7 +73,12 @@ PATHS = {
     S.RESOLVED: [S.ACCEPTED, S.RESOLVED],
     S.CLOSED: [S.ACCEPTED, S.RESOLVED, S.CLOSED],
     S.REJECTED: [S.REJECTED],
+    # Referred through services.cases.workflow.refer (not change_status): passed to
+    # `referred_to` once an officer accepted it.
+    S.REFERRED: [S.ACCEPTED, S.REFERRED],
 }
+# The agency a referred case is passed to unless the caller names another.
+AGENCY_NAME = "การไฟฟ้าส่วนภูมิภาค อำเภอเมือง"
 REJECTED_MESSAGE = "เรื่องนี้อยู่ในความรับผิดชอบของการไฟฟ้าส่วนภูมิภาค"
 CLOSED_MESSAGE = "ปิดเรื่อง"
 
@@ -374,6 +379,7 @@ class _CaseStates(ModelFactory):
         resolved = factory.Trait(status=S.RESOLVED)
         closed = factory.Trait(status=S.CLOSED)
         rejected = factory.Trait(status=S.REJECTED)
+        referred = factory.Trait(status=S.REFERRED)
         # Being worked on, three days past its deadline (waiting cases are never overdue).
         overdue = factory.Trait(
             status=S.IN_PROGRESS, due_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(3))
@@ -381,6 +387,7 @@ class _CaseStates(ModelFactory):
 
     status = S.RECEIVED
     reject_reason = _status_is(S.REJECTED, then=lambda o: RejectReason.NOT_OURS, otherwise="")
+    referred_to = _status_is(S.REFERRED, then=lambda o: AGENCY_NAME, otherwise="")
     public_reason = factory.LazyAttribute(
         lambda o: {S.REJECTED: REJECTED_MESSAGE, S.CLOSED: CLOSED_MESSAGE}.get(o.status, "")
     )
@@ -410,10 +417,15 @@ class FiledCaseFactory(_CaseStates):
         raise NotImplementedError("A filed case exists only once the intake has saved it: use create().")
 
     @classmethod
-    def _create(cls, model_class, *args, submission, status, officer, due_date, reject_reason, public_reason):
+    def _create(
+        cls, model_class, *args, submission, status, officer, due_date, reject_reason, public_reason, referred_to
+    ):
         receipt = open_case(submission)
         case = model_class.objects.get(reference=receipt.reference)
         for step in PATHS[CaseStatus(status)]:
+            if step == S.REFERRED:
+                workflow.refer(case, officer, agency_name=referred_to)
+                continue
             message = public_reason if step in (S.REJECTED, S.CLOSED) else ""
             workflow.change_status(case, step, officer, message=message, reject_reason=reject_reason)
         if due_date is not None:
@@ -440,7 +452,7 @@ class CaseFactory(_CaseStates):
     contact_phone_last4 = factory.LazyAttribute(lambda o: phone_last4(o.submission.contact_phone))
     location_text = factory.SelfAttribute("submission.location_text")
     due_date = factory.LazyAttribute(lambda o: local_date(o.submitted_at) + datetime.timedelta(days=15))
-    waiting_since = _status_is(S.WAITING, then=lambda o: timezone.localdate())
+    waiting_since = _status_is(S.WAITING, S.REFERRED, then=lambda o: timezone.localdate())
     resolved_at = _status_is(S.RESOLVED, S.CLOSED, then=lambda o: max(o.submitted_at, timezone.now()))
     closed_at = _status_is(S.CLOSED, then=lambda o: o.resolved_at)
 
@@ -453,9 +465,12 @@ class CaseFactory(_CaseStates):
         for step in PATHS[CaseStatus(case.status)]:
             at = {S.RESOLVED: case.resolved_at, S.CLOSED: case.closed_at}.get(step) or case.submitted_at
             message = case.public_reason if step in (S.REJECTED, S.CLOSED) else ""
+            kind = CaseEvent.Kind.STATUS
+            if step == S.REFERRED:  # the line workflow.refer writes
+                kind, message = CaseEvent.Kind.REFERRED, f"ส่งต่อให้{case.referred_to}แล้ว"
             CaseEvent.objects.create(
                 case=case,
-                kind=CaseEvent.Kind.STATUS,
+                kind=kind,
                 public=True,
                 from_status=previous,
                 to_status=step,
