@@ -3,7 +3,8 @@ report page, the GeoJSON and Open311's coordinates, so no two of them can disagr
 
 A report is public when its service is one an editor marked "about a public place", the resident
 did not ask to keep it private, it was not merged into another (the map shows the case it was
-merged into) and it was not rejected; of the finished ones, only those fixed in the last
+merged into) and it was not rejected; a report passed to an outside agency (the electricity
+authority's pole) stays on the map, showing whom it was passed to; of the finished ones, only those fixed in the last
 `RECENT_DAYS` days (a map of every streetlight ever mended says nothing about today).
 
 What is shown of a public report is what a passer-by could see anyway: the service, its status,
@@ -33,8 +34,10 @@ RECENT_DAYS = 30
 # the GeoJSON and Open311 give one case one point. The text of the location says which pole.
 COORDINATE_QUANTUM = Decimal("0.001")
 FINISHED = [CaseStatus.RESOLVED, CaseStatus.CLOSED]
+# Still to be fixed, by the office or by the agency it was passed to.
+UNFINISHED = [*OPEN_STATUSES, CaseStatus.REFERRED]
 # The statuses a public report can have, in the order a filter offers them.
-PUBLIC_STATUSES = [*OPEN_STATUSES, *FINISHED]
+PUBLIC_STATUSES = [*UNFINISHED, *FINISHED]
 
 
 def public_q(now=None):
@@ -44,7 +47,7 @@ def public_q(now=None):
         Q(service__public_place=True, private_report=False, duplicate_of__isnull=True)
         & ~Q(status=CaseStatus.REJECTED)
         & (
-            Q(status__in=OPEN_STATUSES)
+            Q(status__in=UNFINISHED)
             | Q(status=CaseStatus.RESOLVED, resolved_at__gte=since)
             | Q(status=CaseStatus.CLOSED, closed_at__gte=since)
         )
@@ -74,7 +77,7 @@ def is_public(case, now=None):
         return False
     if case.service_id is None or not case.service.public_place:
         return False
-    if case.status in OPEN_STATUSES:
+    if case.status in UNFINISHED:
         return True
     since = (now or timezone.now()) - datetime.timedelta(days=RECENT_DAYS)
     finished = {CaseStatus.RESOLVED: case.resolved_at, CaseStatus.CLOSED: case.closed_at}.get(case.status)

@@ -51,9 +51,10 @@ PER_PAGE = 20
 MAX_SPAN_DEGREES = 1.0
 # At most this many reports per GeoJSON answer, newest first: about 150 KB with Thai names.
 MAX_FEATURES = 1000
-# The kinds of timeline line a passer-by reads: status changes and the office's public replies
-# (never the resident's own messages, even ones an officer made public).
-PUBLIC_UPDATE_KINDS = [CaseEvent.Kind.STATUS, CaseEvent.Kind.REPLY]
+# The kinds of timeline line a passer-by reads: status changes, the office's public replies and
+# the referral ("Passed to <agency> on <date>"), never the resident's own messages (even ones
+# an officer made public) nor the agency's free text.
+PUBLIC_UPDATE_KINDS = [CaseEvent.Kind.STATUS, CaseEvent.Kind.REPLY, CaseEvent.Kind.REFERRED]
 GEOJSON_CACHE = "public, max-age=60"
 PAGE_CACHE = "public, max-age=60"
 THAI_YEAR_OFFSET = 543
@@ -164,6 +165,7 @@ REPORT_COLUMNS = [
     "service_title",
     "service_title_en",
     "status",
+    "referred_to",
     "submitted_at",
     "location_text",
     "latitude",

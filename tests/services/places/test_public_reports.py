@@ -16,11 +16,13 @@ from PIL import Image
 
 from forms_builder.models import SubmissionFile
 from services.areas.models import Area
-from services.cases.models import CaseEvent, CaseStatus
+from services.cases.models import Case, CaseEvent, CaseStatus
 from services.places import views
+from services.places.public import is_public
 from tests.factories import (
     CaseEventFactory,
     CaseFactory,
+    FiledCaseFactory,
     OfficeFactory,
     ServiceIndexPageFactory,
     ServicePageFactory,
@@ -441,3 +443,36 @@ def test_geojson_is_kept_until_a_case_of_the_office_changes(client, places):
     first.status = CaseStatus.REJECTED
     first.save()
     assert refs() == {second.reference}
+
+
+def test_a_report_passed_to_an_agency_stays_on_the_map_and_says_to_whom(client, places):
+    """A fallen electricity pole passed to the electricity authority is still to be fixed: the
+    list, the map, the status filter and the report page keep showing it, with the agency."""
+    case = report(places, referred=True, referred_to="การไฟฟ้าส่วนภูมิภาค อำเภอเมือง")
+    listed = client.get("/th/reports/").content.decode()
+    assert case.reference in listed
+    assert "ส่งต่อให้หน่วยงานที่รับผิดชอบแล้ว" in listed and "การไฟฟ้าส่วนภูมิภาค อำเภอเมือง" in listed
+    filtered = client.get("/th/reports/", {"status": "referred"})
+    assert [c.reference for c in filtered.context["page_obj"]] == [case.reference]
+    assert "ส่งต่อให้หน่วยงานที่รับผิดชอบแล้ว" in filtered.content.decode()  # offered in the filter
+    data = geojson(client).json()
+    assert [f["properties"]["status"] for f in data["features"]] == ["referred"]
+    assert data["statuses"]["referred"] == "ส่งต่อให้หน่วยงานที่รับผิดชอบแล้ว"
+    english = client.get(f"/en/reports/{case.reference}/").content.decode()
+    assert "Passed to the agency responsible" in english and "การไฟฟ้าส่วนภูมิภาค อำเภอเมือง" in english
+    page = client.get(f"/th/reports/{case.reference}/").content.decode()
+    assert "ส่งต่อให้การไฟฟ้าส่วนภูมิภาค อำเภอเมือง" in page  # the referral's line on the timeline
+
+
+def test_a_case_referred_through_the_workflow_is_public(client, places):
+    """The filed-case factory refers through services.cases.workflow.refer, as an officer does."""
+    case = FiledCaseFactory(
+        submission=SubmissionFactory(form_snapshot=PHOTO_SNAPSHOT), referred=True, referred_to="การประปาส่วนภูมิภาค"
+    )
+    Case.objects.filter(pk=case.pk).update(service=places["light"])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REFERRED and case.referred_to == "การประปาส่วนภูมิภาค"
+    assert case.events.filter(kind=CaseEvent.Kind.REFERRED, public=True).exists()
+    assert is_public(case)
+    page = client.get(f"/th/reports/{case.reference}/")
+    assert page.status_code == 200 and "ส่งต่อให้การประปาส่วนภูมิภาค" in page.content.decode()
