@@ -656,6 +656,11 @@ class CaseEvent(models.Model):
         # The resident's answer to "Is it fixed?" (services.cases.workflow.confirm_fix).
         FIX_CONFIRMED = "fix_confirmed", _("Confirmed fixed by the resident")
         FIX_DISPUTED = "fix_disputed", _("Resident says it is not fixed")
+        # Issued documents (services.documents.issuing through workflow.document_event): the
+        # resident reads these on their verified tracking page; drafts stay internal notes.
+        DOCUMENT_ISSUED = "document_issued", _("Document issued")
+        DOCUMENT_REVOKED = "document_revoked", _("Document revoked")
+        DOCUMENT_REISSUED = "document_reissued", _("Document re-issued")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -232,6 +232,25 @@ def add_note(case, text, user=None):
     return CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTE, public=False, actor=user, message=text.strip())
 
 
+DOCUMENT_KINDS = (
+    CaseEvent.Kind.DOCUMENT_ISSUED,
+    CaseEvent.Kind.DOCUMENT_REVOKED,
+    CaseEvent.Kind.DOCUMENT_REISSUED,
+)
+
+
+def document_event(case, kind, text_fn, user=None):
+    """A document issued, revoked or re-issued (issue 20): a line of the resident's verified
+    timeline, `text_fn()` written in the language they filed in (the number, and the reason
+    for a revocation or a new issue), never on the open timeline (a permit is the applicant's
+    business). Does not touch the case row, so it never conflicts with an edit."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"not a document event: {kind}")
+    return CaseEvent.objects.create(
+        case=case, kind=kind, public=False, for_resident=True, actor=user, message=_in_language(case, text_fn).strip()
+    )
+
+
 def reply(case, text, user=None, *, public=False):
     """A reply the resident reads on their tracking page once verified (link or code), and is
     told about. Anyone holding only the reference sees it too only when the officer ticked

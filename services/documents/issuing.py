@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.cases import workflow
+from services.cases.models import CaseEvent
 from services.documents import render, signing
 from services.documents.models import (
     LETTER_TEXT_FIELDS,
@@ -174,7 +175,11 @@ def issue(case, template, user=None, *, draft=False, supersedes=None, reason="")
         def then():
             if supersedes is not None:
                 _set_status(supersedes, DocumentStatus.SUPERSEDED, user, reason, now, superseded_by=document)
-            workflow.add_note(case, _note(document, supersedes, reason), user)
+            if document.draft:  # not valid: the resident is not told
+                workflow.add_note(case, _note(document, supersedes, reason), user)
+            else:
+                kind = CaseEvent.Kind.DOCUMENT_REISSUED if supersedes is not None else CaseEvent.Kind.DOCUMENT_ISSUED
+                workflow.document_event(case, kind, lambda: _note(document, supersedes, reason), user)
 
         return _sign_and_store(
             document, render.build_pdf(document, case, template), signer, template.title, office, then
@@ -218,12 +223,18 @@ def revoke(document, user, reason):
         raise IssueError(_("Give the reason for revoking."))
     with transaction.atomic():
         _set_status(document, DocumentStatus.REVOKED, user, reason, timezone.now())
-        workflow.add_note(
-            document.case,
-            _("Revoked %(title)s no. %(number)s. Reason: %(reason)s")
-            % {"title": document.title, "number": document.number_display or _("draft"), "reason": reason},
-            user,
-        )
+
+        def text():
+            return _("Revoked %(title)s no. %(number)s. Reason: %(reason)s") % {
+                "title": document.title,
+                "number": document.number_display or _("draft"),
+                "reason": reason,
+            }
+
+        if document.draft:
+            workflow.add_note(document.case, text(), user)
+        else:
+            workflow.document_event(document.case, CaseEvent.Kind.DOCUMENT_REVOKED, text, user)
     return document
 
 

@@ -48,8 +48,9 @@ def test_an_issued_document_is_signed_and_pyhankos_validator_accepts_it(home_th,
     assert world["case"].reference in text
     assert f"/v/{document.code}" in text
     assert "{" not in text
-    note = world["case"].events.filter(kind=CaseEvent.Kind.NOTE).last()
-    assert "1/" in note.message and note.actor == world["officer_health"]
+    line = world["case"].events.get(kind=CaseEvent.Kind.DOCUMENT_ISSUED)
+    assert "1/" in line.message and line.actor == world["officer_health"]
+    assert line.for_resident and not line.public  # the applicant's timeline, not the open one
 
 
 def test_issuing_without_a_certificate_is_refused_with_what_to_do(home_th):
@@ -66,6 +67,9 @@ def test_a_draft_needs_no_certificate_takes_no_number_and_is_not_signed(home_th)
     assert document.draft and document.number is None and not document.is_valid
     assert list(PdfFileReader(io.BytesIO(data)).embedded_signatures) == []
     assert "DRAFT" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    # A draft is not valid: an internal note, nothing on the resident's timeline.
+    assert world["case"].events.filter(kind=CaseEvent.Kind.NOTE).exists()
+    assert not world["case"].events.filter(kind__startswith="document_").exists()
     # The next real document still gets number 1: drafts skip nothing in the register.
     issuing.install_certificate(world["site"], *_cert())
     assert issuing.issue(world["case"], world["template"]).number == 1
@@ -99,8 +103,11 @@ def test_revoke_and_reissue_write_the_reason_on_the_timeline(home_th):
     issuing.revoke(second, officer, "ร้านเลิกกิจการ")
     second.refresh_from_db()
     assert second.status == DocumentStatus.REVOKED and second.status_changed_at is not None
-    messages = list(world["case"].events.filter(kind=CaseEvent.Kind.NOTE).values_list("message", flat=True))
-    assert any("สะกดชื่อร้านผิด" in m for m in messages) and any("ร้านเลิกกิจการ" in m for m in messages)
+    lines = dict(world["case"].events.filter(for_resident=True).values_list("kind", "message"))
+    assert "สะกดชื่อร้านผิด" in lines[CaseEvent.Kind.DOCUMENT_REISSUED]
+    assert "ร้านเลิกกิจการ" in lines[CaseEvent.Kind.DOCUMENT_REVOKED]
+    assert "1/" in lines[CaseEvent.Kind.DOCUMENT_ISSUED]
+    assert not world["case"].events.filter(kind=CaseEvent.Kind.NOTE).exists()
     with pytest.raises(issuing.IssueError):
         issuing.revoke(second, officer, "อีกครั้ง")
     with pytest.raises(issuing.IssueError):

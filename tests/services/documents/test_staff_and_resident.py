@@ -116,3 +116,25 @@ def test_a_case_without_documents_costs_the_tracking_page_no_query(client, world
     with django_assert_max_num_queries(3) as captured:
         client.get(f"/t/{case.reference}")
     assert not any("documents_issueddocument" in q["sql"] and "EXISTS" not in q["sql"] for q in captured)
+
+
+def test_the_residents_timeline_says_issued_reissued_and_revoked(client, world):
+    """Issue 20: revoking and re-issuing are on the resident's timeline with the reason, in the
+    words of their page; the open page (reference only) shows none of it."""
+    case = world["case"]
+    officer = world["officer_works"]
+    first = issuing.issue(case, world["template"], officer)
+    second = issuing.reissue(first, officer, "สะกดชื่อร้านผิด")
+    issuing.revoke(second, officer, "ร้านเลิกกิจการ")
+
+    open_page = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    for words in ("ออกเอกสารแล้ว", "ออกเอกสารฉบับใหม่แทนแล้ว", "เพิกถอนเอกสารแล้ว", "ร้านเลิกกิจการ"):
+        assert words not in open_page
+
+    open_link(client, case, HTTP_ACCEPT_LANGUAGE="th")
+    page = client.get(f"/t/{case.reference}", HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    timeline = page[page.index("ออกเอกสารแล้ว") :]
+    assert timeline.index("ออกเอกสารแล้ว") < timeline.index("ออกเอกสารฉบับใหม่แทนแล้ว")
+    assert timeline.index("ออกเอกสารฉบับใหม่แทนแล้ว") < timeline.index("เพิกถอนเอกสารแล้ว")
+    assert "สะกดชื่อร้านผิด" in page and "ร้านเลิกกิจการ" in page
+    assert first.number_display in page and second.number_display in page
