@@ -79,6 +79,7 @@ urlpatterns += i18n_patterns(
     path("", include("services.booking.urls")),  # /<lang>/booking/: visits to the office booked online (issue 23)
     path("", include("services.field.urls")),  # /<lang>/field/: officers' jobs on a phone (issue 21)
     path("", include("services.agencies.urls")),  # /<lang>/agency/<secret>/: a referred case, for its agency (issue 21)
+    path("", include("services.feedback.urls")),  # /<lang>/feedback/: the satisfaction questionnaire (issue 22)
     path("", include(wagtail_urls)),
     # Wagtail's page pattern is \w only, which refuses Thai vowel and tone marks (ใช้, ออนไลน์):
     # form pages' slugs keep them (forms_builder.slugs), so their URLs are served here, after it.

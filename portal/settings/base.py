@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "services.reporting",
     "services.places",
     "services.agencies",
+    "services.feedback",
     "services.open311",
     "services.library",
     "services.line",
