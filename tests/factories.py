@@ -601,6 +601,7 @@ OFFICE_APPS = (
     "open311",
     "services",
     "areas",
+    "agencies",
     "home",
     "forms_builder",
 )

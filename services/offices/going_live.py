@@ -92,6 +92,10 @@ OFFICE_SNIPPETS = [
     # so its administrators' (not editors', who write pages, nor officers', who work the queue).
     "areas.area",
     "areas.routingrule",
+    # The outside agencies officers refer cases to (issue 21): who the office works with, kept by
+    # its administrators; officers choose among them on the refer screen, which needs no
+    # permission beyond acting on the case.
+    "agencies.agency",
 ]
 OFFICE_SETTINGS = [
     "home.change_officesettings",
