@@ -18,9 +18,9 @@ def _scale(worst, best):
     """Five answers, best first, each with words: the number alone means little on a phone."""
     return [
         (5, best),
-        (4, _("Good")),
-        (3, _("Fair")),
-        (2, _("Poor")),
+        (4, _("4 – Good")),
+        (3, _("3 – Fair")),
+        (2, _("2 – Poor")),
         (1, worst),
     ]
 

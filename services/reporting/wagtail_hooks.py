@@ -51,10 +51,11 @@ from portal.templatetags.portal_tags import thaidate
 from services.agencies import figures as agency_figures
 from services.cases.admin_views import can_use_queue, sees_all
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.feedback import figures as feedback_figures
 from services.reporting import delays, fixes, monthly, officers, stats
 from services.reporting import province as province_figures
 from services.reporting.models import MonthlyReport, PageViewCount
-from services.reporting.views import DASHBOARD_SECTIONS_HOOK, PeriodForm, province_table
+from services.reporting.views import DASHBOARD_SECTIONS_HOOK, PeriodForm, month_label, province_table
 
 
 def _scope_key(user):
@@ -452,3 +453,21 @@ def register_officers_menu_item():
     return OfficersMenuItem(
         _("Officers' figures"), reverse("officer_figures"), name="officer-figures", icon_name="user", order=900
     )
+
+
+# Satisfaction, users against the office's target, the channel mix per month and per community,
+# and volunteers' requests (issue 22 §5): the feedback room computes them; reporting shows them.
+def _month_label(month):
+    return month_label(month.strftime("%Y-%m"))
+
+
+def feedback_dashboard_sections(site):
+    return [monthly.Section(*table) for table in feedback_figures.dashboard_tables(site, _month_label)]
+
+
+def feedback_monthly_sections(site, month):
+    return [monthly.Section(*table) for table in feedback_figures.monthly_tables(site, month, _month_label)]
+
+
+hooks.register(DASHBOARD_SECTIONS_HOOK, feedback_dashboard_sections)
+hooks.register(monthly.SECTIONS_HOOK, feedback_monthly_sections)

@@ -33,6 +33,7 @@ from forms_builder.submissions import SubmissionFile
 from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
 from services.agencies.models import Agency
+from services.feedback.models import Answer, Source
 from services.areas.models import Area, RoutingRule
 from services.booking.models import BookableService, Booking, Counter
 from services.cases import access
@@ -304,6 +305,11 @@ def build_office(letter):
     case_photo = CasePhoto.objects.create(
         case=case, role=CasePhoto.Role.BEFORE, file=ContentFile(jpeg(), name="before.jpg"), sha256="0" * 64
     )
+    # Satisfaction (issue 22 §5): a counter visit's answer, its service and comment marked.
+    feedback_answer = Answer.objects.create(
+        site=site, source=Source.COUNTER, department=department, service_title=f"{m}FBSERVICE", overall=4,
+        comment=f"{m}FBCOMMENT",
+    )  # fmt: skip
     # Issued documents: a template of the office and a draft issued on the case (no certificate needed).
     document_template = DocumentTemplate.objects.create(
         site=site, kind=DocumentKind.CERTIFICATE, title=f"{m}DOCTEMPLATE", body=f"{m}DOCBODY {{reference}}"
@@ -318,6 +324,7 @@ def build_office(letter):
     official_letter = issue_letter(case, letter_template, letter_start(case, letter_template), staff["officer"])
 
     return {
+        "feedback_answer": feedback_answer,
         "agency": agency,
         "case_photo": case_photo,
         "letter": letter,

@@ -71,6 +71,7 @@ MODEL_OBJECTS = {
     "cases.ApprovalRole": b("approval_role"),
     "booking.Counter": b("counter"),
     "agencies.Agency": b("agency"),
+    "feedback.Answer": b("feedback_answer"),
     "booking.BookableService": b("bookable"),
     "booking.Booking": b("booking"),
     "taxes.TaxAccount": b("tax_account"),
