@@ -251,14 +251,18 @@ LINK_SECRET = re.compile(r"(/t/[^/\s]+/)[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
 ONE_TIME_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 # A followed report's unfollow link (services.places.following): its signed part is the secret.
 UNFOLLOW_SECRET = re.compile(r"(/reports/unfollow/)[^/\s]+/")
+# An outside agency's capability link (services.agencies: /<lang>/agency/<22 characters>/): the
+# agency has it in its inbox; the office's copy must not open the case's page for anyone else.
+AGENCY_SECRET = re.compile(r"(/agency/)[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
 
 
 def redact(event, text):
     """`text` without the secrets it carried, for the copy kept once the message went out: the
-    resident has the link and the code; the outbox table, its backups and the staff's delivery
-    list do not need them."""
+    resident has the link and the code (the agency its link); the outbox table, its backups and
+    the staff's delivery list do not need them."""
     text = LINK_SECRET.sub(lambda m: m.group(1) + "…", text)
     text = UNFOLLOW_SECRET.sub(lambda m: m.group(1) + "…/", text)
+    text = AGENCY_SECRET.sub(lambda m: m.group(1) + "…", text)
     if event == E.TRACKING_CODE:
         text = ONE_TIME_CODE.sub("••••••", text)
     return text

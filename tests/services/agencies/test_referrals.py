@@ -76,6 +76,10 @@ def test_referring_pauses_the_clock_tells_the_resident_and_sends_the_agency_a_li
     referral = Referral.objects.get(case=case)
     token = path.rstrip("/").rsplit("/", 1)[1]
     assert referral.token_hash == token_digest(token) and token not in referral.token_hash  # only the hash
+    # The office's copy of the sent message no longer opens the agency's page.
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT and token not in row.body and token not in (row.link or "")
+    assert "/agency/…" in row.body
 
     client.logout()
     page = client.get(path)

@@ -9,7 +9,7 @@ from django.utils import translation
 from services.cases import workflow
 from services.cases.models import CaseStatus
 from services.notifications.models import Notification, NotificationTemplate, NotifyEvent
-from services.notifications.render import addressee, render
+from services.notifications.render import addressee, redact, render
 from tests.services.cases.support import make_world
 from tests.services.notifications.support import file_request
 
@@ -116,3 +116,16 @@ def test_an_editors_template_with_khun_before_the_name_does_not_greet_twice(worl
     file_request(world, django_capture_on_commit_callbacks, email="somsri@example.com", contact_name="นางสมศรี ใจดี")
     [letter] = Notification.objects.filter(recipient="somsri@example.com")
     assert letter.body.startswith("เรียน คุณสมศรี ใจดี\n")
+
+
+@pytest.mark.parametrize("language", ["th", "en", "my"])
+def test_the_kept_copy_loses_an_agencys_link_secret_and_nothing_else(language):
+    """The agency's capability link (/<lang>/agency/<22 characters>/) goes as the tracking link's
+    secret does; a shorter or longer run after /agency/ is no such link and is left alone."""
+    secret = "Ab3_-x" + "k" * 16
+    text = f"เปิดเรื่อง: https://office.go.th/{language}/agency/{secret}/ (อ้างอิง BSR-69-00001-K)"
+    kept = redact("agency_referral", text)
+    assert secret not in kept
+    assert kept == f"เปิดเรื่อง: https://office.go.th/{language}/agency/…/ (อ้างอิง BSR-69-00001-K)"
+    for not_a_secret in ("/th/agency/short/", "/th/agency/" + "k" * 23 + "/"):
+        assert redact("agency_referral", not_a_secret) == not_a_secret
