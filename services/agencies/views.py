@@ -49,22 +49,10 @@ def _referral(request, token):
     return referral, None
 
 
-def photo_keys(snapshot):
-    """Keys of the form's questions that take photos only: the photos of the place. A question
-    that also takes PDFs (documents, an ID card) is never shown (the rule of the public map,
-    services.places.public.photo_fields, which this room may not import)."""
-    keys = []
-    for step in (snapshot or {}).get("steps") or []:
-        for spec in step.get("fields") or []:
-            if spec.get("type") == "file_upload" and list(spec.get("allowed_types") or []) == ["image"]:
-                keys.append(spec.get("key"))
-    return keys
-
-
 def _photos(case):
     """The photos of the place, in the order they were sent: two small queries."""
     snapshot = Submission.objects.filter(pk=case.submission_id).values_list("form_snapshot", flat=True).first()
-    keys = photo_keys(snapshot)
+    keys = case_photos.photo_fields(snapshot)  # the public map's rule
     if not keys:
         return []
     files = SubmissionFile.objects.filter(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from forms_builder.models import SubmissionFile
 from services.cases.models import OPEN_STATUSES, Case, CaseStatus
 from services.cases.nearby import in_box
+from services.cases.photos import photo_fields
 
 # What a reference in a public address may look like before it reaches the database: letters,
 # digits and dashes (PostgreSQL refuses NUL, and a lone surrogate cannot be encoded).
@@ -98,17 +99,6 @@ def lnglat(latitude, longitude):
 
 def point(case):
     return lnglat(case.latitude, case.longitude)
-
-
-def photo_fields(snapshot):
-    """Keys of the form's upload questions that accept photos only: the photos of the place.
-    A question that also takes PDFs (documents, a copy of an ID card) is never shown."""
-    keys = []
-    for step in (snapshot or {}).get("steps") or []:
-        for spec in step.get("fields") or []:
-            if spec.get("type") == "file_upload" and list(spec.get("allowed_types") or []) == ["image"]:
-                keys.append(spec.get("key"))
-    return keys
 
 
 def resident_photos(cases):
