@@ -1081,7 +1081,17 @@ def stream(form, lang, office=None):
                 if name == "condition":
                     value[name] = _condition(item)
                 elif name == "options":
-                    value[name] = [{"value": v, "label": _pick(label, lang)} for v, label in item]
+                    # Each option with its list-item id, as the editor saves it: wagtail-localize
+                    # finds an option's translated label by that id, and items stored without one
+                    # get a new random id on every read, so no translation ever matched them.
+                    value[name] = [
+                        {
+                            "type": "item",
+                            "id": str(uuid.uuid5(NS, f"{form['slug']}:{step['key']}:{spec['key']}:{v}")),
+                            "value": {"value": v, "label": _pick(label, lang)},
+                        }
+                        for v, label in item
+                    ]
                 else:
                     value[name] = _pick(item, lang, office)
             if spec["type"] == "info":
