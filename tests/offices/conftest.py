@@ -33,7 +33,6 @@ from forms_builder.submissions import SubmissionFile
 from home.models import OfficeSettings
 from portal.models import StaffGroup, StaffRole
 from services.agencies.models import Agency
-from services.feedback.models import Answer, Source
 from services.areas.models import Area, RoutingRule
 from services.booking.models import BookableService, Booking, Counter
 from services.cases import access
@@ -49,6 +48,7 @@ from services.cases.models import (
 )
 from services.documents.issuing import install_certificate, issue, issue_letter, letter_start
 from services.documents.models import DocumentKind, DocumentRegister, DocumentTemplate, LetterTemplate
+from services.feedback.models import Answer, Source
 from services.notifications.models import NotificationTemplate, NotifyEvent
 from services.offices.going_live import create_office
 from services.open311.models import Open311Key, hash_key
