@@ -941,11 +941,13 @@ def _post_reply(request, case):
 
 
 def download_file(request, pk, file_id):
-    """A resident's upload, for staff of the case's department only; a photo opens in the browser."""
+    """A resident's upload, for staff of the case's department only; a photo opens in the browser
+    (with `?size=thumb`, a reduced copy for a thumbnail: the field view's)."""
     case = _case_for(request, pk)
     upload = get_object_or_404(case.submission.files.all(), pk=file_id)
     if upload.content_type.startswith("image/"):
-        return case_photos.serve_inline(upload.file, os.path.splitext(upload.original_name)[0])
+        stem = os.path.splitext(upload.original_name)[0]
+        return case_photos.serve_inline(upload.file, stem, thumb=case_photos.wants_thumb(request))
     return stream_private(upload.file, upload.original_name, upload.content_type)
 
 

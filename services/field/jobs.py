@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from forms_builder.models import SubmissionFile
+from services.cases import photos as case_photos
 from services.cases.admin_views import departments_for
 from services.cases.models import OPEN_STATUSES, Case
 
@@ -78,12 +79,8 @@ def attach_photos(jobs):
     ).order_by("id")
     for upload in files.only("id", "submission_id", "original_name", "content_type"):
         job = by_submission[upload.submission_id]
-        job.photos.append(
-            {
-                "url": reverse("case_admin_file", args=[job.case.pk, upload.pk]),
-                "name": upload.original_name,
-            }
-        )
+        url = reverse("case_admin_file", args=[job.case.pk, upload.pk])
+        job.photos.append({"url": url, "thumb_url": f"{url}?size={case_photos.THUMB}", "name": upload.original_name})
 
 
 def description(case):

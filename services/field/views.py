@@ -230,4 +230,6 @@ def photo(request, pk, photo_id):
         return stop
     case = _case(request, pk)
     found = get_object_or_404(case.photos.filter(role__in=evidence.ON_SITE), pk=photo_id)
-    return case_photos.serve_inline(found.file, f"{case.reference}-{found.role}-{found.pk}")
+    return case_photos.serve_inline(
+        found.file, f"{case.reference}-{found.role}-{found.pk}", thumb=case_photos.wants_thumb(request)
+    )

@@ -7,10 +7,12 @@ import io
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from forms_builder.models import SubmissionFile
 from services.cases import workflow
 from services.cases.models import Case, CaseEvent, CasePhoto, CaseStatus
 from services.field.evidence import MAX_PHOTO_MB
@@ -301,3 +303,46 @@ def test_the_admin_case_page_links_to_the_field_view(client, world):
     client.force_login(officer)
     page = text(client.get(f"/admin/cases/{case.pk}/"))
     assert f"/field/{case.pk}/" in page
+
+
+def test_photos_on_the_job_page_are_reduced_thumbnails_linking_to_the_full_photo(client, world):
+    """A 12-megapixel phone photo is not sent over a weak connection to fill a 96-pixel square:
+    the job page's thumbnails are reduced copies (at most 240 pixels, without metadata); the
+    link around each opens the photo at full size."""
+    officer = world["officer_works"]
+    case = job(world, assignee=officer)
+    big = io.BytesIO()
+    Image.effect_noise((4000, 3000), 60).convert("RGB").save(big, "JPEG", quality=90)
+    upload = SubmissionFile(
+        submission=case.submission,
+        field_key="photos",
+        original_name="IMG_2001.jpg",
+        content_type="image/jpeg",
+        size=len(big.getvalue()),
+    )
+    upload.file.save("IMG_2001.jpg", ContentFile(big.getvalue()), save=False)
+    upload.save()
+    client.force_login(officer)
+    page = client.get(f"/th/field/{case.pk}/").content.decode()
+    full = f"/admin/cases/{case.pk}/files/{upload.pk}/"
+    assert f'<a href="{full}"><img src="{full}?size=thumb"' in page
+
+    thumb = client.get(f"{full}?size=thumb")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert max(Image.open(io.BytesIO(thumb.content)).size) == 240
+    assert len(thumb.content) < len(big.getvalue()) / 20
+    assert "private" in thumb["Cache-Control"] and "no-store" in thumb["Cache-Control"]
+    original = client.get(full)
+    assert Image.open(io.BytesIO(original.content)).size == (4000, 3000)
+
+    # The officer's own photos too; another department's officer still gets nothing.
+    client.post(f"/th/field/{case.pk}/", {"action": "save", "version": case.version, "before__upload": photo()})
+    before = CasePhoto.objects.get(case=case)
+    assert f"/th/field/{case.pk}/photos/{before.pk}/?size=thumb" in client.get(f"/th/field/{case.pk}/").content.decode()
+    small = client.get(f"/th/field/{case.pk}/photos/{before.pk}/?size=thumb")
+    assert small.status_code == 200 and b"iPhone" not in small.content
+    client.force_login(world["officer_health"])
+    refused = client.get(f"{full}?size=thumb")
+    # A 404; outside the language prefix, LocaleMiddleware sends that 404 on to /th<address>.
+    assert refused.status_code == 404 or refused["Location"] == f"/th{full}?size=thumb"
+    assert refused.status_code != 200
