@@ -1,6 +1,7 @@
 """Issue 21 §3 in Chromium, on a phone: a resident reports a fallen electricity pole; the works
 officer accepts it and refers it to the electricity authority (PEA); the authority opens the link
-from the message in the outbox, with no account, gives its own reference and marks it done; the
+from the e-mail as delivered (real SMTP to a server this test runs: the outbox's kept copy has
+the link's secret redacted once sent, and the test checks that too), with no account, gives its own reference and marks it done; the
 resident's tracking page shows the referral and the result. axe on the officer's refer page, the
 agency's page and the resident's page: no serious or critical violation.
 
@@ -12,16 +13,19 @@ services.agencies.demo before the test, through `manage.py shell`.
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.browser import ROOT, VIEWPORTS, assert_accessible, demo_server, staff_sign_in
 from tests.e2e.test_merge_browser import file_report
 from tests.services.agencies.support import link_in
+from tests.services.notifications.support import SmtpServer
 
 pytestmark = pytest.mark.browser
 
 PEA = "การไฟฟ้าส่วนภูมิภาค (PEA) อำเภอเมือง"
+PEA_EMAIL = "pea.demo@example.org"  # services.agencies.demo
 # A spot of the demo town no other browser test reports at.
 LAT = "18.707000"
 
@@ -42,31 +46,54 @@ def manage_shell(database_url, code):
 
 @pytest.fixture(scope="module")
 def agency_site(tmp_path_factory, demo_snapshot, live_site):
-    # `live_site` among the fixtures is what makes the demo snapshot keep a whole database for a
-    # server (tests/conftest.py, demo_snapshot); this test needs a server of its own to add the
-    # agencies to its copy.
-    with demo_server(tmp_path_factory.mktemp("agency_site"), demo_snapshot) as (url, database):
-        manage_shell(
-            database.url,
-            "import sys; from wagtail.models import Site; from services.agencies import demo; "
-            "demo.load(Site.objects.get(is_default_site=True), sys.stdout)",
-        )
-        yield url, database.url
+    """(base URL, database URL, SMTP server): a server of this test's own on a copy of the demo,
+    sending its e-mail by SMTP to a server of this test, with the demo's agencies added. Asks
+    for `live_site` because that is what makes the demo snapshot keep a whole database to copy
+    (tests/conftest.py, demo_snapshot)."""
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        with demo_server(
+            tmp_path_factory.mktemp("agency_site"),
+            demo_snapshot,
+            DJANGO_SETTINGS_MODULE="tests.services.notifications.worker_settings",
+            NOTIF_TEST_SMTP_PORT=str(smtp.port),
+        ) as (url, database):
+            manage_shell(
+                database.url,
+                "import sys; from wagtail.models import Site; from services.agencies import demo; "
+                "demo.load(Site.objects.get(is_default_site=True), sys.stdout)",
+            )
+            yield url, database.url, smtp
+    finally:
+        smtp.stop()
 
 
-def outbox_link(database_url):
-    body = manage_shell(
+def delivered_link(smtp, seconds=20):
+    """The path of the agency's link in the referral e-mail as the agency received it."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        found = [m for m in smtp.messages if PEA_EMAIL in m["to"]]
+        if found:
+            return link_in(found[-1]["text"])
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail to {PEA_EMAIL}: {[(m['to'], m['subject']) for m in smtp.messages]}")
+
+
+def kept_copy(database_url):
+    """The outbox's copy of the sent referral message (what the office keeps)."""
+    return manage_shell(
         database_url,
         "from services.notifications.models import Notification; "
-        "print(Notification.objects.filter(event='agency_referral').latest('id').body)",
+        "row = Notification.objects.filter(event='agency_referral').latest('id'); "
+        "print('STATUS=' + row.status); print(row.body)",
     )
-    return link_in(body)
 
 
 def test_an_officer_refers_a_case_to_the_electricity_authority_which_marks_it_done_through_its_link(
     agency_site, make_page
 ):
-    site, database_url = agency_site
+    site, database_url, smtp = agency_site
     resident = make_page(VIEWPORTS["phone"], javascript=False)
     reference = file_report(resident, site, "สมใจ เสาล้ม", "0817770021", LAT)
 
@@ -88,7 +115,11 @@ def test_an_officer_refers_a_case_to_the_electricity_authority_which_marks_it_do
     assert PEA in officer.locator(".case-admin-timeline").inner_text()
 
     agency = make_page(VIEWPORTS["phone"])
-    agency.goto(f"{site}{outbox_link(database_url)}")
+    path = delivered_link(smtp)
+    secret = path.rstrip("/").rsplit("/", 1)[1]
+    kept = kept_copy(database_url)
+    assert "STATUS=sent" in kept and secret not in kept and "/agency/…" in kept
+    agency.goto(f"{site}{path}")
     main = agency.locator("main").inner_text()
     assert reference in main and "เสาไฟฟ้าแรงต่ำล้มพาดถนน" in main and "เสาไฟหน้าวัด ซอย 7" in main
     assert "สมใจ" not in main and "0817770021" not in main
