@@ -2,12 +2,15 @@
 position; officer.works signs in on a 360 px phone, finds the job among the department's
 unassigned ones, takes it, is refused a 60 MB photo before anything is sent, uploads a before
 photo taken at the spot and an after photo whose GPS is 2 km away, sees that one flagged, and
-marks the job done; the case is resolved. The note survives a reload (a send that never
-arrived), and the pages pass axe and fit a 320 px screen.
+marks the job done; the case is resolved. The resident then opens the tracking link from their
+receipt on a phone without JavaScript, is asked "Is it fixed?", answers no, and the case is open
+again (in progress, the dispute on the timeline, back in the officer's jobs). The note survives a
+reload (a send that never arrived), and the pages pass axe and fit a 320 px screen.
 """
 
 import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -48,6 +51,8 @@ def fits(page, width):
 def test_officer_takes_photographs_and_finishes_a_job_on_a_phone(live_site, make_page, tmp_path):
     resident = make_page(VIEWPORTS["phone"], javascript=False)
     reference = file_streetlight_report(resident, live_site)
+    # The receipt's tracking link, on this test server (the page's link carries the office's BASE_URL).
+    tracking = live_site + urlsplit(resident.locator(f'a[href*="/t/{reference}/"]').get_attribute("href")).path
 
     officer = make_page(VIEWPORTS["phone"])
     staff_sign_in(officer, live_site, "officer.works", then="/th/field/")
@@ -109,3 +114,25 @@ def test_officer_takes_photographs_and_finishes_a_job_on_a_phone(live_site, make
     # The job has left the list.
     officer.goto(f"{live_site}/th/field/")
     assert officer.locator(".field-job", has_text=reference).count() == 0
+
+    # The resident is asked "Is it fixed?" on their tracking page, says no, and the case reopens.
+    resident.goto(tracking)
+    assert "case-status-resolved" in resident.locator(".case-status").get_attribute("class")
+    question = resident.locator("#is-it-fixed")
+    assert question.locator("h3").inner_text() == "แก้ไขแล้วหรือยัง"
+    question.locator('input[name="answer"][value="no"]').check()
+    question.locator('[name="comment"]').fill("ไฟยังดับอยู่ เสาที่ 14 ยังมืด")
+    with resident.expect_navigation():
+        question.locator('button[type="submit"]').click()
+    assert "เปิดดำเนินการอีกครั้ง" in resident.locator(".case-notice").first.inner_text()
+    status = resident.locator(".case-status")
+    assert "case-status-in_progress" in status.get_attribute("class")
+    assert status.inner_text() == "อยู่ระหว่างดำเนินการ"
+    assert "ไฟยังดับอยู่ เสาที่ 14 ยังมืด" in resident.locator(".case-timeline").inner_text()
+    assert resident.locator("#is-it-fixed").count() == 0
+    assert fits(resident, VIEWPORTS["phone"]["width"])
+    assert_accessible(resident)
+
+    # The job is back in the officer's list.
+    officer.goto(f"{live_site}/th/field/")
+    assert officer.locator(".field-job", has_text=reference).count() == 1
