@@ -140,19 +140,6 @@ class ReopenForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("How satisfied are you with how we handled your request?"),
-        choices=[(5, _("5 – Very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – Very dissatisfied"))],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose from 1 to 5 stars.")},
-    )
-    comment = TypedTextField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class FixAnswerForm(forms.Form):
     """The resident's answer to "Is it fixed?" (services.cases.workflow.confirm_fix / dispute_fix)."""
 

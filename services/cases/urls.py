@@ -9,7 +9,7 @@ from services.cases import access, views
 
 class LinkSecretConverter:
     """A tracking link's secret: exactly the 22 URL-safe characters `access.issue_link` makes,
-    which none of the one-word actions below (reply, rate, reopen, code, photo) can match."""
+    which none of the one-word actions below (reply, reopen, fixed, code, photo) can match."""
 
     regex = access.LINK_PATTERN
 

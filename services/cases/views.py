@@ -42,7 +42,6 @@ from services.cases.forms import (
     CodeRequestForm,
     FixAnswerForm,
     MissingDocumentsForm,
-    RatingForm,
     ReopenForm,
     ResidentReplyForm,
     TrackForm,
@@ -188,7 +187,6 @@ def _context(request, case, **forms):
                 "reply_form": (forms.get("reply_form") or ResidentReplyForm()) if case.takes_replies else None,
                 "reopen_form": (forms.get("reopen_form") or ReopenForm()) if workflow.can_reopen(case) else None,
                 "reopen_deadline": workflow.reopen_deadline(case),
-                "rating_form": (forms.get("rating_form") or RatingForm()) if case.can_be_rated() else None,
                 # Asked once per resolution; a refused second answer shows its message in the form.
                 "fix_form": forms.get("fix_form") or (FixAnswerForm() if case.asks_if_fixed() else None),
             }
@@ -347,13 +345,12 @@ def _verified_case(request, reference):
 
 @require_http_methods(["POST"])
 def case_action(request, reference, action):
-    """Reply, reopen or rate, for a verified resident. Errors come back on the same page."""
+    """Reply, reopen or answer "Is it fixed?", for a verified resident. Errors come back on the
+    same page. (Rating is the satisfaction questionnaire's: services/feedback.)"""
     if over_limit(request, "lookup", LOOKUP_LIMIT):
         return rate_limited(request)
     case = _verified_case(request, reference)
-    form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "rate": RatingForm, "fixed": FixAnswerForm}.get(
-        action
-    )
+    form_class = {"reply": ResidentReplyForm, "reopen": ReopenForm, "fixed": FixAnswerForm}.get(action)
     if form_class is None:
         raise Http404
     if action == "reply":
@@ -370,8 +367,6 @@ def case_action(request, reference, action):
                     _keep_reply_files(case, form.cleaned_data["files__upload"])
             elif action == "reopen":
                 workflow.reopen(case, form.cleaned_data["reason"])
-            elif action == "rate":
-                workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
             elif action == "fixed" and form.cleaned_data["answer"] == "yes":
                 workflow.confirm_fix(case)
             elif action == "fixed":
@@ -385,7 +380,7 @@ def case_action(request, reference, action):
                 action = "fixed" if form.cleaned_data["answer"] == "yes" else "not-fixed"
             return HttpResponseRedirect(reverse("case_track", args=[case.reference]) + f"?done={action}#your-request")
     case.refresh_from_db()
-    forms = {{"reply": "reply_form", "reopen": "reopen_form", "rate": "rating_form", "fixed": "fix_form"}[action]: form}
+    forms = {{"reply": "reply_form", "reopen": "reopen_form", "fixed": "fix_form"}[action]: form}
     response = render(request, "services/cases/track.html", _context(request, case, **forms), status=400)
     return private(request, case, response)
 

@@ -95,8 +95,13 @@ def test_resident_submits_officer_handles_resident_follows_and_rates(demo, clien
     assert "ขอเบอร์บ้านที่ถูกต้องของคุณด้วย" in verified
     assert "หน้าบ้านเลขที่ 99 ซอย 7" in verified
     assert client.get(f"{track}/photo").status_code == 200
-    assert client.post(f"{track}/rate", {"rating": "5", "comment": "ซ่อมไวมาก"}).status_code == 302
+    # The satisfaction questionnaire on the tracking page; its "overall" is the case's rating.
+    assert f"/th/feedback/case/{reference}/" in verified
+    questionnaire = f"/th/feedback/case/{reference}/"
+    answers = {"ease": "5", "speed": "4", "staff": "5", "overall": "5", "comment": "ซ่อมไวมาก"}
+    assert client.post(questionnaire, answers).status_code == 200
     case.refresh_from_db()
     assert (case.rating, case.rating_comment) == (5, "ซ่อมไวมาก")
-    assert "ขอบคุณที่ให้คะแนน" in client.get(f"{track}?done=rate").content.decode()
-    assert client.post(f"{track}/rate", {"rating": "1"}).status_code == 400
+    assert "ซ่อมไวมาก" not in client.post(questionnaire, {**answers, "overall": "1"}).content.decode()
+    case.refresh_from_db()
+    assert case.rating == 5

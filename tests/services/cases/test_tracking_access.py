@@ -163,7 +163,10 @@ def test_residents_text_fields_refuse_invisible_only_and_control_characters(clie
     blank = client.post(f"/t/{case.reference}/reply", {"message": "\u200b\ufeff "})
     assert blank.status_code == 400 and "พิมพ์ข้อความ" in blank.content.decode()
     workflow.change_status(case, CaseStatus.RESOLVED, message="ซ่อมแล้ว")
-    control = client.post(f"/t/{case.reference}/rate", {"rating": "5", "comment": "ดีมาก\x1b[31m"})
+    control = client.post(
+        f"/th/feedback/case/{case.reference}/",
+        {"ease": "5", "speed": "4", "staff": "5", "overall": "5", "comment": "ดีมาก\x1b[31m"},
+    )
     assert control.status_code == 400
     case.refresh_from_db()
     assert case.rating is None

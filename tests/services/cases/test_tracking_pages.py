@@ -144,14 +144,17 @@ def test_verified_resident_sees_answers_files_and_can_reply_rate_and_reopen(clie
     client.post(f"{url}/reply", {"message": "ส่งรูปทางไลน์แล้ว"})
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
-    # Rating is offered once resolved, accepted once.
+    # The satisfaction questionnaire (services/feedback) is offered once resolved, answered once;
+    # its "overall" is the case's rating.
     workflow.change_status(case, CaseStatus.RESOLVED, message="ซ่อมแล้ว")
-    assert client.post(f"{url}/rate", {"rating": "9"}).status_code == 400
-    assert client.post(f"{url}/rate", {"rating": "5", "comment": "เร็วมาก"}).status_code == 302
-    response = client.post(f"{url}/rate", {"rating": "1"})
-    assert response.status_code == 400
+    questionnaire = f"/th/feedback/case/{case.reference}/"
+    answers = {"ease": "5", "speed": "4", "staff": "5", "overall": "5"}
+    assert client.post(questionnaire, {**answers, "overall": "9"}).status_code == 400
+    assert client.post(questionnaire, {**answers, "comment": "เร็วมาก"}).status_code == 200
+    again = client.post(questionnaire, {**answers, "overall": "1"}).content.decode()
+    assert "<h1>ตอบแล้ว</h1>" in again  # the "already answered" page; nothing written
     case.refresh_from_db()
-    assert case.rating == 5
+    assert (case.rating, case.rating_comment) == (5, "เร็วมาก")
     # Reopen with a reason.
     assert client.post(f"{url}/reopen", {"reason": ""}).status_code == 400
     client.post(f"{url}/reopen", {"reason": "ไฟดับอีก"})
@@ -171,7 +174,10 @@ def test_actions_need_verification(client, world):
     case, _ = submit(world["form"])
     workflow.change_status(case, CaseStatus.ACCEPTED)
     workflow.change_status(case, CaseStatus.RESOLVED)
-    assert client.post(f"/t/{case.reference}/rate", {"rating": "1"}).status_code == 403
+    answers = {"ease": "5", "speed": "4", "staff": "5", "overall": "5"}
+    # The questionnaire sends whoever has not opened the private part to the tracking page first.
+    response = client.post(f"/th/feedback/case/{case.reference}/", answers)
+    assert response.status_code == 302 and response["Location"].startswith(f"/t/{case.reference}")
     case.refresh_from_db()
     assert case.rating is None
 
