@@ -244,6 +244,9 @@ PUBLIC_LABELS = {
 }
 
 OPEN_STATUSES = [CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING]
+# Not fixed yet as a neighbour sees it: open, or passed to an outside agency (whose time is not
+# the office's, so REFERRED is not in OPEN_STATUSES: never overdue, not in the backlog).
+UNFINISHED_STATUSES = [*OPEN_STATUSES, CaseStatus.REFERRED]
 
 # The grid of `Case.place_cell` (services.cases.nearby asks for the cells covering a box).
 # Cells are 1/500 of a degree: 222 m north-south and about 210 m east-west in Thailand. The

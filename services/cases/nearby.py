@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from services.cases.models import CELL_COLUMNS, CELLS_PER_DEGREE, OPEN_STATUSES, Case
+from services.cases.models import CELL_COLUMNS, CELLS_PER_DEGREE, UNFINISHED_STATUSES, Case
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE_LATITUDE = 111_320.0
@@ -99,7 +99,7 @@ def nearby_cases(service_id, latitude, longitude, metres, *, days=None, open_onl
     south, west, north, east = box(latitude, longitude, metres)
     cases = Case.objects.filter(in_box(south, west, north, east), service_id=service_id, duplicate_of__isnull=True)
     if open_only:
-        cases = cases.filter(status__in=OPEN_STATUSES)
+        cases = cases.filter(status__in=UNFINISHED_STATUSES)  # a referred pole is still down
     if days is not None:
         cases = cases.filter(submitted_at__gte=timezone.now() - datetime.timedelta(days=days))
     if exclude is not None:

@@ -22,7 +22,7 @@ from wagtail.models import Site
 from forms_builder.nearby import NearbyScreen
 from services.areas.routing import named_area
 from services.cases.intake import find_service
-from services.cases.models import OPEN_STATUSES
+from services.cases.models import UNFINISHED_STATUSES
 from services.cases.nearby import nearby_cases
 from services.places import following, public
 from services.places.follow_views import FollowForm
@@ -94,7 +94,7 @@ def _in_community(site, page, answers, fields, continue_url):
         return None
     cases = (
         public.public_cases(site)
-        .filter(service=service, area=area, status__in=OPEN_STATUSES)
+        .filter(service=service, area=area, status__in=UNFINISHED_STATUSES)
         .order_by("-submitted_at", "-id")[:MOST_SHOWN]
     )
     found = []

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forms_builder.models import SubmissionFile
-from services.cases.models import OPEN_STATUSES, Case, CaseStatus
+from services.cases.models import UNFINISHED_STATUSES, Case, CaseStatus
 from services.cases.nearby import in_box
 from services.cases.photos import photo_fields
 
@@ -36,7 +36,7 @@ RECENT_DAYS = 30
 COORDINATE_QUANTUM = Decimal("0.001")
 FINISHED = [CaseStatus.RESOLVED, CaseStatus.CLOSED]
 # Still to be fixed, by the office or by the agency it was passed to.
-UNFINISHED = [*OPEN_STATUSES, CaseStatus.REFERRED]
+UNFINISHED = UNFINISHED_STATUSES
 # The statuses a public report can have, in the order a filter offers them.
 PUBLIC_STATUSES = [*UNFINISHED, *FINISHED]
 

@@ -71,6 +71,16 @@ def test_a_pinned_light_already_reported_is_shown_before_the_next_step(client, s
     assert str(existing.submitted_at.year + 543) in page
 
 
+def test_a_report_passed_to_an_outside_agency_is_still_offered(client, streetlight):
+    """A pole the office passed to the electricity authority is still down: a neighbour is shown
+    it (and can follow it) rather than filing it again."""
+    existing = report_at(streetlight, north_m=5, status=CaseStatus.REFERRED)
+    assert existing.status == CaseStatus.REFERRED
+    _filler, response = pin(client, streetlight)
+    page = response.content.decode()
+    assert "มีผู้แจ้งเรื่องนี้ไว้แล้วหรือไม่" in page and existing.reference in page
+
+
 def test_a_different_problem_continues_with_the_answers_kept_and_files_a_new_report(client, streetlight):
     report_at(streetlight)
     filler, response = pin(client, streetlight)
