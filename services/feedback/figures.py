@@ -178,7 +178,7 @@ def users_table(months, channels, counters, target, month_label):
         _("Counter visits answered"),
         _("Users"),
         _("Monthly target"),
-        _("% of target"),
+        _("Per cent of target"),
     ]
     rows = []
     for month in months:
