@@ -53,6 +53,7 @@ from forms_builder.models import Draft, PendingUpload, Submission
 from portal.i18n import ascii_digits
 from portal.offices import current_office, office_ids
 from services.cases.models import OPEN_STATUSES, Case, CaseEvent, CasePhoto
+from services.feedback.models import Answer
 from services.line.models import Conversation, LineEvent
 from services.notifications.models import LineContact, Notification
 from services.payments.models import Invoice, Payment
@@ -101,6 +102,8 @@ def anonymise(case, reason=Anonymisation.Reason.RETENTION):
         if case.after_photo:
             case.after_photo.delete(save=False)
         _erase_photo_evidence(case)
+        # The questionnaire's comment is the resident's own words (the scores stay for figures).
+        Answer.objects.filter(case=case).exclude(comment="").update(comment="")
         # A queryset update: Case.save() is the workflow's (optimistic lock, timeline events).
         type(case).objects.filter(pk=case.pk).update(
             location_text="",
