@@ -27,4 +27,4 @@ def test_demo_cases_are_varied_routed_and_idempotent(demo, client):
     assert Case.objects.get(reference=reference).submission.contact_phone == SHOWCASE_PHONE  # codes can go there
     response = client.get(client.get(showcase_link("resolved"))["Location"])
     assert response.status_code == 200
-    assert "ให้คะแนนการบริการ" in response.content.decode()
+    assert "เราให้บริการเป็นอย่างไร" in response.content.decode()  # the satisfaction questionnaire

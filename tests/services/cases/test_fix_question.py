@@ -43,7 +43,7 @@ def test_yes_closes_the_case_with_the_residents_confirmation(client, world):
     assert case.events.filter(kind=CaseEvent.Kind.FIX_CONFIRMED, public=True).exists()
     page = client.get(f"/t/{case.reference}").content.decode()
     assert 'id="is-it-fixed"' not in page  # closed: no question
-    assert 'name="rating"' in page  # the star rating still works
+    assert 'name="overall"' in page  # the satisfaction questionnaire follows
 
 
 def test_no_reopens_with_priority_and_tells_the_department_head(client, world, django_capture_on_commit_callbacks):
