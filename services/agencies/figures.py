@@ -100,7 +100,7 @@ def dashboard_table(site, today=None):
         _("Agency"),
         _("Referred this month"),
         _("Referred in 12 months"),
-        _("Agency's median days to done"),
+        _("Half done by the agency within (days)"),
         _("Still with the agency"),
     ]
     rows = [
@@ -116,7 +116,13 @@ def monthly_table(site, month):
     time of the report. `Section(*monthly_table(site, month))`."""
     figures = agency_figures(site, month, month_end(month))
     with translation.override("th"):
-        header = [_("Agency"), _("Referred"), _("Done by the agency"), _("Agency's median days to done"), _("Open")]
+        header = [
+            _("Agency"),
+            _("Referred"),
+            _("Done by the agency"),
+            _("Half done by the agency within (days)"),
+            _("Open"),
+        ]
         title = _("Cases passed to outside agencies")
     rows = [[name, row["referred"], row["done"], row["median_days"], row["open"]] for name, row in figures.items()]
     return title, header, rows

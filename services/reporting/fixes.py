@@ -97,7 +97,7 @@ def header():
         _("Fixes disputed"),
         _("Fixes flagged"),
         _("Referred to other agencies"),
-        _("Agencies' median days"),
+        _("Half done by agencies within (days)"),
     ]
 
 
