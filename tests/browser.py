@@ -27,6 +27,7 @@ import pytest
 from django_otp.oath import totp
 
 from portal.demo_security import DEMO_TOTP_SECRET
+from tests.services.notifications.support import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -149,6 +150,24 @@ def demo_server(tmp_dir, demo_snapshot, **settings):
         server.wait(timeout=30)
         log.close()
         database.drop()
+
+
+@contextlib.contextmanager
+def mail_demo_server(tmp_dir, demo_snapshot):
+    """(base URL, SiteDatabase, SmtpServer): `demo_server` with the test settings' SMTP backend
+    pointed at an SMTP server of the test's own, so a test reads each e-mail as delivered."""
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        with demo_server(
+            tmp_dir,
+            demo_snapshot,
+            DJANGO_SETTINGS_MODULE="tests.services.notifications.worker_settings",
+            NOTIF_TEST_SMTP_PORT=str(smtp.port),
+        ) as (url, database):
+            yield url, database, smtp
+    finally:
+        smtp.stop()
 
 
 @pytest.fixture(scope="session")

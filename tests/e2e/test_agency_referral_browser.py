@@ -4,10 +4,7 @@ from the e-mail as delivered (real SMTP to a server this test runs: the outbox's
 the link's secret redacted once sent, and the test checks that too), with no account, gives its own reference and marks it done; the
 resident's tracking page shows the referral and the result. axe on the officer's refer page, the
 agency's page and the resident's page: no serious or critical violation.
-
-The demo loader does not load this room's agencies yet (portal/management/commands/load_demo.py
-lists each room's demo module by name), so the server's copy of the demo gets them from
-services.agencies.demo before the test, through `manage.py shell`.
+The demo's agencies (services.agencies.demo) are in the server's copy of the demo.
 """
 
 import os
@@ -17,10 +14,9 @@ import time
 
 import pytest
 
-from tests.browser import ROOT, VIEWPORTS, assert_accessible, demo_server, staff_sign_in
+from tests.browser import ROOT, VIEWPORTS, assert_accessible, mail_demo_server, staff_sign_in
 from tests.e2e.test_merge_browser import file_report
 from tests.services.agencies.support import link_in
-from tests.services.notifications.support import SmtpServer
 
 pytestmark = pytest.mark.browser
 
@@ -47,26 +43,10 @@ def manage_shell(database_url, code):
 @pytest.fixture(scope="module")
 def agency_site(tmp_path_factory, demo_snapshot, live_site):
     """(base URL, database URL, SMTP server): a server of this test's own on a copy of the demo,
-    sending its e-mail by SMTP to a server of this test, with the demo's agencies added. Asks
-    for `live_site` because that is what makes the demo snapshot keep a whole database to copy
-    (tests/conftest.py, demo_snapshot)."""
-    smtp = SmtpServer()
-    smtp.start()
-    try:
-        with demo_server(
-            tmp_path_factory.mktemp("agency_site"),
-            demo_snapshot,
-            DJANGO_SETTINGS_MODULE="tests.services.notifications.worker_settings",
-            NOTIF_TEST_SMTP_PORT=str(smtp.port),
-        ) as (url, database):
-            manage_shell(
-                database.url,
-                "import sys; from wagtail.models import Site; from services.agencies import demo; "
-                "demo.load(Site.objects.get(is_default_site=True), sys.stdout)",
-            )
-            yield url, database.url, smtp
-    finally:
-        smtp.stop()
+    sending its e-mail by SMTP to a server of this test. Asks for `live_site` because that is
+    what makes the demo snapshot keep a whole database to copy (tests/conftest.py, demo_snapshot)."""
+    with mail_demo_server(tmp_path_factory.mktemp("agency_site"), demo_snapshot) as (url, database, smtp):
+        yield url, database.url, smtp
 
 
 def delivered_link(smtp, seconds=20):

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import assert_accessible, demo_server, staff_sign_in
-from tests.services.notifications.support import SmtpServer
+from tests.browser import assert_accessible, mail_demo_server, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +30,8 @@ def mail_site(tmp_path_factory, demo_snapshot, live_site):
     """(base URL, SMTP server, database): a gunicorn on a copy of the demo that sends its e-mail
     by SMTP to a server of this test. Asks for `live_site` (the shared server of every browser
     test) because that is what makes the demo snapshot keep a whole database to copy."""
-    smtp = SmtpServer()
-    smtp.start()
-    try:
-        # The test settings with the SMTP backend pointed at NOTIF_TEST_SMTP_PORT.
-        with demo_server(
-            tmp_path_factory.mktemp("mail_site"),
-            demo_snapshot,
-            DJANGO_SETTINGS_MODULE="tests.services.notifications.worker_settings",
-            NOTIF_TEST_SMTP_PORT=str(smtp.port),
-        ) as (url, database):
-            yield url, smtp, database
-    finally:
-        smtp.stop()
+    with mail_demo_server(tmp_path_factory.mktemp("mail_site"), demo_snapshot) as (url, database, smtp):
+        yield url, smtp, database
 
 
 def cases_at(database, lat):
