@@ -6,15 +6,21 @@ The unit is the service guide's department, else its category's; without one, or
 phone, the office's own phone from its site settings. The counters are the guide's service
 channels (where, which days, which hours), else the office's address; hours are the office's.
 
-Volunteers: there is no opt-in for a volunteer to be listed publicly, and no community on a
-volunteer, so no volunteer is named; the box says volunteers help and how to reach one through
-the office (its phone and counter).
+Volunteers: only those who agreed to be named, and have not withdrawn (services.help.models.
+Volunteer), each listed for one community or village of the office. The tracking page knows the
+case's community (`case.area`, matched from its pin when it was filed) and names up to three of
+its volunteers with their phones, rotated by the case's number; an e-form step does not know the
+resident's community yet, so its box links to the list of volunteers by community
+(/<lang>/help/volunteers/). Without a named volunteer the box says volunteers help and how to
+reach one through the office (its phone and counter).
 
 Cost: the box is on every step and every tracking page, so what it reads from guides and
 departments is kept in the cache for `CACHE_SECONDS` per office, form (or service and unit) and
 language: after the first view it adds no query at all, whatever the form's size. The office's
 details come from `OfficeSettings.for_site`, itself cached and cleared when they are saved; a
-guide's changed counter shows within `CACHE_SECONDS`.
+guide's changed counter shows within `CACHE_SECONDS`. The volunteers are read once per office
+and kept until any content (a volunteer, a community) changes (services.help.volunteers): an
+added or withdrawn volunteer shows, or goes, on the next view.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +32,7 @@ from wagtail.models import Site
 from forms_builder.help import HelpBox
 from home.models import OfficeSettings
 from services.cases.intake import office_homes_q
+from services.help import volunteers
 from services.models.guides import ServicePage
 
 TEMPLATE = "services/includes/need_help.html"
@@ -64,6 +71,9 @@ class Help:
     office_phone: str = ""
     line_url: str = ""
     line_id: str = ""
+    community: str = ""  # the case's community, in the page's language, when it has volunteers
+    volunteers: list = field(default_factory=list)  # of volunteers.Person: named in the box
+    volunteer_list: bool = False  # the office shows volunteers: link to the list by community
 
 
 def _language():
@@ -108,7 +118,7 @@ def unit_of(services, site_id, department=None):
     return Unit(name=department.tr("name"), phone=department.phone, counters=counters)
 
 
-def with_office(unit, site):
+def with_office(unit, site, **extra):
     office = OfficeSettings.for_site(site)
     return Help(
         unit=unit.name if unit.phone else "",
@@ -120,6 +130,7 @@ def with_office(unit, site):
         office_phone=office.phone,
         line_url=office.line_url,
         line_id=office.line_id,
+        **extra,
     )
 
 
@@ -149,7 +160,8 @@ def form_help(request, page):
         return None
     key = f"help:form:{site.pk}:{page.translation_key}:{_language()}"
     unit = cached_unit(key, lambda: form_unit(page, site))
-    return HelpBox(TEMPLATE, {"help": with_office(unit, site)})
+    shown = bool(volunteers.communities(site.pk, request))
+    return HelpBox(TEMPLATE, {"help": with_office(unit, site, volunteer_list=shown)})
 
 
 def case_unit(case):
@@ -170,4 +182,11 @@ def case_help(request, case):
     site = Site.find_for_request(request) if request is not None else None
     if site is None or site.pk != case.site_id:
         site = case.site
-    return with_office(unit, site)
+    community, people = volunteers.for_community(case.site_id, case.area_id, turn=case.pk or 0, request=request)
+    return with_office(
+        unit,
+        site,
+        community=community.display_name if community else "",
+        volunteers=people,
+        volunteer_list=bool(volunteers.communities(case.site_id, request)),
+    )

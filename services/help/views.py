@@ -14,6 +14,9 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import get_language
 
+from portal.offices import current_office
+from services.help import volunteers
+
 # The guide's screenshots, in order: (name, what it shows). The browser test saves
 # static/help/guide/<language>/<name>.png for each.
 SCREENSHOTS = ["find", "form", "upload", "save", "sent", "track"]
@@ -36,6 +39,15 @@ def resident_guide(request):
         "max_upload_mb": settings.FORMS_BUILDER_MAX_UPLOAD_MB,
     }
     return render(request, "services/help/guide.html", context)
+
+
+def volunteer_list(request):
+    """Volunteers of the request's office who agreed to be named, by community, with their
+    phones: where the e-form's help box sends a resident whose community it does not know yet.
+    Only the office's own (the host's), and never one who withdrew (`Volunteer.objects.shown`)."""
+    site = current_office(request)
+    found = volunteers.by_language(volunteers.communities(site.pk, request)) if site is not None else []
+    return render(request, "services/help/volunteers.html", {"communities": found})
 
 
 def staff_handbook(request):

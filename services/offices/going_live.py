@@ -96,6 +96,9 @@ OFFICE_SNIPPETS = [
     # its administrators; officers choose among them on the refer screen, which needs no
     # permission beyond acting on the case.
     "agencies.agency",
+    # The volunteers named in the help box (issue 22): people of the office's communities who
+    # agreed to be shown, and the record of that consent, kept by its administrators.
+    "portal_help.volunteer",
 ]
 OFFICE_SETTINGS = [
     "home.change_officesettings",

@@ -47,6 +47,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import CharField, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.models import Site
 
 from forms_builder.models import Draft, PendingUpload, Submission
@@ -68,6 +69,13 @@ from services.privacy.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Personal data kept by areas above this one (the help box's volunteers), which privacy may not
+# import: each registers its functions with these Wagtail hooks. ERASE_HOOK: (person, offices)
+# -> rows erased, run inside the erasure's transaction; EXPORT_HOOK: (person, offices) -> a dict
+# of lists added to person.json. `person` is a `Person`; `offices` as everywhere here.
+ERASE_HOOK = "privacy_erase_person"
+EXPORT_HOOK = "privacy_export_person"
 
 COARSE = Decimal("0.01")
 
@@ -509,6 +517,8 @@ def export_person(query, offices=None):
                 for follow in follows_of(person, offices).select_related("case").order_by("created_at", "id")
             ],
         }
+        for hook in hooks.get_hooks(EXPORT_HOOK):
+            payload.update(hook(person, offices))
         archive.writestr("person.json", json.dumps(payload, ensure_ascii=False, indent=2))
     return buffer.getvalue(), len(submissions)
 
@@ -673,6 +683,7 @@ class Erasure:
     log_lines: int = 0
     events: int = 0  # timeline lines of other cases that quoted the person
     follows: int = 0  # public reports the person followed (services.places)
+    elsewhere: int = 0  # rows of the areas registered with ERASE_HOOK (volunteers in the help box)
 
 
 def erase_person(query, offices=None):
@@ -712,6 +723,8 @@ def erase_person(query, offices=None):
         result.events = _redact_events_quoting(person, offices)
         result.follows, _ = follows_of(person, offices).delete()
         _forget_line_users(person.line_users, offices)
+        for hook in hooks.get_hooks(ERASE_HOOK):
+            result.elsewhere += hook(person, offices)
     settle_on_disk()
     return result
 

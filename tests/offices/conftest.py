@@ -49,6 +49,7 @@ from services.cases.models import (
 from services.documents.issuing import install_certificate, issue, issue_letter, letter_start
 from services.documents.models import DocumentKind, DocumentRegister, DocumentTemplate, LetterTemplate
 from services.feedback.models import Answer, Source
+from services.help.models import Volunteer
 from services.notifications.models import NotificationTemplate, NotifyEvent
 from services.offices.going_live import create_office
 from services.open311.models import Open311Key, hash_key
@@ -305,6 +306,16 @@ def build_office(letter):
     case_photo = CasePhoto.objects.create(
         case=case, role=CasePhoto.Role.BEFORE, file=ContentFile(jpeg(), name="before.jpg"), sha256="0" * 64
     )
+    # The help box (issue 22): a volunteer who agreed to be named, in the case's community, so the
+    # case's tracking page names them.
+    volunteer = Volunteer.objects.create(
+        site=site,
+        community=area,
+        name=f"{m}VOLUNTEER",
+        phone="0860000001",
+        opted_in_at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC),
+    )
+    Case.objects.filter(pk=case.pk).update(area=area)
     # Satisfaction (issue 22 §5): a counter visit's answer, its service and comment marked.
     feedback_answer = Answer.objects.create(
         site=site, source=Source.COUNTER, department=department, service_title=f"{m}FBSERVICE", overall=4,
@@ -324,6 +335,7 @@ def build_office(letter):
     official_letter = issue_letter(case, letter_template, letter_start(case, letter_template), staff["officer"])
 
     return {
+        "volunteer": volunteer,
         "feedback_answer": feedback_answer,
         "agency": agency,
         "case_photo": case_photo,

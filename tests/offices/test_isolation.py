@@ -71,6 +71,7 @@ MODEL_OBJECTS = {
     "cases.ApprovalRole": b("approval_role"),
     "booking.Counter": b("counter"),
     "agencies.Agency": b("agency"),
+    "portal_help.Volunteer": b("volunteer"),
     "feedback.Answer": b("feedback_answer"),
     "booking.BookableService": b("bookable"),
     "booking.Booking": b("booking"),
@@ -564,6 +565,9 @@ def test_b_staff_see_b_data_in_their_admin(offices):
     # reading of it as A's administrator is a real one, not a refusal.
     assert "ZQBAREA" in read(client, f"{ADMIN}snippets/areas/area/", b["host"]).content.decode()
     assert "ZQBAREA" in read(client, f"{ADMIN}snippets/areas/routingrule/", b["host"]).content.decode()
+    # So do the volunteers named in the help box, and B's public list of them on B's host.
+    assert "ZQBVOLUNTEER" in read(client, f"{ADMIN}snippets/portal_help/volunteer/", b["host"]).content.decode()
+    assert "ZQBVOLUNTEER" in read(Client(), "/th/help/volunteers/", b["host"]).content.decode()
 
 
 @override_settings(OTP_REQUIRED=True)

@@ -33,6 +33,7 @@ DEMO_MODULES = [
     "services.taxes.demo",
     "services.notifications.demo",
     "services.places.demo",
+    "services.help.demo",  # volunteers who agreed to be named in the help box, by community (issue 22)
     "home.demo",
     # The complaint and streetlight e-forms and guides, and the garbage-fee guide, in Burmese,
     # Khmer and Lao, translated with wagtail-localize (issue 22): after every page they use.
