@@ -8,20 +8,19 @@ other (a second or so each), which an office issuing a few documents a day never
 Each step writes a line on the case's timeline (an internal note until the case room has a kind
 of its own for documents), with who and why."""
 
-import contextlib
 import datetime
 import hashlib
 import logging
 import secrets
 import time
 
-from django.core.files import locks
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import sqlite_writers
 from services.cases import workflow
 from services.cases.models import CaseEvent
 from services.documents import render, signing
@@ -70,33 +69,14 @@ def next_number(site, kind, year):
     return register.last_number
 
 
-@contextlib.contextmanager
-def _sqlite_queue():
-    """On SQLite, issues queue on a lock file beside the database before they begin.
-
-    SQLite has one writer at a time, and an issuing transaction holds it while the PDF is
-    rendered and signed (a few tenths of a second). A hundred issues at once would otherwise
-    all wait in SQLite's busy handler, whose 20-second timeout the late ones pass ("database is
-    locked"). The lock file (flock: every thread and process of the machine) makes them wait
-    in line instead, however long the line. PostgreSQL queues on the register row's lock."""
-    name = str(connection.settings_dict.get("NAME") or "")
-    if connection.vendor != "sqlite" or connection.in_atomic_block or not name or name.startswith((":", "file:")):
-        yield
-        return
-    with open(f"{name}.issuing.lock", "a") as handle:
-        locks.lock(handle, locks.LOCK_EX)
-        try:
-            yield
-        finally:
-            locks.unlock(handle)
-
-
 def _in_turn(write):
-    """`write()` in a transaction, in line with the other issues (`_sqlite_queue`); on SQLite
-    a BEGIN still refused after the busy timeout (another long writer) is tried again until
-    SQLITE_QUEUE_SECONDS have passed: a refused BEGIN did nothing, so no number is skipped."""
+    """`write()` in a transaction, in line with the database's other writers
+    (`portal.sqlite_writers`: an issuing transaction holds SQLite's one write lock while the PDF
+    is rendered and signed, so a hundred issues at once would otherwise pass the busy timeout).
+    PostgreSQL queues on the register row's lock. On SQLite a BEGIN still refused after the
+    busy timeout (another long writer) is tried again until SQLITE_QUEUE_SECONDS have passed: a refused BEGIN did nothing, so no number is skipped."""
     deadline = time.monotonic() + SQLITE_QUEUE_SECONDS
-    with _sqlite_queue():
+    with sqlite_writers.in_turn():
         while True:
             try:
                 with transaction.atomic():

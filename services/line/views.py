@@ -13,8 +13,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
-from contextlib import nullcontext
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -26,6 +24,7 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.tasks import async_task
 
+from portal import sqlite_writers
 from services.line.channel import webhook_office
 from services.line.models import LineEvent
 
@@ -45,16 +44,6 @@ def _refuse_constant(name):
 def valid_signature(body, secret, given):
     expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
     return hmac.compare_digest(expected.encode(), (given or "").encode("utf-8", "replace"))
-
-
-# SQLite has one writer at a time, and a thread that finds the file locked sleeps in SQLite's busy
-# handler (up to 100 ms a try). The webhook's threads in one process take turns here instead, so
-# only the other process's writers are ever waited for that way.
-_sqlite_writer = threading.Lock()
-
-
-def _one_writer():
-    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
 
 
 class _Kept(Broker):
@@ -165,7 +154,9 @@ def store(site_id, events):
     rows = well_formed(events)
     if not rows:
         return 0  # LINE's "verify" button sends no events: a 200 is all it wants
-    with _one_writer():
+    # SQLite: the webhook's writers (every gunicorn thread and process) take turns on a lock
+    # file rather than sleeping in SQLite's busy handler (portal.sqlite_writers).
+    with sqlite_writers.in_turn():
         now = timezone.now()
         try:
             with transaction.atomic():
