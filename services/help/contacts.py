@@ -14,6 +14,12 @@ resident's community yet, so its box links to the list of volunteers by communit
 (/<lang>/help/volunteers/). Without a named volunteer the box says volunteers help and how to
 reach one through the office (its phone and counter).
 
+Languages: the counters come from the guide in the page's language (an editor translates its
+channels with the rest of the guide, else they read as the Thai guide's). The department's name
+and the office's hours are kept by the office in Thai and English only; on a Burmese, Khmer or
+Lao page the English shows (a migrant reader is likelier to read it than Thai script), and the
+department's Thai name beside it, the one to say on the phone or show at the counter.
+
 Cost: the box is on every step and every tracking page, so what it reads from guides and
 departments is kept in the cache for `CACHE_SECONDS` per office, form (or service and unit) and
 language: after the first view it adds no query at all, whatever the form's size. The office's
@@ -36,6 +42,8 @@ from services.help import volunteers
 from services.models.guides import ServicePage
 
 TEMPLATE = "services/includes/need_help.html"
+# The languages an office writes its own details in (the Thai fields and their English twins).
+OFFICE_LANGUAGES = ("th", "en")
 CACHE_SECONDS = 600
 # A guide lists a few counters at most; the box shows the first ones, not a directory.
 MAX_COUNTERS = 3
@@ -115,7 +123,16 @@ def unit_of(services, site_id, department=None):
             )
     if department is None:
         return Unit(counters=counters)
-    return Unit(name=department.tr("name"), phone=department.phone, counters=counters)
+    return Unit(name=unit_name(department), phone=department.phone, counters=counters)
+
+
+def unit_name(department):
+    """The department's name in the page's language; on a page in a language the office does not
+    write in, the English with the Thai beside it: "Public Works (กองช่าง)"."""
+    name = department.tr("name")
+    if _language() not in OFFICE_LANGUAGES and name != department.name:
+        return f"{name} ({department.name})"
+    return name
 
 
 def with_office(unit, site, **extra):
