@@ -37,6 +37,9 @@ class VolunteerViewSet(OfficeScopedViewSet, SnippetViewSet):
     list_display = ["name", "phone", "community", "opted_in_at", "withdrawn_at"]
     search_fields = ["name", "phone"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("community")  # each row names its community
+
 
 register_snippet(VolunteerViewSet)
 hooks.register(ERASE_HOOK, volunteers.erase_person)
