@@ -332,3 +332,10 @@ def test_erasure_of_another_office_leaves_this_offices_volunteer(world):
     assert personal_data.erase_person("0860000102", {other.site.pk}).elsewhere == 0
     row.refresh_from_db()
     assert row.name == "ป้าสมศรี ใจดี"
+
+
+def test_the_staff_handbook_says_how_to_list_a_volunteer(client, two_offices):
+    a, _b = two_offices
+    client.force_login(administrator(a))
+    html = client.get("/admin/handbook/").content.decode()
+    assert 'id="handbook-volunteers"' in html and f'href="{LIST}"' in html
