@@ -546,7 +546,11 @@ class Case(models.Model):
             # INCLUDEd, PostgreSQL picks those out of the index alone (an index-only scan) and
             # reads the table for the public ones only (services.places.public_cases_in_box).
             models.Index(fields=["site", "place_cell"], name="case_site_cell", include=PUBLIC_RULE_COLUMNS),
-            models.Index(fields=["service", "place_cell"], name="case_service_cell"),
+            # With the filing time last: the queue's "possible duplicates" (same service, the
+            # page's cells, filed within 30 days) keeps the few cases of those weeks in the index
+            # itself instead of reading every case ever filed in the cells from the table (at 1M
+            # cases: 1.6 ms instead of 27 ms, 757 buffers instead of 2,190; bench.places).
+            models.Index(fields=["service", "place_cell", "submitted_at"], name="case_service_cell"),
         ]
 
     def __str__(self):

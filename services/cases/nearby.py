@@ -2,9 +2,10 @@
 officers ask the same question, so one function answers both.
 
 No GIS extension (the default install is SQLite): the database narrows to the few grid cells
-(`Case.place_cell`) covering a box around the point on the (service, place_cell) index, then to
-the box itself, and the few cases in it are measured exactly here, on the great circle. The
-public map's box (services.places) asks for its cells the same way, on (site, place_cell).
+(`Case.place_cell`) covering a box around the point on the (service, place_cell, submitted_at)
+index, then to the box itself, and the few cases in it are measured exactly here, on the great
+circle. The public map's box (services.places) asks for its cells the same way, on (site,
+place_cell).
 """
 
 import datetime
@@ -135,10 +136,11 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
     visible cases; every case by default).
 
     One query whatever the number of cases (the staff queue asks for a whole page): the few
-    cells around each case on the (service, place_cell) index, then the exact distance and date
-    here. The rows found are light `Case` objects holding `DUPLICATE_COLUMNS`
-    only. A case's radius is read from its `nearby_radius` attribute when the caller annotated
-    it (the queue does, in the query that loads the page), else from its service.
+    cells around each case and the weeks around its filing on the (service, place_cell,
+    submitted_at) index, then the exact distance and date here. The rows found are light `Case`
+    objects holding `DUPLICATE_COLUMNS` only. A case's radius is read from its `nearby_radius`
+    attribute when the caller annotated it (the queue does, in the query that loads the page),
+    else from its service.
     """
     candidates = Case.objects.all() if candidates is None else candidates
     placed = [
@@ -153,7 +155,12 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
     if not placed:
         return {}
     span = datetime.timedelta(days=days)
-    radius = {c.pk: _radius(c) for c in placed}
+    # Each case's radius, box and cells, worked out once (the query and the matching use them).
+    around = {}
+    for c in placed:
+        radius = _radius(c)
+        edges = box(c.latitude, c.longitude, radius)
+        around[c.pk] = (radius, edges, cells(*edges))
     candidates = candidates.filter(duplicate_of__isnull=True).select_related(None).order_by()
     # One branch per service on the page, asking for the cells around each of its cases (a
     # hundred boxes of 2 × 2 cells, ten services or so): a branch per case cost more to build
@@ -162,7 +169,7 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
     # The few cases in those cells that are outside a box or too far in time are left out here.
     pieces = {}
     for c in placed:
-        covering = cells(*box(c.latitude, c.longitude, radius[c.pk]))
+        covering = around[c.pk][2]
         piece = pieces.setdefault(c.service_id, [set(), [], c.submitted_at, c.submitted_at])
         if isinstance(covering, list):
             piece[0].update(covering)
@@ -181,23 +188,32 @@ def possible_duplicates(cases, candidates=None, *, days=DUPLICATE_DAYS):
         )
     # A UNION ALL of one branch per service, not one WHERE of OR-ed services: SQLite read the
     # whole table for an OR (1.6 s for a page of 100 among 100,000 cases), each branch alone is
-    # a few probes of the (service, place_cell) index.
+    # a few probes of the (service, place_cell, submitted_at) index.
     union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    rows = {}  # {service id: [values]}; a Case is made only of those kept
+    # The rows found, by service and by the cell their point lies in (counted here, as
+    # `cells` counts a box's), so each case looks at the few rows of its own cells, not at every
+    # row of its service (a page's hundred cases × a few hundred rows was most of its time).
+    by_service, by_cell = {}, {}
     for values in union[:DUPLICATE_ROWS_CAP]:
-        rows.setdefault(values[SERVICE], []).append(values)
+        row, column = _row_and_column(values[LATITUDE], values[LONGITUDE])
+        by_service.setdefault(values[SERVICE], []).append(values)
+        by_cell.setdefault((values[SERVICE], row * CELL_COLUMNS + column), []).append(values)
     found, made = {}, {}
     for c in placed:
-        south, west, north, east = box(c.latitude, c.longitude, radius[c.pk])
+        radius, (south, west, north, east), covering = around[c.pk]
+        if isinstance(covering, list):
+            rows = [values for cell in covering for values in by_cell.get((c.service_id, cell), ())]
+        else:
+            rows = by_service.get(c.service_id, ())
         near = []
-        for values in rows.get(c.service_id, ()):
-            pk, latitude, longitude, submitted_at = (values[i] for i in (0, LATITUDE, LONGITUDE, SUBMITTED))
+        for values in rows:
+            pk, latitude, longitude, submitted_at = values[0], values[LATITUDE], values[LONGITUDE], values[SUBMITTED]
             if pk == c.pk or abs(submitted_at - c.submitted_at) > span:
                 continue
             if not (south <= latitude <= north and west <= longitude <= east):
                 continue
             metres_away = distance_m(c.latitude, c.longitude, latitude, longitude)
-            if metres_away <= radius[c.pk]:
+            if metres_away <= radius:
                 if pk not in made:
                     made[pk] = Case(**dict(zip(DUPLICATE_COLUMNS, values, strict=True)))
                 near.append(Nearby(made[pk], metres_away))
