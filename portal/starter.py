@@ -20,13 +20,22 @@ Invariants every room's `load` keeps:
 """
 
 import time
+from contextlib import contextmanager
 from importlib import import_module
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from wagtail.models import Locale, Page, ReferenceIndex, Revision
+from django.utils.module_loading import import_string
+from django_q.tasks import async_task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks.backends.dummy import DummyBackend
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import Locale, Page, PageLogEntry, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
+from wagtail.tasks import update_reference_index_task
 
 STARTER_MODULES = ["forms_builder.starter", "services.starter", "home.starter"]
 
@@ -55,16 +64,51 @@ def office_names(site):
     return name, (english.title if english.title not in ("", "Home") else name)
 
 
+@contextmanager
+def wagtail_tasks_after_commit():
+    """The tasks Wagtail queues inside (its admin search index and reference index of each saved
+    object) run in one django-q2 task after the transaction commits, not one by one in the
+    caller. Wagtail queues them with django-tasks, whose default backend runs each at once: a
+    starter catalogue's 72 pages cost going live some 800 queries that way. Only this thread's
+    tasks are held (django-tasks keeps its backends per thread); nothing is queued when the block
+    fails, and the transaction rolls back with it."""
+    held = DummyBackend(DEFAULT_TASK_BACKEND_ALIAS, {})
+    previous = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    task_backends[DEFAULT_TASK_BACKEND_ALIAS] = held
+    try:
+        yield
+    finally:
+        task_backends[DEFAULT_TASK_BACKEND_ALIAS] = previous
+    calls = []
+    for result in held.results:
+        call = (result.task.module_path, list(result.args), dict(result.kwargs))
+        if call not in calls:
+            calls.append(call)
+    if calls:
+        transaction.on_commit(lambda: async_task("portal.starter.run_wagtail_tasks", calls))
+
+
+def run_wagtail_tasks(calls):
+    """Task: run the held Wagtail tasks ((dotted path, args, kwargs)), in one transaction."""
+    with transaction.atomic():
+        for path, args, kwargs in calls:
+            import_string(path).call(*args, **kwargs)
+
+
 def add_live_page(parent, page, references=False):
     """Add `page` under `parent`, live, with one revision (so the admin's history and compare
-    views have something to show): an insert, a revision and one update, where Wagtail's
-    add_child, save_revision and publish would validate, write and index the page three times.
+    views have something to show) and the "created" entry of its history: an insert, a revision
+    and one update, where Wagtail's add_child, save_revision and publish would validate, write
+    and index the page three times.
 
     The caller made the page from trusted specs and checked its slug is free under `parent`, so
-    Django's full_clean is skipped (treebeard's add_child offers no way to). Wagtail's reference
-    index ("where is this used") is written only when `references` says the page points at other
-    objects (a guide's form, department and category; a tile's page). The `page_published`
-    signal other rooms rely on (the site search) is sent as a publish sends it."""
+    Django's full_clean is skipped (treebeard's add_child offers no way to), and so is the log
+    entry's own (two queries checking the keys just made). A new page is no site's root, which
+    Wagtail would otherwise ask the database on every save. Wagtail's reference index ("where is
+    this used") is written only when `references` says the page points at other objects (a
+    guide's form, department and category; a tile's page), by Wagtail's own task (held until the
+    commit inside `wagtail_tasks_after_commit`). The `page_published` signal other rooms rely on
+    (the site search) is sent as a publish sends it."""
     now = timezone.now()
     page.live, page.has_unpublished_changes = True, False
     page.first_published_at = page.last_published_at = page.latest_revision_created_at = now
@@ -75,8 +119,25 @@ def add_live_page(parent, page, references=False):
     last = Page.objects.filter(path__startswith=parent.path, depth=page.depth).order_by("-path").first()
     page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
     page._cached_parent_obj = parent
+    page._is_site_root = False
     with disable_reference_index_auto_update():
-        page.save(clean=False)
+        page.save(clean=False, log_action=None)
+    context = get_active_log_context()
+    PageLogEntry.objects.bulk_create(
+        [
+            PageLogEntry(
+                content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+                label=str(page) or f"{type(page).__name__} object ({page.pk})",
+                action="wagtail.create",
+                timestamp=now,
+                data={},
+                user=page.owner if page.owner_id else context.user,
+                uuid=context.uuid,
+                content_changed=True,
+                page=page,
+            )
+        ]
+    )
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
     parent.numchild += 1
     revision = Revision.objects.create(
@@ -88,7 +149,7 @@ def add_live_page(parent, page, references=False):
     type(page).objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
     page.latest_revision = page.live_revision = revision
     if references:
-        ReferenceIndex.create_or_update_for_object(page)
+        update_reference_index_task.enqueue(page._meta.app_label, page._meta.model_name, str(page.pk))
     page_published.send(sender=type(page), instance=page, revision=revision)
     return page
 

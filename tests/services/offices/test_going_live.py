@@ -13,6 +13,8 @@ from wagtail.models import (
     GroupPagePermission,
     Locale,
     Page,
+    PageLogEntry,
+    ReferenceIndex,
     Site,
     Workflow,
     WorkflowPage,
@@ -237,3 +239,21 @@ def test_the_new_offices_pages_are_searchable_once_it_has_gone_live(db, django_c
     with translation.override("th"):
         found = search("ขออนุญาตก่อสร้างอาคาร", "th", site=site)
     assert any(entry.page_id in set(guides.values_list("pk", flat=True)) for entry in found)
+
+
+def test_wagtails_admin_search_and_usage_of_the_new_pages_are_written_after_the_commit(
+    db, django_capture_on_commit_callbacks
+):
+    """Wagtail's own indexes (the admin's page search, "where is this used") of the starter's
+    pages are written by one task after the commit, not page by page inside create_office; each
+    page's history still starts with its "created" entry."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        site = make()
+    guide = ServicePage.objects.live().descendant_of(site.root_page).order_by("path").first()
+    assert PageLogEntry.objects.filter(page=guide, action="wagtail.create").count() == 1
+    assert not ReferenceIndex.get_references_for_object(guide).exists()
+    assert guide.pk not in {page.pk for page in ServicePage.objects.descendant_of(site.root_page).search(guide.title)}
+    for callback in callbacks:
+        callback()  # the commit: the task runs (the test cluster is synchronous)
+    assert ReferenceIndex.get_references_for_object(guide).exists()  # its e-form, department, category
+    assert guide.pk in {page.pk for page in ServicePage.objects.descendant_of(site.root_page).search(guide.title)}
