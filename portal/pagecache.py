@@ -21,6 +21,7 @@ themselves stay in each web process's memory ("pages" cache), so a hit costs one
 versions and no network transfer of the page.
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -243,15 +244,27 @@ def _content_models():
 def _content_changed(sender, instance=None, created=False, **kwargs):
     if created and issubclass(sender, BaseSiteSetting):
         return  # made with its defaults on first use, by the very render that shows them
-    if sender in CONTENT_MODELS or type(instance) in CONTENT_MODELS:
+    models = content_models()
+    if sender in models or type(instance) in models:
         invalidate(CONTENT)
 
 
-CONTENT_MODELS = set()
+@functools.cache
+def _complete_content_models():
+    return frozenset(_content_models())
+
+
+def content_models():
+    """The content models, read once the app registry is ready. Not at start-up: snippets
+    registered in an app's wagtail_hooks.py are registered by Wagtail only after every app's
+    ready() has run, so a list made in PortalConfig.ready() missed them (departments, areas,
+    agencies: an edit left anonymous visitors the old page until the cache expired)."""
+    if not apps.ready:
+        return frozenset(_content_models())
+    return _complete_content_models()
 
 
 def connect():
-    """Called from PortalConfig.ready(), once every app's models and snippets are registered."""
-    CONTENT_MODELS.update(_content_models())
+    """Called from PortalConfig.ready()."""
     for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed), ("move", post_page_move)):
         signal.connect(_content_changed, dispatch_uid=f"pagecache-{name}")

@@ -66,6 +66,22 @@ def test_a_site_setting_change_shows_in_the_footer_at_once(client, guide, site):
     assert "0 5399 9999" in get(client, guide.url).content.decode()
 
 
+def test_a_department_edit_shows_on_the_guide_at_once(client, site, home_th, settings, tmp_path):
+    """Departments are snippets registered in wagtail_hooks.py, after the apps' ready(): an
+    edit must still reach a guide anonymous visitors were served from the cache."""
+    settings.MEDIA_ROOT = tmp_path
+    OfficeSettings.for_site(site)
+    unit = fx.department(site)
+    page = fx.guide(fx.service_index(home_th), department=unit)
+    assert "0 5312 3456" in get(client, page.url).content.decode()
+    assert get(client, page.url)["X-Page-Cache"] == "hit"
+    unit.phone = "0 5399 8888"
+    unit.save()
+    response = get(client, page.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "0 5399 8888" in response.content.decode()
+
+
 def test_a_signed_in_officer_is_never_served_or_stored(client, guide, django_user_model):
     officer = django_user_model.objects.create_user("officer.cache", password="x" * 12, first_name="สมชาย")
     client.force_login(officer)
