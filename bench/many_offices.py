@@ -44,8 +44,21 @@ from services.models import Department  # noqa: E402
 from services.offices.going_live import create_office  # noqa: E402
 
 DEPARTMENTS = [("clerk", "สำนักปลัด"), ("finance", "กองคลัง"), ("works", "กองช่าง"), ("health", "กองสาธารณสุข")]
+# Mostly closed, as a real queue after three years; a status or channel added later gets none.
+STATUS_SHARE = {
+    "received": 5,
+    "accepted": 5,
+    "in_progress": 10,
+    "waiting": 2,
+    "resolved": 8,
+    "rejected": 3,
+    "closed": 67,
+}
 STATUSES = list(CaseStatus.values)
-STATUS_WEIGHTS = [5, 5, 10, 2, 8, 3, 67]  # mostly closed, as a real queue after three years
+STATUS_WEIGHTS = [STATUS_SHARE.get(status, 0) for status in STATUSES]
+CHANNEL_SHARE = {"web": 60, "counter": 20, "volunteer": 15, "phone": 5}
+CHANNELS = list(Channel.values)
+CHANNEL_WEIGHTS = [CHANNEL_SHARE.get(channel, 0) for channel in CHANNELS]
 PASSWORD = "bench-offices-2569"  # noqa: S105 - a throwaway benchmark database
 
 
@@ -171,7 +184,7 @@ def add_cases(count):
                         "",
                         status,
                         rng.choice([1, 2, 2, 2, 3, 4]),
-                        rng.choices(Channel.values, weights=[60, 20, 15, 5])[0],
+                        rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0],
                         "",
                         submitted,
                         day + datetime.timedelta(days=21),
