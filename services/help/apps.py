@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,13 +11,3 @@ class HelpConfig(AppConfig):
     name = "services.help"
     label = "portal_help"
     verbose_name = _("Help")
-
-    def ready(self):
-        # Imported here: the receivers' module imports models, which need the app registry.
-        from services.help import volunteers
-
-        # A volunteer added, changed (withdrawn) or deleted, or a community renamed or deleted:
-        # the box and the list show it on the next view (services.help.volunteers).
-        for sender in ("portal_help.Volunteer", "areas.Area"):
-            for signal in (post_save, post_delete):
-                signal.connect(volunteers.changed, sender=sender, dispatch_uid=f"help-volunteers-{sender}-{signal}")

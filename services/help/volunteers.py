@@ -3,8 +3,8 @@ and what a data-subject request does to a volunteer's row (services.privacy's ho
 
 Cost: the help box is on every e-form step and tracking page, so an office's shown volunteers
 are read with one query and kept with `portal.pagecache.memo` under the "content" version. A
-volunteer or a community saved or deleted (`changed`, connected in apps.py), or an erasure,
-makes a new version, so an added or withdrawn volunteer shows (or goes) on the next view, in
+volunteer or a community saved or deleted (both are snippets: portal.pagecache's content
+models), or an erasure, makes a new version, so an added or withdrawn volunteer shows (or goes) on the next view, in
 every process, and the public list kept whole for anonymous visitors is rendered again; a kept
 copy never outlives `CACHE_SECONDS` (what the signals cannot see: a linked account made
 inactive). What is kept holds both names of each community, so one copy serves every language.
@@ -65,11 +65,6 @@ def _read(site_id):
         community = communities.setdefault(area_id, Community(area_id, area_name, area_name_en or ""))
         community.volunteers.append(Person(name, phone))
     return list(communities.values())
-
-
-def changed(sender, **kwargs):
-    """post_save / post_delete of a volunteer or an area: what the box and the list keep is stale."""
-    pagecache.invalidate(pagecache.CONTENT)
 
 
 def communities(site_id, request=None):
