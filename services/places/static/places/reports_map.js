@@ -33,7 +33,11 @@
   // runs once the page's stylesheets are in, so it never shares the link with them (the list's
   // first paint waits for those alone). Scripts and CSS are asked for together; the scripts run
   // in order (async false), and the map starts once all are here.
-  var scripts = Promise.all(files("data-scripts").map(function (src) { return attach("script", {src: src, async: false}); }));
+  // High priority: a script added by a script is otherwise fetched after the fonts the list's
+  // text asked for meanwhile, which are not needed for the map.
+  var scripts = Promise.all(files("data-scripts").map(function (src) {
+    return attach("script", {src: src, async: false, fetchPriority: "high"});
+  }));
   var styles = Promise.all(files("data-css").map(function (href) {
     return attach("link", {rel: "stylesheet", href: href}).catch(function () {});
   }));
