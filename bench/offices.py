@@ -121,7 +121,13 @@ def table(results):
     offices, cases = measure.get("offices", "?"), measure.get("cases", "?")
     for name, value in measure.items():
         if isinstance(value, dict) and "p95_ms" in value:
-            rows.append((name, f"p50 {value['p50_ms']:.0f} ms · p95 {value['p95_ms']:.0f} ms"))
+            cpu = (
+                f" · CPU p50 {value['cpu_p50_ms']:.0f} · p95 {value['cpu_p95_ms']:.0f} ms"
+                if "cpu_p50_ms" in value
+                else ""
+            )
+            load = f" · load {' '.join(str(x) for x in value['load'])}" if "load" in value else ""
+            rows.append((name, f"p50 {value['p50_ms']:.0f} ms · p95 {value['p95_ms']:.0f} ms{cpu}{load}"))
     for label in ("before", "after"):
         block = results.get(label)
         if not block:
@@ -154,7 +160,16 @@ def table(results):
         rows.append(
             (
                 f"create_office with {created['offices_present']:,} offices present",
-                " / ".join(f"{s:.1f} s" for s in created["create_office_seconds"]),
+                " / ".join(f"{s:.2f} s" for s in created["create_office_seconds"])
+                + (
+                    " (CPU "
+                    + " / ".join(f"{s:.2f}" for s in created["create_office_cpu_seconds"])
+                    + " s; load "
+                    + " / ".join(str(x) for x in created["load_1min"])
+                    + ")"
+                    if "create_office_cpu_seconds" in created
+                    else ""
+                ),
             )
         )
     for step in ("add_offices", "add_cases"):
