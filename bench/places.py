@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 
 from bench.__main__ import POSTGRES, REDIS, RESULTS, machine, reachable
 from bench.site import HTTPS, BenchSite
@@ -446,8 +447,6 @@ def _warm(server, requests=8):
     """Each worker's first page compiles templates and imports what it imports lazily (a second
     or two on the slowed machine): the page asked a few times, so whichever of the two workers
     a timed load reaches has done that already, as a server that has been up a while has."""
-    import urllib.request  # noqa: PLC0415 - the driver only
-
     for _ in range(requests):
         request = urllib.request.Request(f"{server.url}/th/reports/", headers=HTTPS)  # noqa: S310 - local server
         with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310

@@ -1,4 +1,5 @@
-"""GeoJSON answers kept for a minute in each web process, per office, language, box and filters.
+"""GeoJSON answers kept for a minute in each web process, per office, language, box and filters
+(and, the same way, the list's count and extent of the reports per office and filters).
 
 Everyone who opens the map of an office asks for the same first box (the page names it and
 preloads it), and people panning around a town ask for the same boxes again: the answer is the
@@ -71,8 +72,8 @@ def case_event_saved(sender, instance, created=False, **kwargs):
 
 
 def kept(site_id, key, compute):
-    """`compute()` (bytes) once per version of the office's reports and of the content, in this
-    process, for `SECONDS` at most."""
+    """`compute()` (bytes, or anything the cache pickles) once per version of the office's
+    reports and of the content, in this process, for `SECONDS` at most."""
     try:
         versions = cache.get_many([VERSION_KEY.format(site_id), VERSION_KEY.format("all")])
         office = versions.get(VERSION_KEY.format(site_id)) or _version(site_id)

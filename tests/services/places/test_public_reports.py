@@ -17,6 +17,7 @@ from PIL import Image
 from forms_builder.models import SubmissionFile
 from services.areas.models import Area
 from services.cases.models import Case, CaseEvent, CaseStatus
+from services.places import cache as places_cache
 from services.places import views
 from services.places.public import is_public
 from tests.factories import (
@@ -385,6 +386,7 @@ def test_query_counts_do_not_grow_with_the_number_of_reports(client, places):
     attach(first, "photos", jpeg_with_gps())
     CaseEventFactory(case=first, reply=True)
     client.get("/th/reports/", {"q": "1"})  # the site, settings and menus warm their caches
+    places_cache.reports_changed(first.site_id)  # but not the list's kept count: measure its queries
     few = {
         "list": _queries(client, "/th/reports/"),
         "page": _queries(client, f"/th/reports/{first.reference}/"),
@@ -443,6 +445,27 @@ def test_geojson_is_kept_until_a_case_of_the_office_changes(client, places):
     first.status = CaseStatus.REJECTED
     first.save()
     assert refs() == {second.reference}
+
+
+def test_the_lists_count_is_kept_until_a_case_of_the_office_changes(client, places):
+    """The count and extent of the reports (a pass over every case of the office) are kept like
+    the GeoJSON; a report made private leaves the count, the extent and the list at once."""
+    report(places)
+    second = report(places, latitude=Decimal("18.801000"))
+
+    def shown():
+        response = client.get("/th/reports/", {"service": str(places["light"].pk)})
+        return response.context["page_obj"].paginator.count, response.context["extent"]
+
+    assert shown()[0] == 2
+    with CaptureQueriesContext(connection) as captured:
+        assert shown()[0] == 2
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"] and "services_case" in q["sql"]]
+    second.private_report = True
+    second.save()
+    count, extent = shown()
+    assert count == 1 and "18.801" not in extent
+    assert second.reference not in client.get("/th/reports/", {"service": str(places["light"].pk)}).content.decode()
 
 
 def test_a_report_passed_to_an_agency_stays_on_the_map_and_says_to_whom(client, places):
