@@ -43,6 +43,18 @@ def test_the_map_clusters_the_reports_and_passes_axe(live_site, make_page, langu
         "",
         page.locator("[data-reports-map-status]").get_attribute("data-capped"),
     )
+    # A report's popup (built when opened) names its service and links to its page.
+    singles = page.locator(".leaflet-marker-icon:not(.report-cluster)")
+    for _ in range(8):
+        if singles.count():
+            break
+        page.locator(".report-cluster").first.click()
+        page.wait_for_timeout(800)
+    singles.first.click()
+    link = page.locator(".leaflet-popup-content a")
+    link.wait_for()
+    assert re.fullmatch(rf"/{language}/reports/[A-Z]+-\d+-[0-9A-Z]+-[0-9A-Z]/", link.get_attribute("href"))
+    assert page.locator(".leaflet-popup-content strong").inner_text().strip()
 
 
 def test_without_javascript_the_list_is_paged_and_filtered(live_site, make_page):

@@ -132,7 +132,8 @@
             var p = feature.properties;
             var c = feature.geometry.coordinates;
             var marker = L.marker([c[1], c[0]], {alt: markerLabel + " " + p.ref + ": " + p.service, title: p.service, keyboard: true});
-            marker.bindPopup(popup(p, data.statuses));
+            // Built when opened: a popup each for a few hundred markers held up their drawing.
+            marker.bindPopup(function () { return popup(p, data.statuses); });
             return marker;
           });
           clusters.clearLayers();
