@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from importlib import import_module
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -89,10 +90,15 @@ def wagtail_tasks_after_commit():
 
 
 def run_wagtail_tasks(calls):
-    """Task: run the held Wagtail tasks ((dotted path, args, kwargs)), in one transaction."""
+    """Task: run the held Wagtail tasks ((dotted path, args, kwargs)), in one transaction. An
+    object deleted since (an office removed again at once) is skipped: its tasks look it up by
+    id, and it needs no index any more."""
     with transaction.atomic():
         for path, args, kwargs in calls:
-            import_string(path).call(*args, **kwargs)
+            try:
+                import_string(path).call(*args, **kwargs)
+            except ObjectDoesNotExist:
+                continue
 
 
 def add_live_page(parent, page, references=False):

@@ -257,3 +257,17 @@ def test_wagtails_admin_search_and_usage_of_the_new_pages_are_written_after_the_
         callback()  # the commit: the task runs (the test cluster is synchronous)
     assert ReferenceIndex.get_references_for_object(guide).exists()  # its e-form, department, category
     assert guide.pk in {page.pk for page in ServicePage.objects.descendant_of(site.root_page).search(guide.title)}
+
+
+def test_the_indexing_task_skips_what_was_deleted_before_it_ran(db):
+    """An office removed again before the worker ran leaves ids of pages that are gone: the task
+    indexes the rest instead of failing (and being retried) on the first."""
+    label, model = ServicePage._meta.app_label, ServicePage._meta.model_name
+    home = Page.get_first_root_node()
+    starter.run_wagtail_tasks(
+        [
+            ["wagtail.tasks.update_reference_index_task", [label, model, "999999"], {}],
+            ["modelsearch.tasks.insert_or_update_object_task", [label, model, "999999"], {}],
+            ["modelsearch.tasks.insert_or_update_object_task", ["wagtailcore", "page", str(home.pk)], {}],
+        ]
+    )
