@@ -238,7 +238,9 @@ def _content_models():
     bases = (Page, BaseSiteSetting, AbstractDocument, AbstractImage, AbstractRendition)
     fixed = {Site, Locale, PageViewRestriction, Collection, Redirect}
     found = {model for model in apps.get_models() if issubclass(model, bases)} | fixed
-    return found | set(get_snippet_models())
+    # Snippets are content unless they say they hold residents' records (`on_public_pages =
+    # False`: tax accounts, households), which change by the thousand and show on no kept page.
+    return found | {model for model in get_snippet_models() if getattr(model, "on_public_pages", True)}
 
 
 def _content_changed(sender, instance=None, created=False, **kwargs):

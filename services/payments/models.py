@@ -101,6 +101,9 @@ class Household(models.Model):
     recurring fees of the national "pay by QR" service). The account number is printed on the
     paper bill; the house number is a weak second check, not a secret."""
 
+    # A snippet, but residents' records, not what public pages show (portal.pagecache).
+    on_public_pages = False
+
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.PROTECT, related_name="households")
     account_number = models.CharField(
         _("account number"), max_length=20, help_text=_("Printed on the household's bill, e.g. G-0001.")

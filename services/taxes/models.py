@@ -200,6 +200,10 @@ class TaxAccount(models.Model):
     Created and updated by the CSV import (services.taxes.importer); the account number is kept
     normalised (upper case, no spaces), so "l 0001" typed on a phone finds L0001."""
 
+    # A snippet, but residents' records, not what public pages show: an import of thousands
+    # must not empty the anonymous page cache row by row (portal.pagecache).
+    on_public_pages = False
+
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.PROTECT, related_name="tax_accounts")
     kind = models.CharField(_("tax"), max_length=20, choices=TaxKind.choices)
     account_number = models.CharField(
