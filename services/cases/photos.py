@@ -65,29 +65,34 @@ def reduced(data, longest_side=THUMB_SIDE):
     return out.getvalue(), "image/jpeg"
 
 
+def shown(data, *, thumb=False):
+    """(bytes, content type) of a photo to show: without metadata, or with `thumb` a reduced
+    copy (THUMB_SIDE), falling back to the photo as stored when it cannot be reduced (the server
+    busy, an odd file). ValidationError when it is no picture at all."""
+    if thumb:
+        try:
+            return reduced(data)
+        except (
+            image_decode.TooManyPixels,
+            image_decode.DecodeBusy,
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ):
+            pass
+    return without_metadata(data)
+
+
 def serve_inline(file_field, stem, *, thumb=False):
     """The photo for an `<img>` (and to open in the browser), never as a download. Also serves
     residents' photos to staff: those were cleaned at upload, and are checked again here.
-    `thumb`: a reduced copy (THUMB_SIDE), falling back to the photo as stored when it cannot be
-    reduced (the server busy, an odd file)."""
+    `thumb`: a reduced copy (`shown`)."""
     with file_field.open("rb") as handle:
         data = handle.read()
     try:
-        if thumb:
-            try:
-                data, content_type = reduced(data)
-            except (
-                image_decode.TooManyPixels,
-                image_decode.DecodeBusy,
-                UnidentifiedImageError,
-                OSError,
-                SyntaxError,
-                ValueError,
-                Image.DecompressionBombError,
-            ):
-                data, content_type = without_metadata(data)
-        else:
-            data, content_type = without_metadata(data)
+        data, content_type = shown(data, thumb=thumb)
     except ValidationError:
         # Not a picture we can show: still hand the bytes over (nothing a resident sent is ever
         # withheld from staff), as an opaque download the browser will not render.

@@ -249,6 +249,25 @@ def test_the_public_photo_is_the_residents_photo_of_the_place_without_metadata(c
     assert b"PhoneMaker" not in response.content
 
 
+def test_the_lists_cards_load_a_small_copy_of_a_phones_photo(client, places):
+    """A card shows the photo at 160 px: a phone's photo of several megabytes must not take
+    the slow link the map page's own files need."""
+    case = report(places)
+    photo = Image.new("RGB", (4000, 3000), (30, 120, 200))
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=95)
+    attach(case, "photos", out.getvalue())
+    html = client.get("/th/reports/").content.decode()
+    assert f"/th/reports/{case.reference}/photo?size=thumb" in html
+    small = client.get(f"/th/reports/{case.reference}/photo", {"size": "thumb"})
+    assert small.status_code == 200 and small["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(small.content)) as served:
+        assert max(served.size) == 240
+    # The report's own page still links the photo as taken.
+    with Image.open(io.BytesIO(client.get(f"/th/reports/{case.reference}/photo").content)) as full:
+        assert full.size == (4000, 3000)
+
+
 def test_an_id_card_copy_is_never_the_public_photo(client, places):
     case = report(places)
     attach(case, "id_copy", jpeg_with_gps())
