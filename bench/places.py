@@ -10,7 +10,9 @@ What it measures (issue 18 §6):
   network), and the answer's size as sent (gzip) and uncompressed;
 - the map page (/th/reports/) in Chromium on a throttled phone: 4× slower CPU
   (Emulation.setCPUThrottlingRate) and a "fast 3G" link (150 ms round trip, 1.6 Mbit/s down,
-  750 kbit/s up; Lighthouse's mobile profile), served by gunicorn with production settings;
+  750 kbit/s up; Lighthouse's mobile profile), served by gunicorn with production settings
+  behind deploy/nginx.conf (TLS, HTTP/2, gzip: what residents get; bench/nginx.py), then again
+  from gunicorn alone (HTTP/1.1, nothing compressed) for comparison; first paint, markers shown,
   time to DOMContentLoaded, to the load event and until the clusters are drawn. Map tiles come
   from the internet and are not counted (they are refused here, so the page is measured alone).
 
@@ -35,8 +37,9 @@ import tempfile
 import time
 import urllib.request
 
+from bench import nginx
 from bench.__main__ import POSTGRES, REDIS, RESULTS, machine, reachable
-from bench.site import HTTPS, BenchSite
+from bench.site import HTTPS, BenchSite, free_port
 
 CENTRE = (18.7883, 98.9853)
 REGION = 0.3  # degrees: the side of the square the cases lie in
@@ -355,8 +358,17 @@ new MutationObserver(function () {
 """
 
 
-def map_page(site, loads):
-    """The map page in Chromium on a throttled phone, cold (a new browser context each time).
+def _readable_by(user, *paths):
+    """nginx's workers run as `user` (never root): the bench's private temporary folders must
+    let them reach the static files; the nginx folder is theirs (bench.nginx.in_front)."""
+    for path in paths:
+        os.chmod(path, 0o755)  # noqa: S103 - a benchmark's throwaway folder
+
+
+def map_page(site, loads, through_nginx=True):
+    """The map page in Chromium on a throttled phone, cold (a new browser context each time);
+    `through_nginx`: behind deploy/nginx.conf (TLS, HTTP/2, gzip, static files from nginx) as
+    production serves it, else from gunicorn directly (HTTP/1.1, the page not compressed).
 
     The page "loads" when both have happened, each timed from the navigation's start in the
     page's own clock (not the driver's, which adds Playwright's round trips):
@@ -371,17 +383,41 @@ def map_page(site, loads):
     if path is None:
         return {"skipped": "no Chromium"}
     runs = []
-    with site.serve(workers=2) as server, sync_playwright() as playwright:
+    with site.serve(workers=2) as server, contextlib.ExitStack() as stack, sync_playwright() as playwright:
         _warm(server)
+        base, headers = server.url, HTTPS  # production settings send plain HTTP to HTTPS otherwise
+        if through_nginx:
+            if nginx.binary() is None:
+                return {"skipped": "no nginx (apt-get install nginx-light)"}
+            user = "nobody" if os.geteuid() == 0 else None
+            static = site.env["STATIC_ROOT"]
+            if user:
+                _readable_by(user, site.dir.parent, site.dir, static)
+            node = server.url.split("://")[1]
+            base = stack.enter_context(
+                nginx.in_front(
+                    site.dir / "nginx",
+                    [node, node],
+                    free_port(),
+                    free_port(),
+                    static,
+                    f"{server.url}/media/",
+                    user=user,
+                )
+            )
+            headers = {}
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         for number in range(loads + 1):
-            # Production settings send plain HTTP to HTTPS unless the proxy says it was HTTPS.
             context = browser.new_context(
-                viewport={"width": 360, "height": 740}, locale="th-TH", extra_http_headers=HTTPS
+                viewport={"width": 360, "height": 740},
+                locale="th-TH",
+                extra_http_headers=headers,
+                ignore_https_errors=True,  # nginx's self-signed certificate
             )
             context.add_init_script(MARKERS_SHOWN)
             page = context.new_page()
-            page.route("https://**/*", lambda route: route.abort())  # map tiles: not the page's own
+            # Map tiles come from the internet: not the page's own, refused here.
+            page.route(lambda url: not url.startswith(base), lambda route: route.abort())
             cdp = context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE["cpu"]})
             cdp.send("Network.enable")
@@ -395,7 +431,7 @@ def map_page(site, loads):
                 },
             )
             cpu_before = server.worker_cpu_seconds()
-            page.goto(f"{server.url}/th/reports/", wait_until="load")
+            page.goto(f"{base}/th/reports/", wait_until="load")
             page.wait_for_function("() => typeof window.__markersShown === 'number'", timeout=60000)
             server_cpu_ms = (server.worker_cpu_seconds() - cpu_before) * 1000
             timing = page.evaluate(
@@ -432,6 +468,7 @@ def map_page(site, loads):
             context.close()
         browser.close()
     return {
+        "served_by": "nginx (deploy/nginx.conf: TLS, HTTP/2, gzip) → gunicorn" if through_nginx else "gunicorn",
         "throttle": THROTTLE,
         "loads": runs,
         "median_first_paint_ms": statistics.median(r["first_paint_ms"] for r in runs),
@@ -454,7 +491,7 @@ def _warm(server, requests=8):
 
 
 def table(results):
-    geo, page = results.get("geojson", {}), results.get("map_page", {})
+    geo = results.get("geojson", {})
     rows = []
     if geo:
         rows += [
@@ -489,10 +526,13 @@ def table(results):
                 f" · found median {dup['already_reported_found_median']}",
             )
         )
-    if "median_load_ms" in page:
+    for key in ("map_page", "map_page_direct"):
+        page = results.get(key, {})
+        if "median_load_ms" not in page:
+            continue
         rows.append(
             (
-                "map page, throttled phone (CPU ×4, 150 ms, 1.6 Mbit/s)",
+                f"map page, throttled phone (CPU ×4, 150 ms, 1.6 Mbit/s), {page['served_by']}",
                 f"first paint {page['median_first_paint_ms']} ms · markers shown {page['median_markers_shown_ms']} ms"
                 f" · DOMContentLoaded {page['median_dcl_ms']} ms · load {page['median_load_ms']} ms"
                 f" (medians of {len(page['loads'])})"
@@ -577,6 +617,8 @@ def main():
             if "map" in wanted:
                 print("loading the map page on a throttled phone…", flush=True)  # noqa: T201
                 results["map_page"] = map_page(site, args.loads)
+                save(results)
+                results["map_page_direct"] = map_page(site, args.loads, through_nginx=False)
         finally:
             if args.keep:
                 print(f"kept database {site.db_name}", flush=True)  # noqa: T201

@@ -1,119 +1,38 @@
 """deploy/nginx.conf, run by Debian's real nginx in front of the two web nodes of test_nodes.
 
-The example is rendered by plain substitution of its example values (ports, paths, the nodes'
-and the object store's addresses, a self-signed certificate) and started in the foreground as an
-unprivileged process with its own prefix, pid and logs. Without nginx the tests skip loudly;
+The example is rendered by plain substitution of its example values (bench/nginx.py, which
+the map page's benchmark shares) and started in the foreground as an unprivileged process with
+its own prefix, pid and logs. Without nginx the tests skip loudly;
 REQUIRE_NGINX=1 (set by CI) makes them fail instead.
 """
 
 import os
 import re
-import shutil
-import subprocess
-import time
 
 import pytest
 
-from .conftest import ROOT, free_port
+from bench import nginx
+
+from .conftest import free_port
 from .test_nodes import sign_in
 from .webclient import Browser
 
-CONF = ROOT / "deploy" / "nginx.conf"
-
-
-def nginx_binary():
-    for candidate in (shutil.which("nginx"), "/usr/sbin/nginx"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def render(cluster, folder, http_port):
-    """deploy/nginx.conf with this run's ports and paths. Every example value must be found, so
-    the test breaks (rather than silently testing something else) when the example changes."""
-    node1, node2 = (url.split("://")[1] for url in cluster.nodes)
-    replacements = [
-        ("pid /run/nginx.pid;", f"pid {folder}/nginx.pid;"),
-        ("error_log /var/log/nginx/error.log warn;", f"error_log {folder}/error.log warn;"),
-        ("access_log /var/log/nginx/access.log;", f"access_log {folder}/access.log;"),
-        ("server web1:8000 ", f"server {node1} "),
-        ("server web2:8000 ", f"server {node2} "),
-        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
-        ("listen [::]:80;", ""),
-        ("listen 443 ssl http2;", f"listen 127.0.0.1:{cluster.proxy_port} ssl http2;"),
-        ("listen [::]:443 ssl http2;", ""),
-        ("/etc/ssl/portal/fullchain.pem", f"{folder}/cert.pem"),
-        ("/etc/ssl/portal/privkey.pem", f"{folder}/key.pem"),
-        ("/srv/portal/static/", f"{cluster.static_root}/"),
-        ("http://minio:9000/portal/media/", f"{cluster.s3_endpoint}/{cluster.s3['S3_BUCKET']}/media/"),
-        (
-            "http {\n",
-            "http {\n"
-            + "".join(
-                f"    {kind}_temp_path {folder}/{kind};\n"
-                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-            ),
-        ),
-    ]
-    text = CONF.read_text()
-    for old, new in replacements:
-        assert old in text, f"deploy/nginx.conf no longer contains {old!r}: update this test's rendering"
-        text = text.replace(old, new)
-    return text
-
 
 @pytest.fixture(scope="module")
-def proxy(cluster, tmp_path_factory):
-    binary = nginx_binary()
-    if binary is None:
+def proxy(cluster):
+    if nginx.binary() is None:
         message = "NGINX TESTS NOT RUN: no nginx found (apt-get install nginx-light)"
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    folder = cluster.dir / "nginx"
-    folder.mkdir()
-    subprocess.run(  # noqa: S603
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(folder / "key.pem"),
-            "-out",
-            str(folder / "cert.pem"),
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-    )
     http_port = free_port()
-    (folder / "nginx.conf").write_text(render(cluster, folder, http_port))
-    user = None
-    if os.geteuid() == 0:  # never run the test's nginx as root
-        user = "nobody"
-        for path in [folder, *folder.iterdir()]:
-            shutil.chown(path, user=user)
-    command = [binary, "-p", f"{folder}/", "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")]
-    check = subprocess.run([*command, "-t"], capture_output=True, text=True, user=user)  # noqa: S603
-    assert check.returncode == 0, check.stderr
-    process = subprocess.Popen([*command, "-g", "daemon off;"], user=user, stderr=subprocess.PIPE)  # noqa: S603
-    base = f"https://127.0.0.1:{cluster.proxy_port}"
-    for _ in range(100):
-        try:
-            Browser().get(f"{base}/healthz")
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read().decode()
-            time.sleep(0.1)
-    yield {"https": base, "http": f"http://127.0.0.1:{http_port}", "folder": folder}
-    process.terminate()
-    process.wait(timeout=20)
+    nodes = [url.split("://")[1] for url in cluster.nodes]
+    media = f"{cluster.s3_endpoint}/{cluster.s3['S3_BUCKET']}/media/"
+    user = "nobody" if os.geteuid() == 0 else None  # never run the test's nginx as root
+    with nginx.in_front(
+        cluster.dir / "nginx", nodes, http_port, cluster.proxy_port, cluster.static_root, media, user=user
+    ) as base:
+        yield {"https": base, "http": f"http://127.0.0.1:{http_port}", "folder": cluster.dir / "nginx"}
 
 
 def test_pages_come_through_nginx_compressed_and_the_site_sees_https(proxy, cluster):
