@@ -238,8 +238,9 @@ def _content_models():
     bases = (Page, BaseSiteSetting, AbstractDocument, AbstractImage, AbstractRendition)
     fixed = {Site, Locale, PageViewRestriction, Collection, Redirect}
     found = {model for model in apps.get_models() if issubclass(model, bases)} | fixed
-    # Snippets are content unless they say they hold residents' records (`on_public_pages =
-    # False`: tax accounts, households), which change by the thousand and show on no kept page.
+    # Snippets are content unless they say no public page shows them (`on_public_pages = False`):
+    # residents' records that change by the thousand (tax accounts, households) and the staff's
+    # own settings (reply and document templates, routing and retention rules).
     return found | {model for model in get_snippet_models() if getattr(model, "on_public_pages", True)}
 
 

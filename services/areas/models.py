@@ -106,6 +106,8 @@ class RoutingRule(models.Model):
     or answer removed. Such a rule is listed as broken with the reason and skipped, never an error.
     """
 
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
+
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("office"),

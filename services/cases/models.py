@@ -193,6 +193,8 @@ class ReplyTemplate(BilingualMixin, models.Model):
     """A ready answer officers adapt for a public reply, so residents get clear, consistent words.
     Each office keeps its own (its officers see only those)."""
 
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
+
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("office"),
@@ -766,6 +768,8 @@ class ApprovalRole(models.Model):
     """One office's holders of an approval role: only they may approve or send back a stage that
     needs it, and only for their own office's cases. Offices name the role in their own words
     (a municipality's ปลัด, a subdistrict's ปลัด อบต.)."""
+
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
 
     site = models.ForeignKey(
         "wagtailcore.Site",

@@ -98,6 +98,8 @@ class DocumentTemplate(models.Model):
     own certificate, with its own wording. Placeholders are checked when saved, so an officer
     never issues a document with a "{typo}" printed on it."""
 
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
+
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("office"),
@@ -373,6 +375,8 @@ class LetterTemplate(LetterParts):
     """An office's model of an outgoing official letter, written by its editors: the officer
     starts from it on a case, with the case's values filled in, and may edit before issuing.
     Placeholders are checked when saved, as for document templates."""
+
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
 
     site = models.ForeignKey(
         "wagtailcore.Site",

@@ -141,6 +141,8 @@ class NotificationTemplate(models.Model):
     with no office is the platform's wording, used by every office that has none of its own for
     that event and language; only platform administrators write those."""
 
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
+
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("office"),

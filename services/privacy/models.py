@@ -41,6 +41,8 @@ class RetentionRule(models.Model):
     office whose service it is: `site` is set from the service's site when saved, and the admin
     lists and edits only the rules of the offices the person works for."""
 
+    on_public_pages = False  # staff's own settings: an edit changes no public page (portal.pagecache)
+
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("office"),
