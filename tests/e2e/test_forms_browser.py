@@ -9,6 +9,7 @@ names (step id + question key), which do not depend on the language.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from forms_builder import demo
 from tests.browser import VIEWPORTS, assert_accessible
@@ -182,9 +183,11 @@ def run_elderly(phone, language, javascript, resume):
     phone.next()
     account = phone.field("payment", "bank_account")
     if javascript:
-        assert not account.is_visible()  # shown only for a bank transfer
+        # Shown only for a bank transfer. Waits for the step's deferred script (a busy machine
+        # may not have run it when the page is first drawn).
+        expect(account).to_be_hidden()
     phone.fill("payment", payment_method="bank")
-    assert account.is_visible()
+    expect(account).to_be_visible()
     phone.fill(
         "payment", bank_name="Krungthai", bank_account="123-4-56789-0", account_name="Boonma", no_other_pension="on"
     )
