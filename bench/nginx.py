@@ -27,7 +27,7 @@ def binary():
     return None
 
 
-def render(folder, nodes, http_port, https_port, static_root, media_url, text=None):
+def render(folder, nodes, http_port, https_port, static_root, media_url):
     """deploy/nginx.conf with these ports and paths; `nodes` are two "host:port" (the same twice
     for one node)."""
     node1, node2 = nodes
@@ -54,7 +54,7 @@ def render(folder, nodes, http_port, https_port, static_root, media_url, text=No
             ),
         ),
     ]
-    text = CONF.read_text() if text is None else text
+    text = CONF.read_text()
     for old, new in replacements:
         if old not in text:
             raise AssertionError(f"deploy/nginx.conf no longer contains {old!r}: update bench/nginx.py's rendering")

@@ -358,9 +358,9 @@ new MutationObserver(function () {
 """
 
 
-def _readable_by(user, *paths):
-    """nginx's workers run as `user` (never root): the bench's private temporary folders must
-    let them reach the static files; the nginx folder is theirs (bench.nginx.in_front)."""
+def _readable(*paths):
+    """nginx's workers run as another user (never root): the bench's private temporary folders
+    must let them reach the static files; the nginx folder is theirs (bench.nginx.in_front)."""
     for path in paths:
         os.chmod(path, 0o755)  # noqa: S103 - a benchmark's throwaway folder
 
@@ -392,7 +392,7 @@ def map_page(site, loads, through_nginx=True):
             user = "nobody" if os.geteuid() == 0 else None
             static = site.env["STATIC_ROOT"]
             if user:
-                _readable_by(user, site.dir.parent, site.dir, static)
+                _readable(site.dir.parent, site.dir, static)
             node = server.url.split("://")[1]
             base = stack.enter_context(
                 nginx.in_front(
