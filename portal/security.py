@@ -50,9 +50,10 @@ def _error_page_style_hashes():
     return " ".join(hashes)
 
 
-def public_policy(frame_ancestors="'none'"):
+def public_policy(frame_ancestors="'none'", styles=()):
+    """`styles`: hashes of a page's own inline stylesheets (portal.inline_styles)."""
     img = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_origin()]))
-    style = " ".join(filter(None, ["'self'", _error_page_style_hashes()]))
+    style = " ".join(filter(None, ["'self'", _error_page_style_hashes(), *styles]))
     directives = [
         "default-src 'self'",
         "script-src 'self'",

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,14 +26,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from portal import pagecache
+from portal import inline_styles, pagecache
 from portal.i18n import ascii_digits, is_thai
 from portal.offices import current_office
+from portal.security import public_policy
 from services.areas.models import Area
 from services.cases import photos, references
 from services.cases.models import PUBLIC_LABELS, CaseEvent
 from services.models.guides import ServicePage
-from services.places import cache
+from services.places import cache, first_view
 from services.places.public import (
     PUBLIC_STATUSES,
     REFERENCE_SHAPE,
@@ -46,6 +47,8 @@ from services.places.public import (
 )
 
 PER_PAGE = 20
+# In the list page itself (portal.inline_styles): its first paint waits for no other file.
+PAGE_STYLESHEETS = ["css/portal.css", "places/reports.css"]
 # A box wider or taller than this (about 110 km, a province) is clipped to this around its centre.
 MAX_SPAN_DEGREES = 1.0
 # At most this many reports per GeoJSON answer, newest first: about 150 KB with Thai names.
@@ -203,30 +206,37 @@ def report_list(request):
     paginator.count = extent["total"]
     page_obj = paginator.get_page(request.GET.get("page"))
     _annotate(page_obj.object_list)
+    map_tiles = getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     first_bbox = _first_box(extent)
+    first_query = _first_query(found, first_bbox) if first_bbox else ""
     context = {
         "page_obj": page_obj,
         "filters": filters,
-        "selected": filters.values(),
+        "selected": found,
         "filter_messages": filters.messages(),
         "services": service_choices(site),
         "areas": Area.objects.filter(site=site).choices(),
         "statuses": [(s, PUBLIC_LABELS[s]) for s in PUBLIC_STATUSES],
-        # Where the map opens: around the reports, in published (rounded) coordinates only.
+        # Around the reports, in published (rounded) coordinates only: whether they fit a town.
         "extent": ",".join(str(coordinate(extent[k])) for k in ("south", "west", "north", "east"))
         if extent["south"] is not None
         else "",
         "geojson_url": reverse("places:geojson"),
         # The reports of the map's first view, asked for in the page's head (a preload) so they
         # arrive with Leaflet instead of a round trip after it ran; reports_map.js asks for this
-        # very address first (same string, or the browser fetches it twice).
+        # very address first (same string, or the browser fetches it twice). Valid filters
+        # only: a value the page left out would make the GeoJSON refuse the request.
         "first_bbox": first_bbox,
-        "first_geojson": f"{reverse('places:geojson')}?{_first_query(request, first_bbox)}" if first_bbox else "",
-        "map_tiles": getattr(settings, "FORMS_BUILDER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "first_geojson": f"{reverse('places:geojson')}?{first_query}" if first_bbox else "",
+        "first_view": _first_view(site, filters, extent, first_bbox, map_tiles) if first_bbox else None,
+        "map_tiles": map_tiles,
+        "inline_css": inline_styles.stylesheets(*PAGE_STYLESHEETS),
         "map_center": getattr(settings, "FORMS_BUILDER_MAP_CENTER", "18.7883,98.9853"),
     }
     pagecache.depends_on(request, pagecache.CASES)
     response = render(request, "places/report_list.html", context, status=400 if filters.errors else 200)
+    # The one inline stylesheet this page has, allowed by its hash (kept with the page in caches).
+    response["Content-Security-Policy"] = public_policy(styles=[inline_styles.style_hash(context["inline_css"])])
     return _shared_cache(request, response)
 
 
@@ -278,13 +288,27 @@ def _first_box(extent):
     return ",".join(f"{value:.5f}" for value in (west, south, east, north))
 
 
-def _first_query(request, bbox):
-    """The page's filters (not its page number) and the first box, as the GeoJSON takes them."""
-    query = request.GET.copy()
-    for key in ("page", "bbox"):
-        query.pop(key, None)
+def _first_query(found, bbox):
+    """The page's valid filters (not its page number) and the first box, as the GeoJSON takes them."""
+    query = QueryDict(mutable=True)
+    for key, value in found.items():
+        query[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     query["bbox"] = bbox
     return query.urlencode()
+
+
+def _first_view(site, filters, extent, bbox, tiles):
+    """The map's first view drawn by the server (services.places.first_view), from the very
+    GeoJSON answer the page preloads (kept: the preload then costs no query)."""
+    box, clipped = parse_bbox(bbox)
+    features = json.loads(_kept_geojson(site, filters, box, clipped))["features"]
+    if extent["middle"] is None:  # a town: all of it, as fitBounds would show it
+        view = first_view.town_view(*box)
+        size = first_view.CANVAS
+    else:  # wider: the first box, around the reports' median point, at street level
+        view = first_view.box_view(*box)
+        size = first_view.size_of(*box, view[2])
+    return first_view.drawing(features, view, size, tiles)
 
 
 def _shared_cache(request, response):
@@ -411,13 +435,17 @@ def reports_geojson(request):
     filters = ReportFilters(request.GET)
     if filters.errors:
         return _json_error(" ".join(filters.messages()))
-    site = current_office(request)
-    found = filters.values()
-    key = f"{get_language()}:{','.join(repr(v) for v in box)}:{sorted((k, str(v)) for k, v in found.items())}"
-    body = cache.kept(site.pk, key, lambda: _geojson(site, filters, box, clipped))
+    body = _kept_geojson(current_office(request), filters, box, clipped)
     response = HttpResponse(body, content_type="application/geo+json")
     response["Cache-Control"] = GEOJSON_CACHE
     return response
+
+
+def _kept_geojson(site, filters, box, clipped):
+    """The answer's bytes, kept (services.places.cache) per office, language, box and filters."""
+    found = filters.values()
+    key = f"{get_language()}:{','.join(repr(v) for v in box)}:{sorted((k, str(v)) for k, v in found.items())}"
+    return cache.kept(site.pk, key, lambda: _geojson(site, filters, box, clipped))
 
 
 def _geojson(site, filters, box, clipped):

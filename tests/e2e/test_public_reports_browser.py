@@ -6,6 +6,7 @@ serious or critical violation, in Thai and in English."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
 
@@ -30,6 +31,8 @@ def test_the_map_clusters_the_reports_and_passes_axe(live_site, make_page, langu
     counts = [int(text) for text in page.locator(".report-cluster span").all_inner_texts()]
     singles = page.locator(".leaflet-marker-icon:not(.report-cluster)").count()
     assert counts and sum(counts) + singles == len(data["features"])
+    # The server's drawing of the first view is gone once Leaflet's markers are in.
+    assert page.locator("[data-first-view]").count() == 0
     # The list is still there, below the map, with the same reports' pages.
     assert page.locator(".report-list li").count() >= 1
     first = page.locator(".report-list li h3 a").first.get_attribute("href")
@@ -55,6 +58,34 @@ def test_the_map_clusters_the_reports_and_passes_axe(live_site, make_page, langu
     link.wait_for()
     assert re.fullmatch(rf"/{language}/reports/[A-Z]+-\d+-[0-9A-Z]+-[0-9A-Z]/", link.get_attribute("href"))
     assert page.locator(".leaflet-popup-content strong").inner_text().strip()
+
+
+def test_before_leaflet_arrives_the_server_drawn_first_view_shows_the_reports(live_site, make_page):
+    """On a slow link Leaflet comes a second later, or never (blocked, offline): the map's first
+    view, drawn by the server into the page, shows the reports' groups meanwhile, styled by the
+    CSS the page carries itself (its Content-Security-Policy allows it by hash)."""
+    page = make_page(NARROW)
+    page.route(re.compile(r"leaflet", re.I), lambda route: route.abort())
+    with page.expect_response(re.compile(r"/reports\.geojson\?")) as answer:
+        page.goto(f"{live_site}/th/reports/")
+    features = answer.value.json()["features"]
+    drawing = page.locator("[data-first-view]")
+    expect(drawing).to_be_visible()
+    counts = [int(n) for n in drawing.locator(".first-view-cluster text").all_text_contents()]
+    pins = drawing.locator(".first-view-pin").count()
+    assert counts and 0 < sum(counts) + pins <= len(features)
+    # The inline CSS applied: the header is the site's green, the numbers white on green.
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 59)"
+    )
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.first-view-cluster circle')).fill")
+        == "rgb(11, 93, 59)"
+    )
+    # The drawing's tiles were given their addresses by the script, after the first paint.
+    assert all(drawing.locator("image").evaluate_all("tiles => tiles.map(t => t.getAttribute('href'))"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert_accessible(page)
 
 
 def test_without_javascript_the_list_is_paged_and_filtered(live_site, make_page):

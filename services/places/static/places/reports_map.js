@@ -1,11 +1,14 @@
 /* The map over the public reports list (services/places/templates/places/report_list.html).
-   The list works without this: the map section stays hidden unless Leaflet and its cluster
-   plugin load. Its first reports come from the address the page preloaded (data-first, in
-   its head), so they arrive with Leaflet; after that the map asks /<lang>/reports.geojson for the
-   visible box (with the page's filters) whenever it stops moving, and groups near reports into
-   numbered clusters. Leaflet, its cluster plugin and their CSS are not in the page's head
-   (fetching them there took bandwidth the list's stylesheets needed for the first paint): they
-   are added here, once the stylesheets are in, and the map is shown once they are. */
+   The list works without this: the map section is hidden without JavaScript (reports.css). The
+   server drew the map's first view into the page (places/first_view.html: the clusters and pins
+   of the reports there, where Leaflet will draw them), shown with the page's first paint; this
+   gives that drawing its map tiles. Leaflet, its cluster plugin and their CSS are not in the page's
+   head (fetching them there took bandwidth the list's stylesheets needed for the first paint):
+   they are added here, once the stylesheets are in; Leaflet then opens at the drawing's centre
+   and zoom (data-view) and replaces it once its own markers are in. Its first reports come from
+   the address the page preloaded (data-first); after that the map asks /<lang>/reports.geojson
+   for the visible box (with the page's filters) whenever it stops moving, and groups near
+   reports into numbered clusters. */
 (function () {
   "use strict";
   var section = document.querySelector("[data-reports-map]");
@@ -14,6 +17,13 @@
   var status = section.querySelector("[data-reports-map-status]");
   var TOWN = 0.05; // degrees, about 5 km (views.TOWN_DEGREES)
   var L;
+  var drawn = box.querySelector("[data-first-view]");
+  if (drawn) {
+    // Tiles now, not in the HTML: fetched there they shared the link with the stylesheets.
+    Array.prototype.forEach.call(drawn.querySelectorAll("image[data-href]"), function (tile) {
+      tile.setAttribute("href", tile.getAttribute("data-href"));
+    });
+  }
 
   function attach(tag, attributes) {
     return new Promise(function (done, failed) {
@@ -49,30 +59,25 @@
     })
     .catch(function () {}); // no Leaflet (offline, blocked): the list is the page
 
+  function numbers(name) {
+    var values = (box.getAttribute(name) || "").split(",").map(parseFloat);
+    return values.every(isFinite) ? values : [];
+  }
+
   function start() {
-    section.hidden = false;
     var map = L.map(box, {scrollWheelZoom: false});
     L.tileLayer(box.getAttribute("data-tiles"), {maxZoom: 19, attribution: "© OpenStreetMap"}).addTo(map);
-    // Around the reports when they fit a town; otherwise the middle of them at street level, so a
-    // phone asks for a few hundred reports, not the thousand of a whole province.
-    var extent = (box.getAttribute("data-extent") || "").split(",").map(parseFloat);
-    var wholeTown = false; // the first box then holds every report: no second request
-    if (extent.length === 4 && extent.every(isFinite)) {
-      wholeTown = extent[2] - extent[0] <= TOWN && extent[3] - extent[1] <= TOWN;
-      if (wholeTown) {
-        map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: [24, 24], maxZoom: 16});
-      } else {
-        // The first box's middle: the server put it on the reports' median point.
-        var opening = (box.getAttribute("data-first-bbox") || "").split(",").map(parseFloat);
-        if (opening.length === 4 && opening.every(isFinite)) {
-          map.setView([(opening[1] + opening[3]) / 2, (opening[0] + opening[2]) / 2], 14);
-        } else {
-          map.setView([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], 14);
-        }
-      }
+    // Where the server drew the first view: around the reports when they fit a town (the first
+    // box then holds every report: no second request), otherwise their median point at street
+    // level, so a phone asks for a few hundred reports, not the thousand of a whole province.
+    var extent = numbers("data-extent");
+    var wholeTown = extent.length === 4 && extent[2] - extent[0] <= TOWN && extent[3] - extent[1] <= TOWN;
+    var view = numbers("data-view");
+    var centre = numbers("data-center");
+    if (view.length === 3) {
+      map.setView([view[0], view[1]], view[2]);
     } else {
-      var centre = (box.getAttribute("data-center") || "").split(",").map(parseFloat);
-      map.setView(centre.length === 2 && centre.every(isFinite) ? centre : [13.75, 100.5], 14);
+      map.setView(centre.length === 2 ? centre : [13.75, 100.5], 14);
     }
 
     var clusters = L.markerClusterGroup({
@@ -88,8 +93,10 @@
       }
     }).addTo(map);
 
-    // The page's own filters (service, status, community, dates) apply to the map too.
-    var filters = new URLSearchParams(window.location.search);
+    // The page's own filters (service, status, community, dates) apply to the map too: the
+    // valid ones, as the server put them in the first address.
+    var first = box.getAttribute("data-first");
+    var filters = new URLSearchParams(first ? first.split("?")[1] : window.location.search);
     filters.delete("page");
     filters.delete("bbox");
     var markerLabel = box.getAttribute("data-marker-label");
@@ -139,6 +146,7 @@
           clusters.clearLayers();
           clusters.addLayers(markers);
           box.setAttribute("data-loaded", String(markers.length));
+          if (drawn) { drawn.remove(); drawn = null; } // Leaflet's markers are in: the drawing goes
           status.textContent = data.capped || data.clipped ? status.getAttribute("data-capped") : "";
         })
         .catch(function (error) {
@@ -150,7 +158,6 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(load, 250);
     });
-    var first = box.getAttribute("data-first");
     var firstBox = (box.getAttribute("data-first-bbox") || "").split(",").map(parseFloat);
     if (!first) { load(); return; }
     load(first).then(function () {
