@@ -12,9 +12,11 @@ What it measures (issue 18 §6):
   (Emulation.setCPUThrottlingRate) and a "fast 3G" link (150 ms round trip, 1.6 Mbit/s down,
   750 kbit/s up; Lighthouse's mobile profile), served by gunicorn with production settings
   behind deploy/nginx.conf (TLS, HTTP/2, gzip: what residents get; bench/nginx.py), then again
-  from gunicorn alone (HTTP/1.1, nothing compressed) for comparison; first paint, markers shown,
-  time to DOMContentLoaded, to the load event and until the clusters are drawn. Map tiles come
-  from the internet and are not counted (they are refused here, so the page is measured alone).
+  from gunicorn alone (HTTP/1.1, nothing compressed) for comparison; first paint, markers shown
+  (the server's drawing of the map's first view painted: its Element Timing), map ready
+  (Leaflet's markers in: it can be moved), time to DOMContentLoaded and to the load event.
+  `--trace FILE` keeps Chromium's trace of the last load. Map tiles come from the internet and
+  are not counted (they are refused here, so the page is measured alone).
 
 The cases belong to the demo office and lie uniformly in a 0.3° square (about 33 km, a large
 municipality) around the demo town, filed over three years; how many are still open depends on

@@ -23,8 +23,8 @@ RELATIVE_URL = re.compile(r"""url\(\s*["']?(?!data:|https?:|/)([^"')]+)["']?\s*\
 
 
 def _read(name):
-    stored = staticfiles_storage.stored_name(name) if hasattr(staticfiles_storage, "stored_name") else name
     try:
+        stored = staticfiles_storage.stored_name(name) if hasattr(staticfiles_storage, "stored_name") else name
         with staticfiles_storage.open(stored) as handle:
             text = handle.read().decode("utf-8")
     except (OSError, ValueError):  # not collected (tests, development): the app's own file
