@@ -349,9 +349,9 @@ def worker(site, command, *args):
     return site.run("bench.places", "--worker", command, *args)
 
 
-# When the map's markers are on screen, in the page's own clock (ms since navigation start): the
-# frame after reports_map.js marks the map loaded (data-loaded, set once the clusters are added).
 TRACE_CATEGORIES = ["devtools.timeline", "blink.user_timing", "loading", "disabled-by-default-devtools.timeline"]
+# When the map's markers are on screen and when Leaflet's are in, in the page's own clock (ms
+# since navigation start).
 MARKERS_SHOWN = """
 (function () {
   // Markers shown: once the frame that shows the map section's markers is painted (a task queued
@@ -363,7 +363,7 @@ MARKERS_SHOWN = """
   }
   function check() {
     var section = document.querySelector("[data-reports-map]");
-    if (window.__markersShown === undefined && section && !section.hidden
+    if (window.__markersShown === undefined && section
         && section.querySelector(".first-view-cluster, .first-view-pin, .leaflet-marker-icon")) {
       painted("__markersShown");
     }
@@ -380,7 +380,7 @@ MARKERS_SHOWN = """
       }
     });
   }).observe({type: "element", buffered: true});
-  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-loaded", "hidden"]});
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-loaded"]});
 })();
 """
 

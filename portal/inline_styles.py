@@ -34,14 +34,16 @@ def _read(name):
     return RELATIVE_URL.sub(lambda found: f'url("{urljoin(address, found.group(1))}")', text)
 
 
-@functools.cache
-def _kept(names):
+def _joined(names):
     return "\n".join(_read(name) for name in names)
+
+
+_kept = functools.cache(_joined)
 
 
 def stylesheets(*names):
     """The files' text, one after the other, ready for a <style> element."""
-    return "\n".join(_read(name) for name in names) if settings.DEBUG else _kept(names)
+    return _joined(names) if settings.DEBUG else _kept(names)
 
 
 def style_hash(text):

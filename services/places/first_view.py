@@ -47,23 +47,31 @@ def unproject(x, y, zoom):
     return latitude, longitude
 
 
-def town_view(west, south, east, north):
-    """(latitude, longitude, zoom): every report of a town on a phone's map, as Leaflet's
-    fitBounds would place them (the middle of their pixels, the deepest zoom they fit, ≤ 16)."""
-    for zoom in range(MAX_FIT_ZOOM, 0, -1):
-        left, top = world_pixel(north, west, zoom)
-        right, bottom = world_pixel(south, east, zoom)
-        if right - left <= FIT[0] and bottom - top <= FIT[1]:
-            break
+def _corners(west, south, east, north, zoom):
+    """(left, top, right, bottom) of a box in pixels at this zoom."""
+    return (*world_pixel(north, west, zoom), *world_pixel(south, east, zoom))
+
+
+def _middle(box, zoom):
+    """(latitude, longitude, zoom) of the box's middle in pixels, as Leaflet centres a view."""
+    left, top, right, bottom = _corners(*box, zoom)
     return (*unproject((left + right) / 2, (top + bottom) / 2, zoom), zoom)
 
 
-def box_view(west, south, east, north):
+def town_view(*box):
+    """(latitude, longitude, zoom): every report of a town on a phone's map, as Leaflet's
+    fitBounds would place them (the middle of their pixels, the deepest zoom they fit, ≤ 16)."""
+    for zoom in range(MAX_FIT_ZOOM, 0, -1):
+        left, top, right, bottom = _corners(*box, zoom)
+        if right - left <= FIT[0] and bottom - top <= FIT[1]:
+            break
+    return _middle(box, zoom)
+
+
+def box_view(*box):
     """(latitude, longitude, zoom) of a first box around the reports' median point: its middle,
     at street level."""
-    left, top = world_pixel(north, west, STREET_ZOOM)
-    right, bottom = world_pixel(south, east, STREET_ZOOM)
-    return (*unproject((left + right) / 2, (top + bottom) / 2, STREET_ZOOM), STREET_ZOOM)
+    return _middle(box, STREET_ZOOM)
 
 
 def _groups(pixels):
@@ -147,6 +155,5 @@ def _tiles(template, zoom, left, top, width, height):
 
 def size_of(west, south, east, north, zoom):
     """(width, height) in pixels of a box at this zoom, no larger than CANVAS."""
-    left, top = world_pixel(north, west, zoom)
-    right, bottom = world_pixel(south, east, zoom)
+    left, top, right, bottom = _corners(west, south, east, north, zoom)
     return min(CANVAS[0], math.ceil(right - left)), min(CANVAS[1], math.ceil(bottom - top))

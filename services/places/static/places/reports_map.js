@@ -158,7 +158,7 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(load, 250);
     });
-    var firstBox = (box.getAttribute("data-first-bbox") || "").split(",").map(parseFloat);
+    var firstBox = numbers("data-first-bbox");
     if (!first) { load(); return; }
     load(first).then(function () {
       // A screen wider than a phone's sees past the first box: ask for the rest once.
