@@ -33,6 +33,11 @@ def test_the_map_clusters_the_reports_and_passes_axe(live_site, make_page, langu
     assert counts and sum(counts) + singles == len(data["features"])
     # The server's drawing of the first view is gone once Leaflet's markers are in.
     assert page.locator("[data-first-view]").count() == 0
+    # Each group's number sits in the middle of its circle.
+    for icon in page.locator(".report-cluster").all():
+        circle, number = icon.bounding_box(), icon.locator("span").bounding_box()
+        assert abs((circle["x"] + circle["width"] / 2) - (number["x"] + number["width"] / 2)) <= 2
+        assert abs((circle["y"] + circle["height"] / 2) - (number["y"] + number["height"] / 2)) <= 3
     # The list is still there, below the map, with the same reports' pages.
     assert page.locator(".report-list li").count() >= 1
     first = page.locator(".report-list li h3 a").first.get_attribute("href")
@@ -71,6 +76,8 @@ def test_before_leaflet_arrives_the_server_drawn_first_view_shows_the_reports(li
     features = answer.value.json()["features"]
     drawing = page.locator("[data-first-view]")
     expect(drawing).to_be_visible()
+    # At its own pixel size, as Leaflet will draw the same view, not shrunk to the phone's width.
+    assert drawing.bounding_box()["width"] == pytest.approx(float(drawing.get_attribute("width")), abs=0.5)
     counts = [int(n) for n in drawing.locator(".first-view-cluster text").all_text_contents()]
     pins = drawing.locator(".first-view-pin").count()
     assert counts and 0 < sum(counts) + pins <= len(features)
